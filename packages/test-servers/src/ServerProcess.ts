@@ -37,8 +37,9 @@ export function findBinary(spec: BinarySpec): string {
     }
   }
   throw new Error(
-    `${spec.names.join(' or ')} not found. Install the Debian package "${spec.debianPackage}" ` +
-      `(scripts/bootstrap.sh does it when run as root).`,
+    `${spec.names.join(' or ')} not found. Install the Debian package "${
+      spec.debianPackage
+    }" ` + `(scripts/bootstrap.sh does it when run as root).`,
   );
 }
 
@@ -125,7 +126,9 @@ export class ServerProcess {
     for (;;) {
       if (this.exitDescription) {
         throw new Error(
-          `${this.name} ${this.exitDescription} before it was ready. Its output:\n${this.logs()}`,
+          `${this.name} ${
+            this.exitDescription
+          } before it was ready. Its output:\n${this.logs()}`,
         );
       }
       if (await probe().catch(() => false)) {
@@ -134,7 +137,9 @@ export class ServerProcess {
       if (Date.now() > deadline) {
         await this.stop();
         throw new Error(
-          `${this.name} was not ready within ${timeoutMs} ms. Its output:\n${this.logs()}`,
+          `${
+            this.name
+          } was not ready within ${timeoutMs} ms. Its output:\n${this.logs()}`,
         );
       }
       await new Promise(resolve => setTimeout(resolve, 100));

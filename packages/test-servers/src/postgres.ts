@@ -32,7 +32,9 @@ export interface StartPostgresOptions {
 }
 
 function quoteSetting(value: string | number): string {
-  return typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`;
+  return typeof value === 'number'
+    ? String(value)
+    : `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -65,7 +67,17 @@ export async function startPostgres(
   try {
     await execFileAsync(
       initdb,
-      ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'],
+      [
+        '-D',
+        dataDir,
+        '-A',
+        'trust',
+        '-U',
+        'postgres',
+        '-E',
+        'UTF8',
+        '--no-sync',
+      ],
       { ...owner },
     );
   } catch (error) {

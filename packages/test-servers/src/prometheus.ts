@@ -79,7 +79,9 @@ export async function startPrometheus(
       const response = await fetch(`${baseUrl}/-/reload`, { method: 'POST' });
       if (!response.ok) {
         throw new Error(
-          `Prometheus reload failed (${response.status}): ${await response.text()}`,
+          `Prometheus reload failed (${
+            response.status
+          }): ${await response.text()}`,
         );
       }
     },

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import getPort from 'get-port';
 import { httpOk, ServerProcess } from './ServerProcess';
 import { createWorkDir } from './workDir';
@@ -32,7 +32,7 @@ export async function startS3(
     name: 'S3 server',
     command: process.execPath,
     args: [
-      resolve(__dirname, '../bin/s3-server.js'),
+      resolvePackagePath('@internal/test-servers', 'bin/s3-server.js'),
       String(port),
       workDir.path,
       ...(options.buckets ?? []),
