@@ -1,3 +1,4 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
@@ -6,28 +7,28 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import { AppPermissionPolicy } from './permissionPolicy';
 
-const member: PolicyQueryUser = {
-  info: {
-    userEntityRef: 'user:default/ada',
-    ownershipEntityRefs: ['user:default/ada', 'group:default/team-orders'],
-  },
-  token: 'token',
-  credentials: {} as PolicyQueryUser['credentials'],
+const ownership = ['user:default/ada', 'group:default/team-orders'];
+
+const ada: PolicyQueryUser = {
+  credentials: mockCredentials.user('user:default/ada'),
+  info: { userEntityRef: 'user:default/ada', ownershipEntityRefs: ownership },
 };
 
 describe('AppPermissionPolicy', () => {
-  const policy = new AppPermissionPolicy();
+  const policy = new AppPermissionPolicy(
+    mockServices.userInfo({ ownershipEntityRefs: ownership }),
+  );
 
   it('allows reading catalog entities', async () => {
     await expect(
-      policy.handle({ permission: catalogEntityReadPermission }, member),
+      policy.handle({ permission: catalogEntityReadPermission }, ada),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it('lets only owners unregister an entity', async () => {
+  it("lets only an entity's owners unregister it, by the caller's ownership claims", async () => {
     const decision = await policy.handle(
       { permission: catalogEntityDeletePermission },
-      member,
+      ada,
     );
     expect(decision).toEqual({
       result: AuthorizeResult.CONDITIONAL,
@@ -36,14 +37,12 @@ describe('AppPermissionPolicy', () => {
       conditions: {
         rule: 'IS_ENTITY_OWNER',
         resourceType: 'catalog-entity',
-        params: {
-          claims: ['user:default/ada', 'group:default/team-orders'],
-        },
+        params: { claims: ownership },
       },
     });
   });
 
-  it('gives a caller without identity no ownership claims', async () => {
+  it('gives a caller without a user identity no ownership claims', async () => {
     const decision = await policy.handle({
       permission: catalogEntityDeletePermission,
     });

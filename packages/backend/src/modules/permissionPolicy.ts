@@ -1,4 +1,8 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -22,16 +26,20 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
  * owner-only rules here (refresh, waivers) as those permissions arrive.
  */
 export class AppPermissionPolicy implements PermissionPolicy {
+  constructor(private readonly userInfo: UserInfoService) {}
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     if (isPermission(request.permission, catalogEntityDeletePermission)) {
+      const claims = user
+        ? (await this.userInfo.getUserInfo(user.credentials))
+            .ownershipEntityRefs
+        : [];
       return createCatalogConditionalDecision(
         request.permission,
-        catalogConditions.isEntityOwner({
-          claims: user?.info.ownershipEntityRefs ?? [],
-        }),
+        catalogConditions.isEntityOwner({ claims }),
       );
     }
     return { result: AuthorizeResult.ALLOW };
@@ -43,9 +51,9 @@ export const permissionPolicyModule = createBackendModule({
   moduleId: 'app-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new AppPermissionPolicy());
+      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
+      async init({ policy, userInfo }) {
+        policy.setPolicy(new AppPermissionPolicy(userInfo));
       },
     });
   },
