@@ -1,0 +1,65 @@
+/**
+ * Entity annotations the suite reads. This table is the suite's contract with catalog-info
+ * files; the backend README renders it for users. Annotations name instances declared in
+ * app-config; they never carry URLs of systems to contact.
+ *
+ * @public
+ */
+export const ANNOTATIONS = {
+  // --- Backstage's own, reused -------------------------------------------------------------
+  /** Label value `backstage.io/kubernetes-id` selecting the entity's workloads. */
+  kubernetesId: 'backstage.io/kubernetes-id',
+  /** Label selector for the entity's workloads. */
+  kubernetesLabelSelector: 'backstage.io/kubernetes-label-selector',
+  /** Namespace of the entity's workloads. */
+  kubernetesNamespace: 'backstage.io/kubernetes-namespace',
+  /** TechDocs source. */
+  techdocsRef: 'backstage.io/techdocs-ref',
+  /** Prometheus plugin: rule names of the entity. */
+  prometheusRule: 'prometheus.io/rule',
+  /** Prometheus plugin: alert names of the entity. */
+  prometheusAlert: 'prometheus.io/alert',
+  /** PagerDuty service (counts as on-call). */
+  pagerdutyServiceId: 'pagerduty.com/service-id',
+  /** PagerDuty integration key (counts as on-call). */
+  pagerdutyIntegrationKey: 'pagerduty.com/integration-key',
+  /** Opsgenie team (counts as on-call). */
+  opsgenieTeam: 'opsgenie.com/team',
+
+  // --- The suite's own ---------------------------------------------------------------------
+  /** Name of a Prometheus instance from `productionReadiness.prometheus.instances`. */
+  prometheusInstance: 'production-readiness.io/prometheus-instance',
+  /** Value of the service label in Prometheus (defaults to the kubernetes-id, then the name). */
+  prometheusService: 'production-readiness.io/prometheus-service',
+  /** Name of a backup location from `productionReadiness.backup.locations`. */
+  backupLocation: 'production-readiness.io/backup-location',
+  /** Prefix inside the backup location (no `..`, no leading `/`). */
+  backupPrefix: 'production-readiness.io/backup-prefix',
+  /** Tool that writes the backups: `pgbackrest`, `wal-g`, `velero` or `dump`. */
+  backupTool: 'production-readiness.io/backup-tool',
+  /** The backup plan as YAML: what, method, schedule, rpo, rto, procedure (see BackupPlan). */
+  backupPlan: 'production-readiness.io/backup-plan',
+  /** Prefix (in the backup location) where restore tests write their result records. */
+  restoreTestPrefix: 'production-readiness.io/restore-test-prefix',
+  /** Runbook link shown to on-call engineers. */
+  runbook: 'production-readiness.io/runbook',
+  /** On-call rotation or escalation policy, e.g. `pagerduty:PXXXXXX` or a team channel. */
+  onCall: 'production-readiness.io/on-call',
+  /** Waivers as a YAML list of `{ check, until, reason }`. */
+  waivers: 'production-readiness.io/waivers',
+  /** SLO targets as YAML, e.g. `{ availability: 99.9, latencyP99: 300ms }`. */
+  slo: 'production-readiness.io/slo',
+  /** Alertmanager receiver that must get the entity's alerts (defaults to owner routing). */
+  alertReceiver: 'production-readiness.io/alert-receiver',
+} as const;
+
+/** @public */
+export type AnnotationKey = keyof typeof ANNOTATIONS;
+
+/** Annotations that count as an on-call or escalation declaration. @public */
+export const ON_CALL_ANNOTATIONS: readonly string[] = [
+  ANNOTATIONS.onCall,
+  ANNOTATIONS.pagerdutyServiceId,
+  ANNOTATIONS.pagerdutyIntegrationKey,
+  ANNOTATIONS.opsgenieTeam,
+];

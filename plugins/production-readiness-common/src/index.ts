@@ -1,0 +1,18 @@
+/**
+ * Common model of Production Readiness for Backstage: pillars, statuses, checks, results,
+ * levels and the gate, entity annotations, permissions and record schemas.
+ *
+ * @packageDocumentation
+ */
+
+export * from './model';
+export * from './pillars';
+export * from './annotations';
+export * from './permissions';
+export * from './levels';
+export * from './durations';
+export * from './records';
+export * from './backupPlan';
+export * from './waivers';
+export * from './entityFilter';
+export type { ParseResult } from './parse';

@@ -1,0 +1,204 @@
+/**
+ * The outcome of one check for one entity.
+ *
+ * - `pass`: the requirement is met.
+ * - `warn`: met, with something the owner should look at (does not block a level).
+ * - `fail`: not met.
+ * - `unknown`: the data source has no data for this entity (not configured, annotation
+ *   missing); the summary says what to configure.
+ * - `error`: the data source failed (timeout, 5xx, auth, garbage); never reported as `fail`
+ *   or `pass`.
+ * - `waived`: an active waiver covers the check; the underlying status is kept beside it.
+ *
+ * @public
+ */
+export type CheckStatus =
+  | 'pass'
+  | 'warn'
+  | 'fail'
+  | 'unknown'
+  | 'error'
+  | 'waived';
+
+/** @public */
+export const CHECK_STATUSES: readonly CheckStatus[] = [
+  'pass',
+  'warn',
+  'fail',
+  'unknown',
+  'error',
+  'waived',
+];
+
+/** Statuses an evaluator may return (`waived` is applied by the engine only). @public */
+export type EvaluatedStatus = Exclude<CheckStatus, 'waived'>;
+
+/** @public */
+export const EVALUATED_STATUSES: readonly EvaluatedStatus[] = [
+  'pass',
+  'warn',
+  'fail',
+  'unknown',
+  'error',
+];
+
+/** @public */
+export type Severity = 'critical' | 'major' | 'minor';
+
+/** @public */
+export const SEVERITIES: readonly Severity[] = ['critical', 'major', 'minor'];
+
+/**
+ * Which entities a check applies to. Every given field must match; within a field, any value
+ * matches. Comparisons of kind, type and lifecycle ignore case.
+ *
+ * @public
+ */
+export interface EntityFilter {
+  kind?: string[];
+  type?: string[];
+  lifecycle?: string[];
+  /** Annotations that must be present (any value). */
+  hasAnnotations?: string[];
+}
+
+/** What a check is, independent of any entity. @public */
+export interface CheckDefinition {
+  /** Stable id, `<pillar>.<name>` by convention, e.g. `backup.restore-tested`. */
+  id: string;
+  pillar: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  appliesTo?: EntityFilter;
+  /** Link to documentation of the requirement. */
+  docsUrl?: string;
+  /** What to do when the check does not pass. */
+  remediation: string;
+  /** Where the check's data comes from (collector ids), for display. */
+  sources?: string[];
+}
+
+/**
+ * One piece of evidence behind a result: what was looked at and what was found.
+ *
+ * @public
+ */
+export interface Evidence {
+  /** What was looked at, e.g. "newest pgBackRest backup". */
+  label: string;
+  /** What was found; structured values are shown as JSON. */
+  value?:
+    | string
+    | number
+    | boolean
+    | null
+    | Record<string, unknown>
+    | unknown[];
+  /** The system the evidence comes from, e.g. "prometheus:main" or "catalog". */
+  source?: string;
+  /** When the observed thing happened or was observed (ISO 8601). */
+  timestamp?: string;
+  /** A link to see the evidence in its system. */
+  url?: string;
+}
+
+/** A waiver that applies to a result. @public */
+export interface AppliedWaiver {
+  /** `annotation` or `api`. */
+  origin: 'annotation' | 'api';
+  reason: string;
+  /** ISO 8601 date-time after which the waiver no longer applies. */
+  expiresAt: string;
+  createdBy?: string;
+}
+
+/** The latest result of one check for one entity. @public */
+export interface CheckResult {
+  checkId: string;
+  status: CheckStatus;
+  /** The evaluator's status; differs from `status` only when waived. */
+  underlyingStatus: EvaluatedStatus;
+  summary: string;
+  evidence: Evidence[];
+  remediation?: string;
+  waiver?: AppliedWaiver;
+  /** When the status last changed (ISO 8601). */
+  changedAt: string;
+  /** When the check last ran (ISO 8601). */
+  evaluatedAt: string;
+}
+
+/** Score of one pillar: weighted share of satisfied checks, 0..100. @public */
+export interface PillarScore {
+  pillar: string;
+  score: number;
+  counts: Record<CheckStatus, number>;
+}
+
+/** The production gate's answer for one entity. @public */
+export interface GateAnswer {
+  entityRef: string;
+  /** The level asked for, or the one required by the entity's lifecycle. */
+  requiredLevel: string;
+  achievedLevel: string;
+  allowed: boolean;
+  /** Checks that stand between the entity and the required level. */
+  blocking: Array<{
+    checkId: string;
+    title: string;
+    severity: Severity;
+    status: CheckStatus;
+    summary: string;
+  }>;
+}
+
+/** One change of a check's status, for the history. @public */
+export interface HistoryEntry {
+  checkId: string;
+  status: CheckStatus;
+  summary: string;
+  /** When this status was first seen. */
+  firstSeen: string;
+  /** When this status was last seen. */
+  lastSeen: string;
+}
+
+/** The score and level of an entity at a point in time. @public */
+export interface ScorePoint {
+  at: string;
+  score: number;
+  level: string;
+}
+
+/** Everything the Production Readiness tab shows for one entity. @public */
+export interface ReadinessReport {
+  entityRef: string;
+  /** When the newest result was evaluated; undefined before the first evaluation. */
+  evaluatedAt?: string;
+  score: number;
+  pillars: PillarScore[];
+  gate: GateAnswer;
+  results: CheckResult[];
+  /** Recent status changes, newest first. */
+  history: HistoryEntry[];
+  /** Score trend, oldest first. */
+  trend: ScorePoint[];
+}
+
+/** One row of the fleet overview. @public */
+export interface OverviewEntry {
+  entityRef: string;
+  title?: string;
+  kind: string;
+  type?: string;
+  lifecycle?: string;
+  owner?: string;
+  score: number;
+  achievedLevel: string;
+  requiredLevel: string;
+  allowed: boolean;
+  pillars: Record<string, number>;
+  counts: Record<CheckStatus, number>;
+  evaluatedAt?: string;
+}

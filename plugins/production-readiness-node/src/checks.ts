@@ -1,0 +1,77 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  CheckDefinition,
+  EvaluatedStatus,
+  Evidence,
+} from '@production-readiness/plugin-production-readiness-common';
+
+/** What an evaluator returns for one entity. @public */
+export interface CheckEvaluation {
+  status: EvaluatedStatus;
+  /** One line: what was found, with the numbers that matter. */
+  summary: string;
+  evidence?: Evidence[];
+  /** Overrides the check's generic remediation with one specific to this entity. */
+  remediation?: string;
+}
+
+/** What an evaluator sees of one entity. @public */
+export interface CheckContext {
+  entity: Entity;
+  entityRef: string;
+  now: Date;
+  /**
+   * The facts a collector gathered for this entity, or undefined when it has none (the
+   * collector does not apply to the entity or found nothing). Failures of collectors listed
+   * in the check's `collectors` never reach the evaluator: the engine reports `error`.
+   */
+  facts<T>(collectorId: string): T | undefined;
+}
+
+/**
+ * A readiness check: its definition plus an evaluator that decides from collected facts,
+ * in memory, without calling upstream systems itself.
+ *
+ * @public
+ */
+export interface ReadinessCheck extends CheckDefinition {
+  /** Ids of the collectors whose facts the evaluator reads. */
+  collectors: string[];
+  evaluate(context: CheckContext): CheckEvaluation | Promise<CheckEvaluation>;
+}
+
+/** Declares a check; returns it unchanged, typed. @public */
+export function createReadinessCheck(check: ReadinessCheck): ReadinessCheck {
+  return check;
+}
+
+/** Result builders for evaluators. @public */
+export const checkResult = {
+  pass: (summary: string, evidence?: Evidence[]): CheckEvaluation => ({
+    status: 'pass',
+    summary,
+    evidence,
+  }),
+  warn: (
+    summary: string,
+    evidence?: Evidence[],
+    remediation?: string,
+  ): CheckEvaluation => ({ status: 'warn', summary, evidence, remediation }),
+  fail: (
+    summary: string,
+    evidence?: Evidence[],
+    remediation?: string,
+  ): CheckEvaluation => ({ status: 'fail', summary, evidence, remediation }),
+  /** No data for this entity: say what to configure. */
+  unknown: (
+    summary: string,
+    evidence?: Evidence[],
+    remediation?: string,
+  ): CheckEvaluation => ({ status: 'unknown', summary, evidence, remediation }),
+  /** The data source failed: say how. */
+  error: (summary: string, evidence?: Evidence[]): CheckEvaluation => ({
+    status: 'error',
+    summary,
+    evidence,
+  }),
+};

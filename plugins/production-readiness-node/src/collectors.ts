@@ -1,0 +1,49 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+
+/** What a collector gets besides the entities. @public */
+export interface CollectorContext {
+  logger: LoggerService;
+  /** Aborted when the collector's time is up; pass it to every upstream request. */
+  signal: AbortSignal;
+  now: Date;
+}
+
+/** What a collector returns: facts per entity ref, and failures that hit some entities only. @public */
+export interface CollectedFacts<TFacts> {
+  /** Facts per entity ref. An entity left out has no data (checks report `unknown`). */
+  facts: Map<string, TFacts>;
+  /**
+   * Failures per entity ref, e.g. every entity of a Prometheus instance that did not answer.
+   * Checks that read this collector report `error` with the reason for these entities only.
+   */
+  errors?: Map<string, string>;
+}
+
+/**
+ * A batch collector: gathers facts for all in-scope entities at once, with a number of
+ * upstream calls that depends on the upstream systems (clusters, instances, buckets), never
+ * on the number of entities. A collector that throws or times out makes the checks that read
+ * it report `error` for every entity it was given; other checks are unaffected.
+ *
+ * @public
+ */
+export interface FactCollector<TFacts = unknown> {
+  /** Stable id checks refer to, e.g. `prometheus`. */
+  id: string;
+  /** For messages: "Prometheus". */
+  title: string;
+  /** Entities the collector has something to say about; default: all in scope. */
+  appliesTo?(entity: Entity): boolean;
+  collect(
+    entities: Entity[],
+    context: CollectorContext,
+  ): Promise<CollectedFacts<TFacts>>;
+}
+
+/** Declares a collector; returns it unchanged, typed. @public */
+export function createFactCollector<TFacts>(
+  collector: FactCollector<TFacts>,
+): FactCollector<TFacts> {
+  return collector;
+}

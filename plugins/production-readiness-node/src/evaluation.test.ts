@@ -1,0 +1,121 @@
+import { Entity } from '@backstage/catalog-model';
+import { checkResult, createReadinessCheck, ReadinessCheck } from './checks';
+import { runCheckOnFixtures } from './testUtils';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'orders-api', namespace: 'default' },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-orders' },
+};
+
+const replicasCheck = createReadinessCheck({
+  id: 'availability.replicas',
+  pillar: 'availability',
+  title: 'At least two replicas',
+  description: 'One replica means downtime on every deploy and node drain.',
+  severity: 'critical',
+  remediation: 'Set spec.replicas to 2 or more.',
+  collectors: ['kubernetes'],
+  evaluate: ({ facts }) => {
+    const workload = facts<{ replicas: number }>('kubernetes');
+    if (!workload) {
+      return checkResult.unknown('No workload found for this entity');
+    }
+    return workload.replicas >= 2
+      ? checkResult.pass(`${workload.replicas} replicas`)
+      : checkResult.fail(`${workload.replicas} replica`);
+  },
+});
+
+describe('evaluating a check the way the engine does', () => {
+  it('evaluates facts of the entity', async () => {
+    await expect(
+      runCheckOnFixtures(replicasCheck, {
+        entity,
+        facts: { kubernetes: { replicas: 3 } },
+      }),
+    ).resolves.toMatchObject({ status: 'pass', summary: '3 replicas' });
+    await expect(
+      runCheckOnFixtures(replicasCheck, {
+        entity,
+        facts: { kubernetes: { replicas: 1 } },
+      }),
+    ).resolves.toMatchObject({ status: 'fail' });
+  });
+
+  it('lets the evaluator say unknown when the collector has no facts for the entity', async () => {
+    await expect(
+      runCheckOnFixtures(replicasCheck, { entity }),
+    ).resolves.toMatchObject({
+      status: 'unknown',
+      summary: 'No workload found for this entity',
+    });
+  });
+
+  it('reports error, not fail, when the collector failed as a whole', async () => {
+    await expect(
+      runCheckOnFixtures(replicasCheck, {
+        entity,
+        facts: { kubernetes: { replicas: 3 } },
+        collectorFailures: { kubernetes: 'timed out after 30000 ms' },
+      }),
+    ).resolves.toMatchObject({
+      status: 'error',
+      summary: 'kubernetes failed: timed out after 30000 ms',
+    });
+  });
+
+  it('reports error when the collector failed for this entity only', async () => {
+    await expect(
+      runCheckOnFixtures(replicasCheck, {
+        entity,
+        entityErrors: {
+          kubernetes: 'cluster "prod-eu" answered 403 for list deployments',
+        },
+      }),
+    ).resolves.toMatchObject({
+      status: 'error',
+      summary:
+        'kubernetes: cluster "prod-eu" answered 403 for list deployments',
+    });
+  });
+
+  it('turns a throwing evaluator into an explained error', async () => {
+    const throwing: ReadinessCheck = {
+      ...replicasCheck,
+      evaluate: () => {
+        throw new TypeError(
+          "Cannot read properties of undefined (reading 'spec')",
+        );
+      },
+    };
+    await expect(runCheckOnFixtures(throwing, { entity })).resolves.toEqual({
+      status: 'error',
+      summary:
+        "Check availability.replicas failed while evaluating: Cannot read properties of undefined (reading 'spec')",
+      evidence: [],
+    });
+  });
+
+  it.each([
+    [undefined, 'not an object'],
+    [
+      { status: 'ok', summary: 'fine' },
+      'status "ok" is not one of pass, warn, fail, unknown, error',
+    ],
+    [{ status: 'waived', summary: 'x' }, 'status "waived" is not one of'],
+    [{ status: 'pass', summary: '' }, 'summary is empty'],
+    [
+      { status: 'pass', summary: 'x', evidence: [{ value: 1 }] },
+      'every evidence item needs a label',
+    ],
+  ])('turns garbage %p into an error saying %p', async (raw, why) => {
+    const garbage = { ...replicasCheck, evaluate: () => raw as any };
+    const result = await runCheckOnFixtures(garbage, { entity });
+    expect(result.status).toBe('error');
+    expect(result.summary).toContain(
+      `Check availability.replicas returned an invalid result: ${why}`,
+    );
+  });
+});

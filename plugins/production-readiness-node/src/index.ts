@@ -1,0 +1,13 @@
+/**
+ * Node library for Production Readiness modules: extension points for checks, batch
+ * collectors, pillars and config-declared check types; the check and collector interfaces;
+ * helpers; and the shared evaluation path. Test utilities are in `/testUtils`.
+ *
+ * @packageDocumentation
+ */
+
+export * from './checks';
+export * from './collectors';
+export * from './extensions';
+export { evaluateCheck } from './evaluation';
+export type { CollectorOutcome } from './evaluation';
