@@ -52,4 +52,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// Production Readiness
+backend.add(
+  import('@production-readiness/plugin-production-readiness-backend'),
+);
+
 backend.start();

@@ -1,0 +1,362 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATIONS,
+  BackupPlan,
+  Evidence,
+  formatDuration,
+  ON_CALL_ANNOTATIONS,
+  parseBackupPlan,
+} from '@production-readiness/plugin-production-readiness-common';
+import {
+  CheckContext,
+  CheckEvaluation,
+  checkResult,
+  createReadinessCheck,
+  ReadinessCheck,
+} from '@production-readiness/plugin-production-readiness-node';
+import {
+  CATALOG_COLLECTOR_ID,
+  CatalogDependencyFact,
+  CatalogFacts,
+} from './catalogCollector';
+
+const LIFECYCLES = ['production', 'experimental', 'deprecated'];
+
+function evidence(label: string, value: Evidence['value']): Evidence {
+  return { label, value, source: 'catalog' };
+}
+
+function annotation(entity: Entity, key: string): string | undefined {
+  const value = entity.metadata.annotations?.[key];
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function specString(entity: Entity, field: string): string | undefined {
+  const value = (entity.spec as Record<string, unknown> | undefined)?.[field];
+  return typeof value === 'string' && value.trim() !== ''
+    ? value.trim()
+    : undefined;
+}
+
+const sameText = (a: string | undefined, b: string) =>
+  a?.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+
+/** Runs `evaluate` with the entity's catalog facts; `unknown` when the collector has none. */
+function withCatalogFacts(
+  evaluate: (facts: CatalogFacts) => CheckEvaluation,
+): (context: CheckContext) => CheckEvaluation {
+  return context => {
+    const facts = context.facts<CatalogFacts>(CATALOG_COLLECTOR_ID);
+    return facts
+      ? evaluate(facts)
+      : checkResult.unknown(
+          'The catalog collector returned no facts for this entity',
+        );
+  };
+}
+
+/**
+ * Fails when `spec.<field>` is missing or names an entity that is not in the catalog;
+ * otherwise runs `evaluate` with the resolved ref.
+ */
+function requireResolved<T extends { ref: string; found: boolean }>(
+  field: string,
+  ref: T | undefined,
+  evaluate: (resolved: T) => CheckEvaluation,
+): CheckEvaluation {
+  if (!ref) {
+    return checkResult.fail(`spec.${field} is not set`, [
+      evidence(`spec.${field}`, null),
+    ]);
+  }
+  if (!ref.found) {
+    return checkResult.fail(
+      `spec.${field} ${ref.ref} does not exist in the catalog`,
+      [evidence(`spec.${field}`, ref.ref)],
+    );
+  }
+  return evaluate(ref);
+}
+
+/** Fails when the annotation is missing; otherwise runs `evaluate` with its value. */
+function requireAnnotation(
+  key: string,
+  evaluate: (value: string) => CheckEvaluation,
+): (context: CheckContext) => CheckEvaluation {
+  return ({ entity }) => {
+    const value = annotation(entity, key);
+    return value === undefined
+      ? checkResult.fail(`annotation ${key} is missing`, [evidence(key, null)])
+      : evaluate(value);
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function describePlan(plan: BackupPlan): Evidence[] {
+  const optionalDuration = (millis: number | undefined) =>
+    millis === undefined ? undefined : formatDuration(millis);
+  const fields: Array<[string, string | number | undefined]> = [
+    ['what', plan.what],
+    ['method', plan.method],
+    ['schedule', plan.schedule],
+    ['full schedule', plan.fullSchedule],
+    ['RPO', formatDuration(plan.rpo)],
+    ['RTO', formatDuration(plan.rto)],
+    ['retention', optionalDuration(plan.retention)],
+    ['retention count', plan.retentionCount],
+    ['procedure', plan.procedure],
+  ];
+  return fields
+    .filter(([, value]) => value !== undefined)
+    .map(([label, value]) => evidence(label, value!));
+}
+
+const isDatabase = (d: CatalogDependencyFact) =>
+  d.found && sameText(d.kind, 'Resource') && sameText(d.type, 'database');
+
+const hasBackupLocation = (d: CatalogDependencyFact) =>
+  Boolean(d.annotations[ANNOTATIONS.backupLocation]?.trim());
+
+const refs = (deps: CatalogDependencyFact[]) => deps.map(d => d.ref).join(', ');
+
+function evaluateOwner(owner: { ref: string; kind?: string }): CheckEvaluation {
+  const found = [
+    evidence('spec.owner', owner.ref),
+    evidence('owner kind', owner.kind ?? null),
+  ];
+  if (sameText(owner.kind, 'Group')) {
+    return checkResult.pass(`Owned by team ${owner.ref}`, found);
+  }
+  if (sameText(owner.kind, 'User')) {
+    return checkResult.warn(
+      `Owned by a person, not a team: ${owner.ref}`,
+      found,
+      'In catalog-info.yaml set `spec.owner` to the Group of the team that runs the entity, not a User, e.g. `owner: group:default/team-orders`.',
+    );
+  }
+  return checkResult.fail(
+    `Owner ${owner.ref} is a ${owner.kind}, not a Group`,
+    found,
+  );
+}
+
+function evaluateDependencies(facts: CatalogFacts): CheckEvaluation {
+  const missing = facts.dependencies.filter(d => !d.found);
+  const databases = facts.dependencies.filter(isDatabase);
+  const uncovered = databases.filter(d => !hasBackupLocation(d));
+  const items = [
+    ...missing.map(d => evidence(d.ref, 'not found in the catalog')),
+    ...databases.map(d =>
+      evidence(
+        d.ref,
+        d.annotations[ANNOTATIONS.backupLocation]?.trim() ||
+          'no backup location',
+      ),
+    ),
+  ];
+  const problems = [
+    uncovered.length &&
+      `database dependencies without a backup: ${refs(uncovered)} (no ${
+        ANNOTATIONS.backupLocation
+      })`,
+    missing.length &&
+      `dependsOn refs not found in the catalog: ${refs(missing)}`,
+  ].filter((p): p is string => typeof p === 'string');
+  if (problems.length) {
+    return checkResult.fail(problems.join('; '), items);
+  }
+  return databases.length
+    ? checkResult.pass(
+        `All ${
+          databases.length
+        } database dependencies have a backup location: ${refs(databases)}`,
+        items,
+      )
+    : checkResult.pass('No database dependencies', items);
+}
+
+/** The built-in checks the engine evaluates from the catalog alone. */
+export function createCatalogChecks(): ReadinessCheck[] {
+  return [
+    createReadinessCheck({
+      id: 'documentation.owner',
+      pillar: 'documentation',
+      title: 'Owned by a team',
+      description:
+        'spec.owner names a Group that exists in the catalog, so there is a team to page, ask and notify.',
+      severity: 'critical',
+      appliesTo: { kind: ['Component', 'Resource', 'System', 'API'] },
+      remediation:
+        'In catalog-info.yaml set `spec.owner` to a Group that exists in the catalog, e.g. `owner: group:default/team-orders`.',
+      collectors: [CATALOG_COLLECTOR_ID],
+      evaluate: withCatalogFacts(({ owner }) =>
+        requireResolved('owner', owner, evaluateOwner),
+      ),
+    }),
+    createReadinessCheck({
+      id: 'documentation.lifecycle',
+      pillar: 'documentation',
+      title: 'Lifecycle declared',
+      description: `spec.lifecycle is one of ${LIFECYCLES.join(
+        ', ',
+      )}, so the gate knows which level the entity must reach.`,
+      severity: 'major',
+      appliesTo: { kind: ['Component', 'API'] },
+      remediation: `In catalog-info.yaml set \`spec.lifecycle\` to one of ${LIFECYCLES.join(
+        ', ',
+      )}.`,
+      collectors: [],
+      evaluate: ({ entity }) => {
+        const lifecycle = specString(entity, 'lifecycle');
+        const found = [evidence('spec.lifecycle', lifecycle ?? null)];
+        if (lifecycle === undefined) {
+          return checkResult.fail('spec.lifecycle is not set', found);
+        }
+        return LIFECYCLES.some(l => sameText(lifecycle, l))
+          ? checkResult.pass(`Lifecycle is ${lifecycle}`, found)
+          : checkResult.fail(
+              `spec.lifecycle "${lifecycle}" is not one of ${LIFECYCLES.join(
+                ', ',
+              )}`,
+              found,
+            );
+      },
+    }),
+    createReadinessCheck({
+      id: 'documentation.system',
+      pillar: 'documentation',
+      title: 'Part of a system',
+      description:
+        'spec.system names a System that exists in the catalog, so the entity is found with its neighbours.',
+      severity: 'minor',
+      appliesTo: { kind: ['Component', 'Resource', 'API'] },
+      remediation:
+        'In catalog-info.yaml set `spec.system` to a System that exists in the catalog, e.g. `system: orders`.',
+      collectors: [CATALOG_COLLECTOR_ID],
+      evaluate: withCatalogFacts(({ system }) =>
+        requireResolved('system', system, ({ ref }) =>
+          checkResult.pass(`Part of system ${ref}`, [
+            evidence('spec.system', ref),
+          ]),
+        ),
+      ),
+    }),
+    createReadinessCheck({
+      id: 'documentation.runbook',
+      pillar: 'documentation',
+      title: 'Runbook linked',
+      description: `The ${ANNOTATIONS.runbook} annotation links the runbook on-call engineers follow.`,
+      severity: 'major',
+      appliesTo: { kind: ['Component'] },
+      remediation: `In catalog-info.yaml add the annotation \`${ANNOTATIONS.runbook}: https://…\` with the http(s) URL of the runbook.`,
+      collectors: [],
+      evaluate: requireAnnotation(ANNOTATIONS.runbook, value => {
+        const found = [evidence(ANNOTATIONS.runbook, value)];
+        return isHttpUrl(value)
+          ? checkResult.pass(`Runbook at ${value}`, found)
+          : checkResult.fail(
+              `annotation ${ANNOTATIONS.runbook} is not an http(s) URL: "${value}"`,
+              found,
+            );
+      }),
+    }),
+    createReadinessCheck({
+      id: 'documentation.on-call',
+      pillar: 'documentation',
+      title: 'On-call declared',
+      description: `A production component declares who is paged: one of ${ON_CALL_ANNOTATIONS.join(
+        ', ',
+      )}.`,
+      severity: 'major',
+      appliesTo: { kind: ['Component'], lifecycle: ['production'] },
+      remediation: `In catalog-info.yaml add one of the annotations ${ON_CALL_ANNOTATIONS.join(
+        ', ',
+      )}, e.g. \`${ANNOTATIONS.onCall}: pagerduty:PXXXXXX\`.`,
+      collectors: [],
+      evaluate: ({ entity }) => {
+        const declared = ON_CALL_ANNOTATIONS.flatMap(key => {
+          const value = annotation(entity, key);
+          return value === undefined ? [] : [evidence(key, value)];
+        });
+        return declared.length
+          ? checkResult.pass(
+              `On-call declared by ${declared[0].label}: ${declared[0].value}`,
+              declared,
+            )
+          : checkResult.fail(
+              `No on-call declared: none of ${ON_CALL_ANNOTATIONS.join(
+                ', ',
+              )} is set`,
+            );
+      },
+    }),
+    createReadinessCheck({
+      id: 'documentation.techdocs',
+      pillar: 'documentation',
+      title: 'TechDocs published',
+      description: `The ${ANNOTATIONS.techdocsRef} annotation points at the entity's documentation.`,
+      severity: 'minor',
+      appliesTo: { kind: ['Component'] },
+      remediation: `In catalog-info.yaml add the annotation \`${ANNOTATIONS.techdocsRef}: dir:.\` and a mkdocs.yml next to it.`,
+      collectors: [],
+      evaluate: requireAnnotation(ANNOTATIONS.techdocsRef, value =>
+        checkResult.pass(`TechDocs source is ${value}`, [
+          evidence(ANNOTATIONS.techdocsRef, value),
+        ]),
+      ),
+    }),
+    createReadinessCheck({
+      id: 'backup.plan',
+      pillar: 'backup',
+      title: 'Backup plan declared',
+      description: `A database declares its backup plan in ${ANNOTATIONS.backupPlan}: what is backed up, how, when, RPO, RTO, retention and the restore procedure.`,
+      severity: 'critical',
+      appliesTo: { kind: ['Resource'], type: ['database'] },
+      remediation: [
+        `In catalog-info.yaml add the annotation ${ANNOTATIONS.backupPlan} with the plan as YAML, e.g.:`,
+        `  ${ANNOTATIONS.backupPlan}: |`,
+        '    what: orders database, all schemas including users and roles',
+        '    method: full              # full | incremental | differential (+ fullSchedule)',
+        '    schedule: "0 2 * * *"',
+        '    rpo: 24h',
+        '    rto: 2h',
+        '    retention: 14d',
+        '    procedure: https://runbooks.example.com/orders-db/restore',
+      ].join('\n'),
+      collectors: [],
+      evaluate: ({ entity }) => {
+        const parsed = parseBackupPlan(entity.metadata.annotations);
+        if (!parsed.ok) {
+          return checkResult.fail(parsed.error);
+        }
+        const plan = parsed.value;
+        return checkResult.pass(
+          `Backup plan: ${plan.method} backups at "${
+            plan.schedule
+          }", RPO ${formatDuration(plan.rpo)}, RTO ${formatDuration(plan.rto)}`,
+          describePlan(plan),
+        );
+      },
+    }),
+    createReadinessCheck({
+      id: 'backup.dependencies-covered',
+      pillar: 'backup',
+      title: 'Database dependencies are backed up',
+      description:
+        'Every database a production component depends on (spec.dependsOn) declares a backup location, so no data store of the service is left without backups.',
+      severity: 'critical',
+      appliesTo: { kind: ['Component'], lifecycle: ['production'] },
+      remediation: `On every Resource of type database listed in the component's spec.dependsOn, add the annotation \`${ANNOTATIONS.backupLocation}: <location from productionReadiness.backup.locations>\` to its catalog-info.yaml; make sure every spec.dependsOn ref exists in the catalog.`,
+      collectors: [CATALOG_COLLECTOR_ID],
+      evaluate: withCatalogFacts(evaluateDependencies),
+    }),
+  ];
+}

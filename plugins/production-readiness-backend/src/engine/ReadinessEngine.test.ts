@@ -1,0 +1,488 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { testDatabaseIds } from '@internal/test-servers';
+import {
+  checkResult,
+  CollectedFacts,
+  createFactCollector,
+  createReadinessCheck,
+  FactCollector,
+  ReadinessCheck,
+} from '@production-readiness/plugin-production-readiness-node';
+import { readReadinessConfig } from '../config';
+import { DatabaseReadinessStore } from '../store/DatabaseReadinessStore';
+import { CheckRegistry } from './CheckRegistry';
+import { DefaultReadinessEngine } from './ReadinessEngine';
+import { waiverAnnotationCheck } from './waivers';
+
+jest.setTimeout(60_000);
+
+function component(
+  name: string,
+  extra: Partial<Entity['metadata']> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', ...extra },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/team-a',
+    },
+  };
+}
+
+/** A collector of replica counts that counts its upstream calls. */
+function replicaCollector(replicas: Record<string, number>) {
+  const calls: Entity[][] = [];
+  const collector = createFactCollector<{ replicas: number }>({
+    id: 'cluster',
+    title: 'Cluster',
+    async collect(entities) {
+      calls.push(entities);
+      const facts = new Map<string, { replicas: number }>();
+      for (const entity of entities) {
+        const count = replicas[entity.metadata.name];
+        if (count !== undefined) {
+          facts.set(`component:default/${entity.metadata.name}`, {
+            replicas: count,
+          });
+        }
+      }
+      return { facts };
+    },
+  });
+  return { collector, calls };
+}
+
+const replicasCheck = createReadinessCheck({
+  id: 'availability.replicas',
+  pillar: 'availability',
+  title: 'At least two replicas',
+  description: 'One replica means downtime on every deploy.',
+  severity: 'critical',
+  remediation: 'Set spec.replicas to 2 or more.',
+  collectors: ['cluster'],
+  evaluate: ({ facts }) => {
+    const workload = facts<{ replicas: number }>('cluster');
+    if (!workload) {
+      return checkResult.unknown(
+        'No workload found: add backstage.io/kubernetes-id',
+      );
+    }
+    return workload.replicas >= 2
+      ? checkResult.pass(`${workload.replicas} replicas`)
+      : checkResult.fail(`${workload.replicas} replica`);
+  },
+});
+
+const ownerCheck = createReadinessCheck({
+  id: 'documentation.owner-set',
+  pillar: 'documentation',
+  title: 'Owner set',
+  description: 'Somebody owns it.',
+  severity: 'major',
+  remediation: 'Set spec.owner.',
+  collectors: [],
+  evaluate: ({ entity }) =>
+    (entity.spec as { owner?: string }).owner
+      ? checkResult.pass('Owned')
+      : checkResult.fail('No owner'),
+});
+
+const databases = TestDatabases.create({ ids: testDatabaseIds() });
+
+describe('DefaultReadinessEngine', () => {
+  let clock: Date;
+
+  async function setup(options: {
+    entities: Entity[];
+    collectors: FactCollector[];
+    checks?: ReadinessCheck[];
+    config?: object;
+    notifications?: { send: jest.Mock };
+  }) {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseReadinessStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const catalog = catalogServiceMock({ entities: options.entities });
+    const registry = CheckRegistry.create({
+      checks: options.checks ?? [
+        replicasCheck,
+        ownerCheck,
+        waiverAnnotationCheck,
+      ],
+      collectors: options.collectors,
+    });
+    const makeEngine = (entities: Entity[]) =>
+      DefaultReadinessEngine.create({
+        logger: mockServices.logger.mock(),
+        catalog: catalogServiceMock({ entities }),
+        auth: mockServices.auth(),
+        store,
+        registry,
+        config: readReadinessConfig(
+          new ConfigReader({
+            productionReadiness: {
+              collectors: { timeout: { milliseconds: 200 } },
+              ...options.config,
+            },
+          }),
+        ),
+        notifications: options.notifications,
+        now: () => clock,
+      });
+    return { store, catalog, engine: makeEngine(options.entities), makeEngine };
+  }
+
+  beforeEach(() => {
+    clock = new Date('2026-11-22T10:00:00Z');
+  });
+
+  it('runs each collector once for the whole fleet and evaluates every entity', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `svc-${i}`);
+    const { collector, calls } = replicaCollector(
+      Object.fromEntries(names.map((n, i) => [n, i % 3 === 0 ? 1 : 3])),
+    );
+    const { engine, store } = await setup({
+      entities: names.map(n => component(n)),
+      collectors: [collector],
+    });
+
+    const summary = await engine.refreshAll();
+
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(60);
+    expect(summary).toMatchObject({ entities: 60, results: 120 });
+    const results = await store.getResults('component:default/svc-0');
+    expect(results.map(r => [r.checkId, r.status, r.summary]).sort()).toEqual([
+      ['availability.replicas', 'fail', '1 replica'],
+      ['documentation.owner-set', 'pass', 'Owned'],
+    ]);
+    expect(
+      (await store.getResults('component:default/svc-1'))[0],
+    ).toMatchObject({
+      status: 'pass',
+    });
+  });
+
+  it('reports unknown, never pass, when a collector has no data for an entity', async () => {
+    const { collector } = replicaCollector({});
+    const { engine, store } = await setup({
+      entities: [component('orders-api')],
+      collectors: [collector],
+    });
+    await engine.refreshAll();
+    const [replicas] = await store.getResults('component:default/orders-api');
+    expect(replicas).toMatchObject({
+      checkId: 'availability.replicas',
+      status: 'unknown',
+      summary: 'No workload found: add backstage.io/kubernetes-id',
+    });
+  });
+
+  it('turns a collector timeout into error for the checks reading it only', async () => {
+    let aborted = false;
+    const hanging = createFactCollector({
+      id: 'cluster',
+      title: 'Cluster "prod-eu"',
+      collect: (_entities, { signal }) =>
+        new Promise<CollectedFacts<unknown>>(() => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+        }),
+    });
+    const { engine, store } = await setup({
+      entities: [component('orders-api')],
+      collectors: [hanging],
+    });
+    const summary = await engine.refreshAll();
+    expect(summary.collectors).toEqual([
+      expect.objectContaining({
+        id: 'cluster',
+        ok: false,
+        reason: 'timed out after 200 ms',
+      }),
+    ]);
+    expect(aborted).toBe(true);
+    const results = await store.getResults('component:default/orders-api');
+    expect(
+      results.find(r => r.checkId === 'availability.replicas'),
+    ).toMatchObject({
+      status: 'error',
+      summary: 'Cluster "prod-eu" failed: timed out after 200 ms',
+    });
+    expect(
+      results.find(r => r.checkId === 'documentation.owner-set')?.status,
+    ).toBe('pass');
+  });
+
+  it('turns a throwing collector and garbage facts into explained errors', async () => {
+    const throwing = createFactCollector({
+      id: 'cluster',
+      title: 'Cluster',
+      collect: async () => {
+        throw new Error('401 Unauthorized: token expired');
+      },
+    });
+    const { engine, store } = await setup({
+      entities: [component('orders-api')],
+      collectors: [throwing],
+    });
+    await engine.refreshAll();
+    expect(
+      (await store.getResults('component:default/orders-api')).find(
+        r => r.checkId === 'availability.replicas',
+      ),
+    ).toMatchObject({
+      status: 'error',
+      summary: 'Cluster failed: 401 Unauthorized: token expired',
+    });
+
+    const garbage = createFactCollector({
+      id: 'cluster',
+      title: 'Cluster',
+      collect: async () =>
+        ({ facts: { 'component:default/orders-api': 3 } } as any),
+    });
+    const second = await setup({
+      entities: [component('orders-api')],
+      collectors: [garbage],
+    });
+    await second.engine.refreshAll();
+    expect(
+      (await second.store.getResults('component:default/orders-api')).find(
+        r => r.checkId === 'availability.replicas',
+      ),
+    ).toMatchObject({
+      status: 'error',
+      summary: 'Cluster failed: returned no facts (expected { facts: Map })',
+    });
+  });
+
+  it('limits per-entity collector errors to those entities', async () => {
+    const partial = createFactCollector({
+      id: 'cluster',
+      title: 'Cluster',
+      collect: async () => ({
+        facts: new Map([['component:default/orders-api', { replicas: 2 }]]),
+        errors: new Map([
+          ['component:default/payments-api', 'cluster "prod-us" answered 503'],
+        ]),
+      }),
+    });
+    const { engine, store } = await setup({
+      entities: [component('orders-api'), component('payments-api')],
+      collectors: [partial],
+    });
+    await engine.refreshAll();
+    const status = async (ref: string) =>
+      (await store.getResults(ref)).find(
+        r => r.checkId === 'availability.replicas',
+      );
+    expect(await status('component:default/orders-api')).toMatchObject({
+      status: 'pass',
+    });
+    expect(await status('component:default/payments-api')).toMatchObject({
+      status: 'error',
+      summary: 'Cluster: cluster "prod-us" answered 503',
+    });
+  });
+
+  it('writes history only when a status changes', async () => {
+    const replicas: Record<string, number> = { 'orders-api': 3 };
+    const { collector } = replicaCollector(replicas);
+    const { engine, store } = await setup({
+      entities: [component('orders-api')],
+      collectors: [collector],
+    });
+    for (let i = 0; i < 3; i++) {
+      clock = new Date(clock.getTime() + 600_000);
+      await engine.refreshAll();
+    }
+    const since = new Date('2026-01-01T00:00:00Z');
+    expect(
+      await store.getHistory('component:default/orders-api', {
+        since,
+        limit: 50,
+      }),
+    ).toHaveLength(2);
+
+    replicas['orders-api'] = 1;
+    clock = new Date(clock.getTime() + 600_000);
+    await engine.refreshAll();
+    const history = await store.getHistory('component:default/orders-api', {
+      since,
+      limit: 50,
+    });
+    expect(history.filter(h => h.checkId === 'availability.replicas')).toEqual([
+      expect.objectContaining({
+        status: 'fail',
+        firstSeen: '2026-11-22T10:40:00.000Z',
+      }),
+      expect.objectContaining({
+        status: 'pass',
+        firstSeen: '2026-11-22T10:10:00.000Z',
+        lastSeen: '2026-11-22T10:30:00.000Z',
+      }),
+    ]);
+  });
+
+  it('forgets entities deleted from the catalog', async () => {
+    const { collector } = replicaCollector({ 'orders-api': 2, 'old-api': 2 });
+    const { engine, store, makeEngine } = await setup({
+      entities: [component('orders-api'), component('old-api')],
+      collectors: [collector],
+    });
+    await engine.refreshAll();
+    expect(await store.getResults('component:default/old-api')).toHaveLength(2);
+
+    await makeEngine([component('orders-api')]).refreshAll();
+    expect(await store.getResults('component:default/old-api')).toEqual([]);
+    expect(await store.getResults('component:default/orders-api')).toHaveLength(
+      2,
+    );
+  });
+
+  it('applies waivers until they expire and keeps the underlying status', async () => {
+    const { collector } = replicaCollector({ 'batch-worker': 1 });
+    const { engine, store } = await setup({
+      entities: [
+        component('batch-worker', {
+          annotations: {
+            'production-readiness.io/waivers':
+              '- check: availability.replicas\n  until: 2026-11-23\n  reason: single-replica batch worker by design',
+          },
+        }),
+      ],
+      collectors: [collector],
+    });
+    await engine.refreshAll();
+    const replicas = async () =>
+      (await store.getResults('component:default/batch-worker')).find(
+        r => r.checkId === 'availability.replicas',
+      );
+    expect(await replicas()).toMatchObject({
+      status: 'waived',
+      underlyingStatus: 'fail',
+      waiver: {
+        origin: 'annotation',
+        reason: 'single-replica batch worker by design',
+        expiresAt: '2026-11-23T23:59:59.999Z',
+      },
+    });
+
+    clock = new Date('2026-11-24T08:00:00Z');
+    await engine.refreshAll();
+    expect(await replicas()).toMatchObject({
+      status: 'fail',
+      waiver: undefined,
+    });
+  });
+
+  it('applies waivers created through the API', async () => {
+    const { collector } = replicaCollector({ 'orders-api': 1 });
+    const { engine, store } = await setup({
+      entities: [component('orders-api')],
+      collectors: [collector],
+    });
+    await store.addWaiver({
+      entityRef: 'component:default/orders-api',
+      checkId: 'availability.replicas',
+      reason: 'migrating to a StatefulSet this week',
+      expiresAt: new Date('2026-11-25T00:00:00Z'),
+      createdBy: 'user:default/ada',
+    });
+    await engine.refreshAll();
+    expect(
+      (await store.getResults('component:default/orders-api')).find(
+        r => r.checkId === 'availability.replicas',
+      ),
+    ).toMatchObject({
+      status: 'waived',
+      underlyingStatus: 'fail',
+      waiver: { origin: 'api', createdBy: 'user:default/ada' },
+    });
+  });
+
+  it('reports a malformed waiver annotation instead of ignoring it', async () => {
+    const { collector } = replicaCollector({ 'orders-api': 1 });
+    const { engine, store } = await setup({
+      entities: [
+        component('orders-api', {
+          annotations: {
+            'production-readiness.io/waivers': 'check: availability.replicas',
+          },
+        }),
+      ],
+      collectors: [collector],
+    });
+    await engine.refreshAll();
+    const results = await store.getResults('component:default/orders-api');
+    expect(
+      results.find(r => r.checkId === 'documentation.waivers-valid'),
+    ).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(
+        'annotation production-readiness.io/waivers is invalid',
+      ),
+    });
+    expect(
+      results.find(r => r.checkId === 'availability.replicas')?.status,
+    ).toBe('fail');
+  });
+
+  it("notifies the owning group once when a production entity's critical check regresses", async () => {
+    const replicas: Record<string, number> = { 'orders-api': 2 };
+    const { collector } = replicaCollector(replicas);
+    const notifications = { send: jest.fn() };
+    const { engine } = await setup({
+      entities: [component('orders-api')],
+      collectors: [collector],
+      notifications,
+    });
+    await engine.refreshAll();
+    expect(notifications.send).not.toHaveBeenCalled();
+
+    replicas['orders-api'] = 1;
+    await engine.refreshAll();
+    await engine.refreshAll();
+    expect(notifications.send).toHaveBeenCalledTimes(1);
+    expect(notifications.send).toHaveBeenCalledWith({
+      recipients: { type: 'entity', entityRef: 'group:default/team-a' },
+      payload: expect.objectContaining({
+        title: 'orders-api is no longer production ready',
+        description: 'Critical check(s) now failing: At least two replicas',
+        link: '/catalog/default/component/orders-api/production-readiness',
+        severity: 'high',
+      }),
+    });
+  });
+
+  it('refreshes one entity on demand and refuses unknown entities', async () => {
+    const { collector, calls } = replicaCollector({ 'orders-api': 2 });
+    const { engine, store } = await setup({
+      entities: [component('orders-api'), component('payments-api')],
+      collectors: [collector],
+    });
+    await engine.refreshEntity('component:default/orders-api');
+    expect(calls).toEqual([
+      [
+        expect.objectContaining({
+          metadata: expect.objectContaining({ name: 'orders-api' }),
+        }),
+      ],
+    ]);
+    expect(await store.getResults('component:default/payments-api')).toEqual(
+      [],
+    );
+    await expect(
+      engine.refreshEntity('component:default/nope'),
+    ).rejects.toThrow('Entity component:default/nope is not in the catalog');
+  });
+});

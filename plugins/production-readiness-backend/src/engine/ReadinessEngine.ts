@@ -1,0 +1,416 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  achievedLevel,
+  matchesEntityFilter,
+  scoreResults,
+} from '@production-readiness/plugin-production-readiness-common';
+import {
+  CollectorOutcome,
+  evaluateCheck,
+  FactCollector,
+  ReadinessCheck,
+} from '@production-readiness/plugin-production-readiness-node';
+import pLimit from 'p-limit';
+import { ReadinessConfig } from '../config';
+import {
+  ReadinessStore,
+  ResultWrite,
+  StatusTransition,
+} from '../store/ReadinessStore';
+import { CheckRegistry } from './CheckRegistry';
+import { activeWaivers } from './waivers';
+
+/** What one refresh did, for logs and the benchmark. */
+export interface RefreshSummary {
+  entities: number;
+  results: number;
+  durationMs: number;
+  collectors: Array<{
+    id: string;
+    entities: number;
+    ok: boolean;
+    durationMs: number;
+    reason?: string;
+  }>;
+}
+
+/** Evaluates readiness for the fleet or one entity and stores the outcome. */
+export interface ReadinessEngine {
+  /** Evaluates every entity of the configured kinds, then forgets entities no longer in the catalog. */
+  refreshAll(): Promise<RefreshSummary>;
+  /** Evaluates one entity now; throws NotFoundError when the catalog does not have it. */
+  refreshEntity(entityRef: string): Promise<RefreshSummary>;
+}
+
+/**
+ * The collector outcomes as one entity sees them: a collector that failed, but was not asked
+ * about this entity (its `appliesTo` left it out), has simply no data for it.
+ */
+function outcomesInScope(
+  entityRef: string,
+  outcomes: Map<string, CollectorOutcome>,
+  scopes: Map<string, Set<string>>,
+): Map<string, CollectorOutcome> {
+  let view = outcomes;
+  for (const [id, outcome] of outcomes) {
+    if (!outcome.ok && !scopes.get(id)?.has(entityRef)) {
+      if (view === outcomes) {
+        view = new Map(outcomes);
+      }
+      view.set(id, {
+        ok: true,
+        title: outcome.title,
+        collected: { facts: new Map(), errors: new Map() },
+      });
+    }
+  }
+  return view;
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The engine: reads entities from the catalog, runs each needed collector once for all of
+ * them (with a time limit and bounded concurrency), evaluates every applicable check in
+ * memory, applies waivers, scores, stores, and notifies owners of critical regressions.
+ */
+export class DefaultReadinessEngine implements ReadinessEngine {
+  private constructor(
+    private readonly options: {
+      logger: LoggerService;
+      catalog: CatalogService;
+      auth: AuthService;
+      store: ReadinessStore;
+      registry: CheckRegistry;
+      config: ReadinessConfig;
+      notifications?: NotificationService;
+      now: () => Date;
+    },
+  ) {}
+
+  static create(options: {
+    logger: LoggerService;
+    catalog: CatalogService;
+    auth: AuthService;
+    store: ReadinessStore;
+    registry: CheckRegistry;
+    config: ReadinessConfig;
+    notifications?: NotificationService;
+    /** Clock, for tests. */
+    now?: () => Date;
+  }): DefaultReadinessEngine {
+    return new DefaultReadinessEngine({ now: () => new Date(), ...options });
+  }
+
+  async refreshAll(): Promise<RefreshSummary> {
+    const { catalog, auth, config, store, logger } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    const entities: Entity[] = [];
+    for await (const page of catalog.streamEntities(
+      { filter: { kind: config.entityKinds } },
+      { credentials },
+    )) {
+      entities.push(...page);
+    }
+    const summary = await this.evaluate(entities);
+    // An empty catalog answer is more likely a misconfiguration than a deleted fleet: keep the
+    // stored results rather than wiping them.
+    const removed = entities.length
+      ? await store.deleteEntitiesNotIn(
+          entities.map(e => stringifyEntityRef(e)),
+        )
+      : 0;
+    const pruned = await store.pruneBefore(
+      new Date(this.options.now().getTime() - config.historyRetentionMs),
+    );
+    logger.info(
+      `Evaluated ${summary.entities} entities (${summary.results} results) in ${summary.durationMs} ms; ` +
+        `forgot ${removed} entities no longer in the catalog; pruned ${pruned} old history rows`,
+    );
+    return summary;
+  }
+
+  async refreshEntity(entityRef: string): Promise<RefreshSummary> {
+    const { catalog, auth } = this.options;
+    const entity = await catalog.getEntityByRef(entityRef, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    if (!entity) {
+      throw new NotFoundError(`Entity ${entityRef} is not in the catalog`);
+    }
+    return this.evaluate([entity]);
+  }
+
+  /** Evaluates the given entities completely and stores the outcome. */
+  async evaluate(entities: Entity[]): Promise<RefreshSummary> {
+    const started = Date.now();
+    const { registry, store } = this.options;
+    const now = this.options.now();
+
+    const applicable = new Map<
+      string,
+      { entity: Entity; checks: ReadinessCheck[] }
+    >();
+    for (const entity of entities) {
+      applicable.set(stringifyEntityRef(entity), {
+        entity,
+        checks: registry.checks.filter(c =>
+          matchesEntityFilter(entity, c.appliesTo),
+        ),
+      });
+    }
+
+    const { outcomes, scopes, collectorSummaries } = await this.collect(
+      applicable,
+      now,
+    );
+    const waivers = await store.listWaivers({ now });
+    const waiversByEntity = new Map<string, typeof waivers>();
+    for (const waiver of waivers) {
+      const list = waiversByEntity.get(waiver.entityRef) ?? [];
+      list.push(waiver);
+      waiversByEntity.set(waiver.entityRef, list);
+    }
+
+    const results: ResultWrite[] = [];
+    const summaries = [];
+    for (const [entityRef, { entity, checks }] of applicable) {
+      const entityWaivers = activeWaivers(
+        entity,
+        waiversByEntity.get(entityRef) ?? [],
+        now,
+      );
+      const entityResults: ResultWrite[] = [];
+      const entityOutcomes = outcomesInScope(entityRef, outcomes, scopes);
+      for (const check of checks) {
+        const evaluation = await evaluateCheck({
+          check,
+          entity,
+          entityRef,
+          now,
+          outcomes: entityOutcomes,
+        });
+        const waiver = entityWaivers.get(check.id);
+        const waived = waiver !== undefined && evaluation.status !== 'pass';
+        entityResults.push({
+          entityRef,
+          checkId: check.id,
+          status: waived ? 'waived' : evaluation.status,
+          underlyingStatus: evaluation.status,
+          summary: evaluation.summary,
+          evidence: evaluation.evidence ?? [],
+          remediation: evaluation.remediation,
+          waiver: waived ? waiver : undefined,
+        });
+      }
+      const graded = entityResults.map(r => ({
+        check: registry.getCheck(r.checkId)!,
+        status: r.status,
+        summary: r.summary,
+      }));
+      summaries.push({
+        entityRef,
+        score: scoreResults(graded).score,
+        level: achievedLevel(graded, this.options.config.levels),
+      });
+      results.push(...entityResults);
+    }
+
+    const transitions = await store.writeEvaluation({
+      evaluatedAt: now,
+      entities: summaries,
+      results,
+    });
+    await this.notifyRegressions(transitions, applicable);
+    return {
+      entities: applicable.size,
+      results: results.length,
+      durationMs: Date.now() - started,
+      collectors: collectorSummaries,
+    };
+  }
+
+  /** Runs every collector some applicable check reads, once, for all entities in its scope. */
+  private async collect(
+    applicable: Map<string, { entity: Entity; checks: ReadinessCheck[] }>,
+    now: Date,
+  ) {
+    const { registry, config, logger } = this.options;
+    const scopes = new Map<string, Entity[]>();
+    for (const { entity, checks } of applicable.values()) {
+      const needed = new Set(checks.flatMap(c => c.collectors));
+      for (const collectorId of needed) {
+        const collector = registry.collectors.get(collectorId);
+        if (collector && (collector.appliesTo?.(entity) ?? true)) {
+          const scope = scopes.get(collectorId) ?? [];
+          scope.push(entity);
+          scopes.set(collectorId, scope);
+        }
+      }
+    }
+    // Collectors no entity needs still get an (empty) successful outcome, so checks see "no data".
+    const outcomes = new Map<string, CollectorOutcome>();
+    for (const [id, collector] of registry.collectors) {
+      outcomes.set(id, {
+        ok: true,
+        title: collector.title,
+        collected: { facts: new Map(), errors: new Map() },
+      });
+    }
+    const limit = pLimit(config.collectorConcurrency);
+    const collectorSummaries: RefreshSummary['collectors'] = [];
+    await Promise.all(
+      [...scopes].map(([collectorId, entities]) =>
+        limit(async () => {
+          const collector = registry.collectors.get(collectorId)!;
+          const started = Date.now();
+          const outcome = await this.runCollector(collector, entities, now);
+          outcomes.set(collectorId, outcome);
+          collectorSummaries.push({
+            id: collectorId,
+            entities: entities.length,
+            ok: outcome.ok,
+            durationMs: Date.now() - started,
+            reason: outcome.ok ? undefined : outcome.reason,
+          });
+          if (!outcome.ok) {
+            logger.warn(
+              `Collector ${collectorId} failed for ${entities.length} entities: ${outcome.reason}`,
+            );
+          }
+        }),
+      ),
+    );
+    const scopeRefs = new Map<string, Set<string>>();
+    for (const [id, entities] of scopes) {
+      scopeRefs.set(id, new Set(entities.map(e => stringifyEntityRef(e))));
+    }
+    return { outcomes, scopes: scopeRefs, collectorSummaries };
+  }
+
+  private async runCollector(
+    collector: FactCollector,
+    entities: Entity[],
+    now: Date,
+  ): Promise<CollectorOutcome> {
+    const timeoutMs = this.options.config.collectorTimeoutMs;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`timed out after ${timeoutMs} ms`);
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      const collected = await Promise.race([
+        collector.collect(entities, {
+          logger: this.options.logger.child({ collector: collector.id }),
+          signal: controller.signal,
+          now,
+        }),
+        timeout,
+      ]);
+      if (!collected || !(collected.facts instanceof Map)) {
+        return {
+          ok: false,
+          title: collector.title,
+          reason: 'returned no facts (expected { facts: Map })',
+        };
+      }
+      if (
+        collected.errors !== undefined &&
+        !(collected.errors instanceof Map)
+      ) {
+        return {
+          ok: false,
+          title: collector.title,
+          reason: 'returned errors that are not a Map of entity ref to reason',
+        };
+      }
+      return { ok: true, title: collector.title, collected };
+    } catch (e) {
+      return { ok: false, title: collector.title, reason: describeError(e) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Tells the owning group when critical checks of a production entity went from pass to
+   * fail; one notification per entity. Failing to notify never fails the refresh.
+   */
+  private async notifyRegressions(
+    transitions: StatusTransition[],
+    applicable: Map<string, { entity: Entity; checks: ReadinessCheck[] }>,
+  ) {
+    const { notifications, config, registry, logger } = this.options;
+    if (!notifications || !config.notificationsEnabled) {
+      return;
+    }
+    const byEntity = new Map<string, StatusTransition[]>();
+    for (const t of transitions) {
+      const check = registry.getCheck(t.checkId);
+      if (
+        t.from === 'pass' &&
+        t.to === 'fail' &&
+        check?.severity === 'critical'
+      ) {
+        byEntity.set(t.entityRef, [...(byEntity.get(t.entityRef) ?? []), t]);
+      }
+    }
+    for (const [entityRef, regressions] of byEntity) {
+      const entity = applicable.get(entityRef)?.entity;
+      const spec = (entity?.spec ?? {}) as {
+        lifecycle?: string;
+        owner?: string;
+      };
+      if (
+        spec.lifecycle?.toLocaleLowerCase('en-US') !== 'production' ||
+        !spec.owner
+      ) {
+        continue;
+      }
+      const owner = stringifyEntityRef(
+        parseEntityRef(spec.owner, {
+          defaultKind: 'group',
+          defaultNamespace: entity!.metadata.namespace ?? 'default',
+        }),
+      );
+      const { kind, namespace, name } = parseEntityRef(entityRef);
+      const titles = regressions.map(
+        r => registry.getCheck(r.checkId)?.title ?? r.checkId,
+      );
+      try {
+        await notifications.send({
+          recipients: { type: 'entity', entityRef: owner },
+          payload: {
+            title: `${
+              entity!.metadata.title ?? name
+            } is no longer production ready`,
+            description: `Critical check(s) now failing: ${titles.join('; ')}`,
+            link: `/catalog/${namespace}/${kind}/${name}/production-readiness`,
+            severity: 'high',
+            topic: 'production-readiness',
+            scope: `production-readiness:${entityRef}`,
+          },
+        });
+      } catch (e) {
+        logger.warn(
+          `Could not notify ${owner} about ${entityRef}: ${describeError(e)}`,
+        );
+      }
+    }
+  }
+}

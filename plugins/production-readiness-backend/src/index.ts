@@ -1,0 +1,7 @@
+/**
+ * Production Readiness backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { productionReadinessPlugin as default } from './plugin';

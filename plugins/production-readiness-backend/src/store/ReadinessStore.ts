@@ -1,0 +1,142 @@
+import {
+  AppliedWaiver,
+  CheckStatus,
+  EvaluatedStatus,
+  Evidence,
+  HistoryEntry,
+  ScorePoint,
+} from '@production-readiness/plugin-production-readiness-common';
+
+/** A result to store, as produced by one evaluation. */
+export interface ResultWrite {
+  entityRef: string;
+  checkId: string;
+  status: CheckStatus;
+  underlyingStatus: EvaluatedStatus;
+  summary: string;
+  evidence: Evidence[];
+  remediation?: string;
+  waiver?: AppliedWaiver;
+}
+
+/** The latest stored result of one check for one entity. */
+export interface StoredResult extends ResultWrite {
+  /** When the status last changed. */
+  changedAt: Date;
+  /** When the entity was last evaluated (the result is current as of then). */
+  evaluatedAt: Date;
+}
+
+/** The entity-level outcome of one evaluation. */
+export interface EntitySummaryWrite {
+  entityRef: string;
+  score: number;
+  level: string;
+}
+
+/** A change of status, returned by `writeEvaluation` for notifications. */
+export interface StatusTransition {
+  entityRef: string;
+  checkId: string;
+  /** Undefined when the check had no stored result before. */
+  from?: CheckStatus;
+  to: CheckStatus;
+}
+
+export interface StoredWaiver {
+  id: string;
+  entityRef: string;
+  checkId: string;
+  reason: string;
+  expiresAt: Date;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface StoredPushedResult {
+  id: string;
+  entityRef: string;
+  type: string;
+  observedAt: Date;
+  payload: Record<string, unknown>;
+  pushedBy: string;
+  receivedAt: Date;
+}
+
+/**
+ * Persistence of the engine: latest results, change-only history, score trend, waivers and
+ * pushed evidence. Implementations must work on SQLite and PostgreSQL.
+ */
+export interface ReadinessStore {
+  /**
+   * Stores one evaluation of `entities` (all results of those entities, complete):
+   * - the latest result per (entity, check) is replaced; results of checks that no longer
+   *   apply to an evaluated entity are removed;
+   * - history gets a new row only when a check's status changes (or first appears); an
+   *   unchanged status only moves the entity's evaluation time, which is the open period's
+   *   `lastSeen`;
+   * - the score trend gets a point only when an entity's score or level changes.
+   * Returns the status transitions, for notifications.
+   */
+  writeEvaluation(options: {
+    evaluatedAt: Date;
+    entities: EntitySummaryWrite[];
+    results: ResultWrite[];
+  }): Promise<StatusTransition[]>;
+
+  /** Latest results of one entity; empty when never evaluated. */
+  getResults(entityRef: string): Promise<StoredResult[]>;
+
+  /** Latest results of many entities (all stored entities when `entityRefs` is undefined). */
+  getResultsForEntities(entityRefs?: string[]): Promise<StoredResult[]>;
+
+  /** Entity-level summaries (score, level, evaluation time) of many entities. */
+  getEntitySummaries(
+    entityRefs?: string[],
+  ): Promise<Array<EntitySummaryWrite & { evaluatedAt: Date }>>;
+
+  /** Status changes of one entity's checks since `since`, newest first, at most `limit`. */
+  getHistory(
+    entityRef: string,
+    options: { since: Date; limit: number },
+  ): Promise<HistoryEntry[]>;
+
+  /**
+   * Score and level points of one entity since `since`, oldest first, preceded by the last
+   * point before `since` (the score at the start of the window) when there is one.
+   */
+  getScoreTrend(
+    entityRef: string,
+    options: { since: Date },
+  ): Promise<ScorePoint[]>;
+
+  /** Deletes results, history, trend, waivers and pushed results of entities not in `keep`. */
+  deleteEntitiesNotIn(keep: string[]): Promise<number>;
+
+  /** Deletes history and trend rows that ended before `before`, and pushed results received before it. */
+  pruneBefore(before: Date): Promise<number>;
+
+  addWaiver(
+    waiver: Omit<StoredWaiver, 'id' | 'createdAt'>,
+  ): Promise<StoredWaiver>;
+
+  /** Waivers, optionally of one entity; expired ones only when `includeExpired`. */
+  listWaivers(options: {
+    entityRef?: string;
+    includeExpired?: boolean;
+    now: Date;
+  }): Promise<StoredWaiver[]>;
+
+  /** Deletes a waiver of an entity; false when there is no such waiver. */
+  deleteWaiver(entityRef: string, id: string): Promise<boolean>;
+
+  addPushedResult(
+    result: Omit<StoredPushedResult, 'id' | 'receivedAt'>,
+  ): Promise<StoredPushedResult>;
+
+  /** The newest pushed result of `type` per entity (by `observedAt`). */
+  latestPushedResults(
+    type: string,
+    entityRefs?: string[],
+  ): Promise<Map<string, StoredPushedResult>>;
+}
