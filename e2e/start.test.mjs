@@ -108,6 +108,30 @@ describe('scripts/start', () => {
     }
   });
 
+  /**
+   * Whether the catalog reflects the demo files as they are now: the guest's team membership
+   * (from org.yaml) and orders-db's backup annotations (from entities.yaml). A catalog kept in
+   * .data/ from an earlier start re-reads changed files within its processing interval.
+   */
+  async function catalogCurrent(token) {
+    const headers = { authorization: `Bearer ${token}` };
+    const [guest, ordersDb] = await Promise.all(
+      ['user/default/guest', 'resource/default/orders-db'].map(async path => {
+        const response = await fetch(
+          `${BACKEND}/api/catalog/entities/by-name/${path}`,
+          { headers },
+        );
+        return response.ok ? response.json() : undefined;
+      }),
+    );
+    return Boolean(
+      guest?.relations?.some(r => r.type === 'memberOf') &&
+        ordersDb?.metadata.annotations?.[
+          'production-readiness.io/backup-location'
+        ],
+    );
+  }
+
   async function guestToken() {
     const response = await fetch(`${BACKEND}/api/auth/guest/refresh`, {
       headers: { 'x-requested-with': 'XMLHttpRequest' },
@@ -120,7 +144,7 @@ describe('scripts/start', () => {
   it('lists the demo services and databases through the catalog API', async () => {
     const { token } = await guestToken();
     // On a first start the catalog ingests the demo files in the background.
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     let names = [];
     while (Date.now() < deadline) {
       const response = await fetch(
@@ -129,20 +153,7 @@ describe('scripts/start', () => {
       );
       assert.equal(response.status, 200);
       names = (await response.json()).map(e => e.metadata.name).sort();
-      if (names.length >= 8) {
-        // Users and groups come from a second file; wait for the guest's membership too.
-        const guest = await fetch(
-          `${BACKEND}/api/catalog/entities/by-name/user/default/guest`,
-          {
-            headers: { authorization: `Bearer ${token}` },
-          },
-        );
-        if (
-          guest.ok &&
-          (await guest.json()).relations?.some(r => r.type === 'memberOf')
-        )
-          break;
-      }
+      if (names.length >= 8 && (await catalogCurrent(token))) break;
       await new Promise(r => setTimeout(r, 1000));
     }
     assert.deepEqual(names, [
@@ -165,6 +176,39 @@ describe('scripts/start', () => {
       'group:default/team-orders',
       'user:default/guest',
     ]);
+  });
+
+  it('evaluates a demo service on demand and answers its production gate', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const api = `${BACKEND}/api/production-readiness/entities/component/default/orders-api`;
+    const refresh = await fetch(`${api}/refresh`, { method: 'POST', headers });
+    assert.equal(refresh.status, 200, await refresh.clone().text());
+    const report = await refresh.json();
+    const statuses = Object.fromEntries(
+      report.results.map(r => [r.checkId, r.status]),
+    );
+    assert.equal(statuses['documentation.owner'], 'pass');
+    assert.equal(statuses['backup.dependencies-covered'], 'pass');
+
+    const gate = await (await fetch(`${api}/gate`, { headers })).json();
+    assert.deepEqual(
+      {
+        requiredLevel: gate.requiredLevel,
+        allowed: gate.allowed,
+        blocking: gate.blocking,
+      },
+      { requiredLevel: 'silver', allowed: true, blocking: [] },
+    );
+  });
+
+  it("lets only an entity's owners re-run its checks (the app's permission policy)", async () => {
+    const { token } = await guestToken();
+    const response = await fetch(
+      `${BACKEND}/api/production-readiness/entities/component/default/payments-api/refresh`,
+      { method: 'POST', headers: { authorization: `Bearer ${token}` } },
+    );
+    assert.equal(response.status, 403);
   });
 
   it('refuses catalog reads without a token', async () => {

@@ -5,6 +5,11 @@ import {
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  productionReadinessReadPermission,
+  productionReadinessRefreshPermission,
+  productionReadinessWaiverManagePermission,
+} from '@production-readiness/plugin-production-readiness-common';
 import { AppPermissionPolicy } from './permissionPolicy';
 
 const ownership = ['user:default/ada', 'group:default/team-orders'];
@@ -40,6 +45,22 @@ describe('AppPermissionPolicy', () => {
         params: { claims: ownership },
       },
     });
+  });
+
+  it.each([
+    productionReadinessRefreshPermission,
+    productionReadinessWaiverManagePermission,
+  ])('lets only owners use $name', async permission => {
+    await expect(policy.handle({ permission }, ada)).resolves.toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { rule: 'IS_ENTITY_OWNER', params: { claims: ownership } },
+    });
+  });
+
+  it('lets everyone read readiness reports', async () => {
+    await expect(
+      policy.handle({ permission: productionReadinessReadPermission }, ada),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('gives a caller without a user identity no ownership claims', async () => {

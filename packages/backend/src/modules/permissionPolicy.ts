@@ -19,11 +19,21 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  productionReadinessRefreshPermission,
+  productionReadinessWaiverManagePermission,
+} from '@production-readiness/plugin-production-readiness-common';
+
+/** Actions only an entity's owners may take on it. */
+const OWNER_ONLY = [
+  catalogEntityDeletePermission,
+  productionReadinessRefreshPermission,
+  productionReadinessWaiverManagePermission,
+];
 
 /**
- * The demo app's permission policy: everyone may read and create, but only an entity's
- * owners may unregister it from the catalog. Production Readiness adds its own
- * owner-only rules here (refresh, waivers) as those permissions arrive.
+ * The demo app's permission policy: everyone may read and create; only an entity's owners
+ * may unregister it, re-run its readiness checks or waive them.
  */
 export class AppPermissionPolicy implements PermissionPolicy {
   constructor(private readonly userInfo: UserInfoService) {}
@@ -32,13 +42,14 @@ export class AppPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+    const ownerOnly = OWNER_ONLY.find(p => isPermission(request.permission, p));
+    if (ownerOnly) {
       const claims = user
         ? (await this.userInfo.getUserInfo(user.credentials))
             .ownershipEntityRefs
         : [];
       return createCatalogConditionalDecision(
-        request.permission,
+        ownerOnly,
         catalogConditions.isEntityOwner({ claims }),
       );
     }
