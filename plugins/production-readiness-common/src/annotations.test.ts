@@ -178,4 +178,28 @@ describe('matchesEntityFilter', () => {
     );
     expect(matchesEntityFilter(entity, undefined)).toBe(true);
   });
+
+  it('requires one of the anyOf alternatives to match', () => {
+    const databasesOrBackedUp = {
+      anyOf: [
+        { kind: ['Resource'], type: ['database'] },
+        { hasAnnotations: ['production-readiness.io/backup-location'] },
+      ],
+    };
+    expect(matchesEntityFilter(entity, databasesOrBackedUp)).toBe(false);
+    expect(
+      matchesEntityFilter(
+        {
+          ...entity,
+          metadata: {
+            ...entity.metadata,
+            annotations: {
+              'production-readiness.io/backup-location': 'demo-s3',
+            },
+          },
+        },
+        databasesOrBackedUp,
+      ),
+    ).toBe(true);
+  });
 });

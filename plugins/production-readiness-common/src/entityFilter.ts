@@ -28,5 +28,10 @@ export function matchesEntityFilter(
     return false;
   }
   const annotations = entity.metadata.annotations ?? {};
-  return (filter.hasAnnotations ?? []).every(a => a in annotations);
+  if (!(filter.hasAnnotations ?? []).every(a => a in annotations)) {
+    return false;
+  }
+  return (
+    !filter.anyOf || filter.anyOf.some(f => matchesEntityFilter(entity, f))
+  );
 }

@@ -60,6 +60,8 @@ export interface EntityFilter {
   lifecycle?: string[];
   /** Annotations that must be present (any value). */
   hasAnnotations?: string[];
+  /** Alternatives: at least one must match too (for "databases, or anything with a backup"). */
+  anyOf?: EntityFilter[];
 }
 
 /** What a check is, independent of any entity. @public */

@@ -1,5 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import {
+  ANNOTATIONS,
+  matchesEntityFilter,
+} from '@production-readiness/plugin-production-readiness-common';
 import { ReadinessCheck } from '@production-readiness/plugin-production-readiness-node';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { createCatalogChecks } from './catalogChecks';
@@ -100,7 +103,7 @@ describe('createCatalogChecks', () => {
     );
     for (const c of checks) {
       expect(c.remediation).toContain('catalog-info.yaml');
-      expect(c.appliesTo?.kind?.length).toBeGreaterThan(0);
+      expect(c.appliesTo).toBeDefined();
     }
   });
 
@@ -383,11 +386,18 @@ describe('documentation.techdocs', () => {
 });
 
 describe('backup.plan', () => {
-  it('applies to database resources', () => {
-    expect(check('backup.plan').appliesTo).toEqual({
-      kind: ['Resource'],
-      type: ['database'],
-    });
+  it('applies to database resources and to anything with a backup location', () => {
+    const appliesTo = check('backup.plan').appliesTo;
+    expect(matchesEntityFilter(ordersDb, appliesTo)).toBe(true);
+    expect(matchesEntityFilter(component(), appliesTo)).toBe(false);
+    expect(
+      matchesEntityFilter(
+        withAnnotations(component(), {
+          [ANNOTATIONS.backupLocation]: 'demo-s3',
+        }),
+        appliesTo,
+      ),
+    ).toBe(true);
   });
 
   it('passes with the plan as evidence', async () => {

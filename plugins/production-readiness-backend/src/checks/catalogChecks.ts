@@ -319,7 +319,12 @@ export function createCatalogChecks(): ReadinessCheck[] {
       title: 'Backup plan declared',
       description: `A database declares its backup plan in ${ANNOTATIONS.backupPlan}: what is backed up, how, when, RPO, RTO, retention and the restore procedure.`,
       severity: 'critical',
-      appliesTo: { kind: ['Resource'], type: ['database'] },
+      appliesTo: {
+        anyOf: [
+          { kind: ['Resource'], type: ['database'] },
+          { hasAnnotations: [ANNOTATIONS.backupLocation] },
+        ],
+      },
       remediation: [
         `In catalog-info.yaml add the annotation ${ANNOTATIONS.backupPlan} with the plan as YAML, e.g.:`,
         `  ${ANNOTATIONS.backupPlan}: |`,
