@@ -1,16 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import getPort from 'get-port';
-import { findBinary, httpOk, ServerProcess } from './ServerProcess';
+import { startHttpServer, TestHttpServer } from './httpServer';
+import { findBinary } from './ServerProcess';
 import { createWorkDir } from './workDir';
 
 /** A running Alertmanager on loopback. */
-export interface TestAlertmanager {
-  /** `http://127.0.0.1:<port>` */
-  baseUrl: string;
-  server: ServerProcess;
-  stop(): Promise<void>;
-}
+export type TestAlertmanager = TestHttpServer;
 
 export interface StartAlertmanagerOptions {
   /** `alertmanager.yml` as YAML text (kept verbatim: the API echoes it in `config.original`). */
@@ -28,30 +23,16 @@ export async function startAlertmanager(
   const workDir = createWorkDir('alertmanager');
   const configFile = join(workDir.path, 'alertmanager.yml');
   writeFileSync(configFile, options.configYaml);
-  const port = await getPort({ host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const server = ServerProcess.start({
+  return startHttpServer({
     name: 'Alertmanager',
     command: binary,
-    args: [
+    args: port => [
       `--config.file=${configFile}`,
       `--storage.path=${join(workDir.path, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
     ],
+    workDir,
+    readyPath: '/-/ready',
   });
-  try {
-    await server.waitUntilReady(() => httpOk(`${baseUrl}/-/ready`));
-  } catch (error) {
-    workDir.remove();
-    throw error;
-  }
-  return {
-    baseUrl,
-    server,
-    async stop() {
-      await server.stop();
-      workDir.remove();
-    },
-  };
 }

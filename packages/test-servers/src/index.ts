@@ -17,6 +17,8 @@ export type {
   StartAlertmanagerOptions,
   TestAlertmanager,
 } from './alertmanager';
+export { startHttpServer } from './httpServer';
+export type { TestHttpServer } from './httpServer';
 export { startS3, TEST_S3_CREDENTIALS } from './s3';
 export type { TestS3 } from './s3';
 export { testDatabaseIds, POSTGRES_ID_ENV } from './testDatabases';

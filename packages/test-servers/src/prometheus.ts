@@ -1,17 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import getPort from 'get-port';
-import { findBinary, httpOk, ServerProcess } from './ServerProcess';
+import { startHttpServer, TestHttpServer } from './httpServer';
+import { findBinary } from './ServerProcess';
 import { createWorkDir } from './workDir';
 
 /** A running Prometheus server on loopback. */
-export interface TestPrometheus {
-  /** `http://127.0.0.1:<port>` */
-  baseUrl: string;
-  server: ServerProcess;
+export interface TestPrometheus extends TestHttpServer {
   /** Rewrites the rule files and asks Prometheus to reload them. */
   replaceRules(ruleFiles: Record<string, string>): Promise<void>;
-  stop(): Promise<void>;
 }
 
 export interface StartPrometheusOptions {
@@ -53,30 +49,25 @@ export async function startPrometheus(
       rule_files: [join(rulesDir, '*')],
     }),
   );
-  const port = await getPort({ host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const server = ServerProcess.start({
+  const server = await startHttpServer({
     name: 'Prometheus',
     command: binary,
-    args: [
+    args: port => [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(workDir.path, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-lifecycle',
     ],
+    workDir,
+    readyPath: '/-/ready',
   });
-  try {
-    await server.waitUntilReady(() => httpOk(`${baseUrl}/-/ready`));
-  } catch (error) {
-    workDir.remove();
-    throw error;
-  }
   return {
-    baseUrl,
-    server,
+    ...server,
     async replaceRules(ruleFiles) {
       writeRules(ruleFiles);
-      const response = await fetch(`${baseUrl}/-/reload`, { method: 'POST' });
+      const response = await fetch(`${server.baseUrl}/-/reload`, {
+        method: 'POST',
+      });
       if (!response.ok) {
         throw new Error(
           `Prometheus reload failed (${
@@ -84,10 +75,6 @@ export async function startPrometheus(
           }): ${await response.text()}`,
         );
       }
-    },
-    async stop() {
-      await server.stop();
-      workDir.remove();
     },
   };
 }

@@ -1,24 +1,21 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import getPort from 'get-port';
-import { httpOk, ServerProcess } from './ServerProcess';
+import { startHttpServer, TestHttpServer } from './httpServer';
 import { createWorkDir } from './workDir';
 
-/** Credentials the S3-protocol server accepts (it checks signatures against these). */
+/** Credentials the S3-protocol server accepts (it refuses unknown access keys). */
 export const TEST_S3_CREDENTIALS = {
   accessKeyId: 'S3RVER',
   secretAccessKey: 'S3RVER',
 };
 
 /** A running S3-protocol server on loopback (path-style addressing). */
-export interface TestS3 {
+export interface TestS3 extends TestHttpServer {
   /** `http://127.0.0.1:<port>`; use with `forcePathStyle: true`. */
   endpoint: string;
   region: string;
   credentials: typeof TEST_S3_CREDENTIALS;
   /** Folder the server keeps objects in. */
   directory: string;
-  server: ServerProcess;
-  stop(): Promise<void>;
 }
 
 /** Starts the S3-protocol server with the given buckets created. */
@@ -26,33 +23,23 @@ export async function startS3(
   options: { buckets?: string[] } = {},
 ): Promise<TestS3> {
   const workDir = createWorkDir('s3');
-  const port = await getPort({ host: '127.0.0.1' });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const server = ServerProcess.start({
+  const server = await startHttpServer({
     name: 'S3 server',
     command: process.execPath,
-    args: [
+    args: port => [
       resolvePackagePath('@internal/test-servers', 'bin/s3-server.js'),
       String(port),
       workDir.path,
       ...(options.buckets ?? []),
     ],
+    workDir,
+    readyPath: '/',
   });
-  try {
-    await server.waitUntilReady(() => httpOk(`${endpoint}/`));
-  } catch (error) {
-    workDir.remove();
-    throw error;
-  }
   return {
-    endpoint,
+    ...server,
+    endpoint: server.baseUrl,
     region: 'us-east-1',
     credentials: TEST_S3_CREDENTIALS,
     directory: workDir.path,
-    server,
-    async stop() {
-      await server.stop();
-      workDir.remove();
-    },
   };
 }

@@ -79,6 +79,18 @@ function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+export interface ReadinessEngineOptions {
+  logger: LoggerService;
+  catalog: CatalogService;
+  auth: AuthService;
+  store: ReadinessStore;
+  registry: CheckRegistry;
+  config: ReadinessConfig;
+  notifications?: NotificationService;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
 /**
  * The engine: reads entities from the catalog, runs each needed collector once for all of
  * them (with a time limit and bounded concurrency), evaluates every applicable check in
@@ -86,29 +98,10 @@ function describeError(e: unknown): string {
  */
 export class DefaultReadinessEngine implements ReadinessEngine {
   private constructor(
-    private readonly options: {
-      logger: LoggerService;
-      catalog: CatalogService;
-      auth: AuthService;
-      store: ReadinessStore;
-      registry: CheckRegistry;
-      config: ReadinessConfig;
-      notifications?: NotificationService;
-      now: () => Date;
-    },
+    private readonly options: ReadinessEngineOptions & { now: () => Date },
   ) {}
 
-  static create(options: {
-    logger: LoggerService;
-    catalog: CatalogService;
-    auth: AuthService;
-    store: ReadinessStore;
-    registry: CheckRegistry;
-    config: ReadinessConfig;
-    notifications?: NotificationService;
-    /** Clock, for tests. */
-    now?: () => Date;
-  }): DefaultReadinessEngine {
+  static create(options: ReadinessEngineOptions): DefaultReadinessEngine {
     return new DefaultReadinessEngine({ now: () => new Date(), ...options });
   }
 
