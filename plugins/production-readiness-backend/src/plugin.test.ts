@@ -383,6 +383,7 @@ describe('production-readiness backend API', () => {
       requiredLevel: 'silver',
       allowed: false,
       lifecycle: 'production',
+      owner: 'group:default/team-payments',
     });
 
     const owned = await request(backend.server)

@@ -1,4 +1,8 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   CheckDefinition,
@@ -17,6 +21,24 @@ import { CheckRegistry } from '../engine/CheckRegistry';
 import { ReadinessStore, StoredResult } from '../store/ReadinessStore';
 
 const HISTORY_DAYS = 90;
+
+/** The owner as a full entity ref (`group:default/team-orders`), as links need it. */
+function ownerRef(entity: Entity): string | undefined {
+  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+  if (typeof owner !== 'string' || !owner) {
+    return undefined;
+  }
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
 const HISTORY_LIMIT = 200;
 
 /** Builds reports, gate answers and the fleet overview from stored results. */
@@ -158,7 +180,7 @@ export class ReportService {
         type: typeof spec.type === 'string' ? spec.type : undefined,
         lifecycle:
           typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
-        owner: typeof spec.owner === 'string' ? spec.owner : undefined,
+        owner: ownerRef(entity),
         score: scores.score,
         achievedLevel: gate.achievedLevel,
         requiredLevel: gate.requiredLevel,

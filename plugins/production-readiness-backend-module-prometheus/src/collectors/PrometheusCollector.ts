@@ -1,0 +1,417 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CollectedFacts,
+  CollectorContext,
+  FactCollector,
+} from '@production-readiness/plugin-production-readiness-node';
+import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import { PrometheusInstanceConfig, PrometheusModuleConfig } from '../config';
+import { renderQueryTemplate, QueryTemplate } from '../promql/promql';
+import {
+  isDeadMansSwitch,
+  parseRulesResponse,
+  RuleFact,
+  ruleScope,
+  RuleScope,
+} from '../promql/rules';
+import { UpstreamClient } from '../upstream/UpstreamClient';
+import {
+  EntityTarget,
+  PROMETHEUS_COLLECTOR_ID,
+  PrometheusEntityFacts,
+  PrometheusFacts,
+  QueryOutcome,
+  resolveEntityTarget,
+  SloFact,
+  TargetFact,
+} from './facts';
+
+/** A `prometheus-query` check as the collector runs it. */
+export interface QueryCheckSpec {
+  checkId: string;
+  template: QueryTemplate;
+  /** Runs on this instance for every entity; default: each entity's instance. */
+  instance?: string;
+}
+
+const SLO_OBJECTIVES_QUERY =
+  'max by (sloth_service, sloth_slo, slo) ({__name__=~"slo:objective:ratio|pyrra_objective"})';
+
+interface VectorSample {
+  metric: Record<string, string>;
+  value: number;
+}
+
+function parseVector(body: unknown, what: string): VectorSample[] {
+  const { status, data } = (body ?? {}) as {
+    status?: string;
+    data?: { resultType?: string; result?: unknown };
+  };
+  if (status !== 'success' || !data || !Array.isArray(data.result)) {
+    throw new Error(`${what} answer has no data.result`);
+  }
+  if (data.resultType !== 'vector') {
+    throw new Error(
+      `${what} returned a ${data.resultType}, not an instant vector grouped by label`,
+    );
+  }
+  return (data.result as Array<{ metric?: unknown; value?: unknown }>).map(
+    s => ({
+      metric: (s.metric as Record<string, string>) ?? {},
+      value: Number((s.value as [number, string] | undefined)?.[1]),
+    }),
+  );
+}
+
+/** Go durations as Prometheus prints them: `15s`, `1m30s`, `1h`. */
+function parseGoDuration(text: unknown): number | undefined {
+  if (typeof text !== 'string') {
+    return undefined;
+  }
+  const units: Record<string, number> = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+    w: 604_800_000,
+    y: 31_536_000_000,
+  };
+  let total = 0;
+  let matched = '';
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)) {
+    total += Number(m[1]) * units[m[2]];
+    matched += m[0];
+  }
+  return matched === text && total > 0 ? total : undefined;
+}
+
+function parseTargets(
+  body: unknown,
+  serviceLabel: string,
+): Map<string, TargetFact[]> {
+  const data = (body as { status?: string; data?: { activeTargets?: unknown } })
+    ?.data;
+  if (
+    (body as { status?: string })?.status !== 'success' ||
+    !Array.isArray(data?.activeTargets)
+  ) {
+    throw new Error('targets answer has no data.activeTargets');
+  }
+  const byService = new Map<string, TargetFact[]>();
+  for (const raw of data!.activeTargets as Array<Record<string, unknown>>) {
+    const labels = (raw.labels as Record<string, string>) ?? {};
+    const service = labels[serviceLabel];
+    if (service === undefined) {
+      continue;
+    }
+    const list = byService.get(service) ?? [];
+    list.push({
+      scrapePool: String(raw.scrapePool ?? ''),
+      instance: labels.instance ?? '',
+      health: String(raw.health ?? 'unknown'),
+      lastError:
+        typeof raw.lastError === 'string' && raw.lastError
+          ? raw.lastError
+          : undefined,
+      lastScrape:
+        typeof raw.lastScrape === 'string' ? raw.lastScrape : undefined,
+      scrapeIntervalMs: parseGoDuration(raw.scrapeInterval),
+    });
+    byService.set(service, list);
+  }
+  return byService;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+interface InstanceScope {
+  instance: PrometheusInstanceConfig;
+  entities: Array<{ ref: string; entity: Entity; target: EntityTarget }>;
+}
+
+/**
+ * Batch collector for Prometheus: per instance and refresh, one `/api/v1/targets`, one
+ * `/api/v1/rules`, one SLO objective query and one query per `prometheus-query` check, all
+ * grouped by the service label and matched to entities in memory. The number of calls
+ * depends on the instances and checks, never on the number of entities.
+ */
+export class PrometheusCollector implements FactCollector<PrometheusFacts> {
+  readonly id = PROMETHEUS_COLLECTOR_ID;
+  readonly title = 'Prometheus';
+
+  private constructor(
+    private readonly config: PrometheusModuleConfig,
+    private readonly clients: Map<string, UpstreamClient>,
+    private readonly queryChecks: QueryCheckSpec[],
+  ) {}
+
+  static create(options: {
+    config: PrometheusModuleConfig;
+    queryChecks?: QueryCheckSpec[];
+  }): PrometheusCollector {
+    const { config } = options;
+    const clients = new Map<string, UpstreamClient>();
+    for (const instance of config.instances.values()) {
+      clients.set(
+        instance.name,
+        UpstreamClient.create(instance.prometheus, {
+          requestTimeoutMs: config.requestTimeoutMs,
+          retries: config.retries,
+          maxResponseBytes: config.maxResponseBytes,
+        }),
+      );
+    }
+    return new PrometheusCollector(config, clients, options.queryChecks ?? []);
+  }
+
+  async collect(
+    entities: Entity[],
+    context: CollectorContext,
+  ): Promise<CollectedFacts<PrometheusFacts>> {
+    const facts = new Map<string, PrometheusFacts>();
+    const errors = new Map<string, string>();
+    const scopes = new Map<string, InstanceScope>();
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const resolved = resolveEntityTarget(entity, this.config);
+      if (!resolved.ok) {
+        facts.set(ref, resolved.facts);
+        continue;
+      }
+      const { instance } = resolved.target;
+      const scope = scopes.get(instance) ?? {
+        instance: this.config.instances.get(instance)!,
+        entities: [],
+      };
+      scope.entities.push({ ref, entity, target: resolved.target });
+      scopes.set(instance, scope);
+    }
+
+    // Queries of checks pinned to an instance run there for every entity's service.
+    const pinnedServices = new Map<string, Set<string>>();
+    for (const spec of this.queryChecks) {
+      if (spec.instance !== undefined) {
+        const set = pinnedServices.get(spec.instance) ?? new Set<string>();
+        for (const scope of scopes.values()) {
+          scope.entities.forEach(e => set.add(e.target.service));
+        }
+        pinnedServices.set(spec.instance, set);
+      }
+    }
+    const pinnedOutcomes = new Map<string, Map<string, QueryOutcome>>();
+    await Promise.all(
+      this.queryChecks
+        .filter(spec => spec.instance !== undefined)
+        .map(async spec => {
+          const services = [...(pinnedServices.get(spec.instance!) ?? [])];
+          if (services.length) {
+            pinnedOutcomes.set(
+              spec.checkId,
+              await this.runQuery(spec, spec.instance!, services, context),
+            );
+          }
+        }),
+    );
+
+    await Promise.all(
+      [...scopes.values()].map(async scope => {
+        try {
+          const collected = await this.collectInstance(scope, context);
+          for (const { ref, target } of scope.entities) {
+            const entityFacts = collected.get(ref)!;
+            for (const [checkId, outcomes] of pinnedOutcomes) {
+              const outcome = outcomes.get(target.service);
+              if (outcome) {
+                entityFacts.queries[checkId] = outcome;
+              }
+            }
+            facts.set(ref, entityFacts);
+          }
+        } catch (e) {
+          const reason = describe(e);
+          context.logger.warn(
+            `Prometheus instance ${scope.instance.name} failed for ${scope.entities.length} entities: ${reason}`,
+          );
+          for (const { ref } of scope.entities) {
+            errors.set(ref, reason);
+          }
+        }
+      }),
+    );
+    return { facts, errors };
+  }
+
+  private async collectInstance(
+    scope: InstanceScope,
+    context: CollectorContext,
+  ): Promise<Map<string, PrometheusEntityFacts>> {
+    const { instance } = scope;
+    const client = this.clients.get(instance.name)!;
+    const services = [...new Set(scope.entities.map(e => e.target.service))];
+    const localQueries = this.queryChecks.filter(q => q.instance === undefined);
+
+    const [targetsBody, rulesBody, slo, queryOutcomes] = await Promise.all([
+      client.getJson('/api/v1/targets', context.signal, { state: 'active' }),
+      client.getJson('/api/v1/rules', context.signal),
+      client
+        .postForm(
+          '/api/v1/query',
+          { query: SLO_OBJECTIVES_QUERY },
+          context.signal,
+        )
+        .then(
+          body => ({ samples: parseVector(body, 'SLO objective query') }),
+          e => ({ error: describe(e) }),
+        ),
+      Promise.all(
+        localQueries.map(
+          async spec =>
+            [
+              spec.checkId,
+              await this.runQuery(spec, instance.name, services, context),
+            ] as const,
+        ),
+      ),
+    ]);
+    let targets: Map<string, TargetFact[]>;
+    let rules: RuleFact[];
+    try {
+      targets = parseTargets(targetsBody, instance.serviceLabel);
+      rules = parseRulesResponse(rulesBody);
+    } catch (e) {
+      throw new Error(`${client.displayName}: ${describe(e)}`);
+    }
+
+    const scoped: Array<{ rule: RuleFact; scope: RuleScope }> = rules.map(
+      rule => ({ rule, scope: ruleScope(rule, instance.serviceLabel) }),
+    );
+    const fleetRules = scoped
+      .filter(s => s.scope.kind === 'fleet' && !isDeadMansSwitch(s.rule))
+      .map(s => s.rule);
+    const deadMansSwitches = rules.filter(isDeadMansSwitch);
+    const objectives = 'samples' in slo ? slo.samples : [];
+    const observedAt = context.now.toISOString();
+
+    const result = new Map<string, PrometheusEntityFacts>();
+    for (const { ref, entity, target } of scope.entities) {
+      const alertNames = new Set(
+        (entity.metadata.annotations?.[ANNOTATIONS.prometheusAlert] ?? '')
+          .split(',')
+          .map(s => s.trim())
+          .filter(Boolean),
+      );
+      const serviceRules = scoped
+        .filter(
+          ({ rule, scope: s }) =>
+            (s.kind === 'services' && s.accepts(target.service)) ||
+            (rule.type === 'alerting' && alertNames.has(rule.name)),
+        )
+        .map(s => s.rule);
+      const queries: Record<string, QueryOutcome> = {};
+      for (const [checkId, outcomes] of queryOutcomes) {
+        const outcome = outcomes.get(target.service);
+        if (outcome) {
+          queries[checkId] = outcome;
+        }
+      }
+      result.set(ref, {
+        configured: true,
+        ...target,
+        serviceLabel: instance.serviceLabel,
+        baseUrl: instance.prometheus.baseUrl,
+        observedAt,
+        targets: targets.get(target.service) ?? [],
+        rules: serviceRules,
+        fleetRules,
+        deadMansSwitches,
+        slos: sloFacts(target.service, serviceRules, objectives),
+        sloError: 'error' in slo ? slo.error : undefined,
+        queries,
+      });
+    }
+    return result;
+  }
+
+  /** Runs one config-declared query for a batch of services; outcome per service. */
+  private async runQuery(
+    spec: QueryCheckSpec,
+    instanceName: string,
+    services: string[],
+    context: CollectorContext,
+  ): Promise<Map<string, QueryOutcome>> {
+    const outcomes = new Map<string, QueryOutcome>();
+    const query = renderQueryTemplate(spec.template, services);
+    const client = this.clients.get(instanceName)!;
+    try {
+      const samples = parseVector(
+        await client.postForm('/api/v1/query', { query }, context.signal),
+        `Query of ${spec.checkId}`,
+      );
+      const wanted = new Set(services);
+      for (const sample of samples) {
+        const service = sample.metric[spec.template.label];
+        if (service === undefined) {
+          throw new Error(
+            `Query of ${spec.checkId} returned series without the "${spec.template.label}" label; aggregate with "by (${spec.template.label})"`,
+          );
+        }
+        if (!wanted.has(service)) {
+          continue;
+        }
+        const outcome = outcomes.get(service);
+        if (outcome?.ok) {
+          outcome.values.push(sample.value);
+        } else {
+          outcomes.set(service, {
+            ok: true,
+            query: spec.template.template,
+            values: [sample.value],
+          });
+        }
+      }
+    } catch (e) {
+      const error = describe(e);
+      for (const service of services) {
+        outcomes.set(service, {
+          ok: false,
+          query: spec.template.template,
+          error,
+        });
+      }
+    }
+    return outcomes;
+  }
+}
+
+function sloFacts(
+  service: string,
+  serviceRules: RuleFact[],
+  objectives: VectorSample[],
+): SloFact[] {
+  const byKey = new Map<string, SloFact>();
+  for (const rule of serviceRules) {
+    if (!rule.slo) {
+      continue;
+    }
+    const key = `${rule.slo.framework}/${rule.slo.name}`;
+    const slo = byKey.get(key) ?? { ...rule.slo, rules: [] };
+    slo.rules.push(rule.name);
+    byKey.set(key, slo);
+  }
+  for (const slo of byKey.values()) {
+    const sample = objectives.find(o =>
+      slo.framework === 'sloth'
+        ? o.metric.sloth_slo === slo.name &&
+          (o.metric.sloth_service === undefined ||
+            o.metric.sloth_service === service)
+        : o.metric.slo === slo.name,
+    );
+    if (sample && Number.isFinite(sample.value)) {
+      slo.objective = sample.value;
+    }
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,163 @@
+import { Entity } from '@backstage/catalog-model';
+import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import { PrometheusModuleConfig } from '../config';
+import { validateServiceValue } from '../promql/promql';
+import { RuleFact } from '../promql/rules';
+import { AlertmanagerRouting } from '../alertmanager/routing';
+
+export const PROMETHEUS_COLLECTOR_ID = 'prometheus';
+export const ALERTMANAGER_COLLECTOR_ID = 'alertmanager';
+
+/** Where an entity's metrics live: instance and service label value. */
+export interface EntityTarget {
+  instance: string;
+  service: string;
+  /** Which annotation (or field) the service value came from. */
+  serviceSource: string;
+}
+
+/** Facts for an entity this module cannot look up, with what to configure. */
+export interface UnconfiguredFacts {
+  configured: false;
+  reason: string;
+  remediation: string;
+}
+
+/** A scrape target of the service. */
+export interface TargetFact {
+  scrapePool: string;
+  instance: string;
+  health: string;
+  lastError?: string;
+  lastScrape?: string;
+  scrapeIntervalMs?: number;
+}
+
+/** A Sloth or Pyrra SLO of the service. */
+export interface SloFact {
+  framework: 'sloth' | 'pyrra';
+  name: string;
+  /** Ratio, e.g. 0.999, from the SLO's objective series; undefined when not found. */
+  objective?: number;
+  rules: string[];
+}
+
+/** The outcome of a config-declared query for one service. */
+export type QueryOutcome =
+  | { ok: true; query: string; values: number[] }
+  | { ok: false; query: string; error: string };
+
+/** What the Prometheus collector found for one entity. */
+export interface PrometheusEntityFacts extends EntityTarget {
+  configured: true;
+  serviceLabel: string;
+  baseUrl: string;
+  observedAt: string;
+  targets: TargetFact[];
+  /** Rules restricted to this service (or named in `prometheus.io/alert`). */
+  rules: RuleFact[];
+  /** Rules not restricted to any service (shared by every entity of the instance). */
+  fleetRules: RuleFact[];
+  deadMansSwitches: RuleFact[];
+  slos: SloFact[];
+  /** Set when the SLO objective query failed. */
+  sloError?: string;
+  /** Config-declared query outcomes by check id. */
+  queries: Record<string, QueryOutcome>;
+}
+
+export type PrometheusFacts = PrometheusEntityFacts | UnconfiguredFacts;
+
+/** An alert as Alertmanager holds it. */
+export interface AlertmanagerAlert {
+  labels: Record<string, string>;
+  startsAt?: string;
+  receivers: string[];
+  state: string;
+}
+
+/** What the Alertmanager collector found for one entity (shared per instance). */
+export interface AlertmanagerEntityFacts {
+  configured: true;
+  instance: string;
+  baseUrl: string;
+  observedAt: string;
+  routing: AlertmanagerRouting;
+  alerts: AlertmanagerAlert[];
+}
+
+export type AlertmanagerFacts = AlertmanagerEntityFacts | UnconfiguredFacts;
+
+function annotation(entity: Entity, key: string): string | undefined {
+  const value = entity.metadata.annotations?.[key];
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+const shown = (value: string) => JSON.stringify(value.slice(0, 80));
+
+/**
+ * Which instance and service value an entity maps to. Annotations only name things: an
+ * instance declared in config and a label value that is matched, never interpolated.
+ */
+export function resolveEntityTarget(
+  entity: Entity,
+  config: PrometheusModuleConfig,
+):
+  | { ok: true; target: EntityTarget }
+  | { ok: false; facts: UnconfiguredFacts } {
+  const named = annotation(entity, ANNOTATIONS.prometheusInstance);
+  const declared = [...config.instances.keys()].join(', ');
+  let instance: string;
+  if (named !== undefined) {
+    if (!config.instances.has(named)) {
+      return {
+        ok: false,
+        facts: {
+          configured: false,
+          reason: `Annotation ${ANNOTATIONS.prometheusInstance} names ${shown(
+            named,
+          )}, which is not a declared Prometheus instance (declared: ${declared})`,
+          remediation: `Set ${ANNOTATIONS.prometheusInstance} to one of: ${declared}, or declare the instance in productionReadiness.prometheus.instances.`,
+        },
+      };
+    }
+    instance = named;
+  } else if (config.defaultInstance !== undefined) {
+    instance = config.defaultInstance;
+  } else {
+    return {
+      ok: false,
+      facts: {
+        configured: false,
+        reason: `No Prometheus instance: annotation ${ANNOTATIONS.prometheusInstance} is missing and productionReadiness.prometheus.defaultInstance is not set`,
+        remediation: `Add the annotation ${ANNOTATIONS.prometheusInstance} with one of: ${declared}, or set productionReadiness.prometheus.defaultInstance.`,
+      },
+    };
+  }
+
+  const candidates: Array<[string, string | undefined]> = [
+    [
+      ANNOTATIONS.prometheusService,
+      annotation(entity, ANNOTATIONS.prometheusService),
+    ],
+    [ANNOTATIONS.kubernetesId, annotation(entity, ANNOTATIONS.kubernetesId)],
+    ['metadata.name', entity.metadata.name],
+  ];
+  const [serviceSource, service] = candidates.find(([, v]) => v)!;
+  const invalid = validateServiceValue(service!);
+  if (invalid) {
+    return {
+      ok: false,
+      facts: {
+        configured: false,
+        reason: `The service label value from ${serviceSource} ${invalid}`,
+        remediation: `Set ${
+          ANNOTATIONS.prometheusService
+        } to the value of the "${
+          config.instances.get(instance)!.serviceLabel
+        }" label of the service's targets.`,
+      },
+    };
+  }
+  return { ok: true, target: { instance, service: service!, serviceSource } };
+}

@@ -1,0 +1,58 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  productionReadinessChecksExtensionPoint,
+  productionReadinessCollectorsExtensionPoint,
+  productionReadinessConfigChecksExtensionPoint,
+} from '@production-readiness/plugin-production-readiness-node';
+import { createPrometheusChecks } from './checks/prometheusChecks';
+import {
+  createQueryCheckFactory,
+  readQueryChecks,
+} from './checks/queryCheckFactory';
+import { AlertmanagerCollector } from './collectors/AlertmanagerCollector';
+import { PrometheusCollector } from './collectors/PrometheusCollector';
+import { readPrometheusModuleConfig } from './config';
+
+/**
+ * Production Readiness checks against live Prometheus and Alertmanager: scraped and up,
+ * healthy alert rules, baseline coverage, disk-fill alert, SLO rules, routing to the owning
+ * team, dead-man's switch, long-firing critical alerts, and `prometheus-query` config checks.
+ *
+ * @public
+ */
+export const productionReadinessModulePrometheus = createBackendModule({
+  pluginId: 'production-readiness',
+  moduleId: 'prometheus',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        checks: productionReadinessChecksExtensionPoint,
+        collectors: productionReadinessCollectorsExtensionPoint,
+        configChecks: productionReadinessConfigChecksExtensionPoint,
+      },
+      async init({ config, logger, checks, collectors, configChecks }) {
+        const moduleConfig = readPrometheusModuleConfig(config);
+        const instances = new Set(moduleConfig.instances.keys());
+        const queryChecks = readQueryChecks(config, instances);
+        collectors.addCollectors(
+          PrometheusCollector.create({ config: moduleConfig, queryChecks }),
+          AlertmanagerCollector.create({ config: moduleConfig }),
+        );
+        checks.addChecks(...createPrometheusChecks(moduleConfig));
+        configChecks.addConfigCheckFactories(
+          createQueryCheckFactory(instances),
+        );
+        logger.info(
+          `Prometheus module: ${instances.size} instances (${[
+            ...instances,
+          ].join(', ')}), ${queryChecks.length} prometheus-query checks`,
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,8 @@
+export { productionReadinessApiRef } from './ProductionReadinessApi';
+export type {
+  CheckCatalogue,
+  OverviewFilter,
+  ProductionReadinessApi,
+  Waiver,
+} from './ProductionReadinessApi';
+export { ProductionReadinessClient } from './ProductionReadinessClient';

@@ -1,0 +1,1 @@
+export { StatusIcon, STATUS_DESCRIPTIONS } from './StatusIcon';

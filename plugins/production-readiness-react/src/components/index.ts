@@ -1,0 +1,2 @@
+export * from './StatusIcon';
+export * from './LevelChip';

@@ -1,0 +1,7 @@
+export {
+  default,
+  productionReadinessApi,
+  productionReadinessEntityCard,
+  productionReadinessEntityContent,
+  productionReadinessPage,
+} from './plugin';

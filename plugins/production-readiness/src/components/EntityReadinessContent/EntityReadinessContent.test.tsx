@@ -1,0 +1,211 @@
+import { ResponseError } from '@backstage/errors';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  MockPermissionApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  ProductionReadinessApi,
+  productionReadinessApiRef,
+} from '@production-readiness/plugin-production-readiness-react';
+import {
+  fakeApi,
+  mixedReport,
+  notEvaluatedReport,
+  paymentsApi,
+} from '../../__testUtils__/fixtures';
+import { EntityReadinessContent } from './EntityReadinessContent';
+
+async function renderTab(
+  api: ProductionReadinessApi,
+  permission:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  entity = paymentsApi,
+) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [productionReadinessApiRef, api],
+        [permissionApiRef, new MockPermissionApi(() => permission)],
+      ]}
+    >
+      <EntityProvider entity={entity}>
+        <EntityReadinessContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityReadinessContent', () => {
+  it('shows skeletons while the report loads', async () => {
+    await renderTab(fakeApi({ getReport: () => new Promise(() => {}) }));
+    expect(
+      screen.getByRole('progressbar', { name: 'Loading readiness report' }),
+    ).toBeInTheDocument();
+  });
+
+  it('says why the report could not be loaded', async () => {
+    const response = new Response(
+      JSON.stringify({
+        error: {
+          name: 'NotAllowedError',
+          message: 'Not allowed: production-readiness.report.read',
+        },
+        response: { statusCode: 403 },
+      }),
+      {
+        status: 403,
+        statusText: 'Forbidden',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    );
+    const error = await ResponseError.fromResponse(response as any);
+    await renderTab(fakeApi({ getReport: () => Promise.reject(error) }));
+    expect(
+      await screen.findByText(/Could not load the readiness report/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/Not allowed: production-readiness.report.read/)
+        .length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('explains an entity that was never evaluated and offers to run the checks', async () => {
+    const refresh = jest.fn(async () => mixedReport);
+    await renderTab(
+      fakeApi({ getReport: async () => notEvaluatedReport, refresh }),
+    );
+    expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Run checks now' }),
+    );
+    expect(refresh).toHaveBeenCalledWith('component:default/payments-api');
+    expect(
+      await screen.findByText('Production gate: blocked by 3 check(s)'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the gate, pillar scores and checks grouped by pillar, worst first', async () => {
+    await renderTab(fakeApi());
+    expect(
+      await screen.findByText('Production gate: blocked by 3 check(s)'),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('score')).toHaveTextContent('46%');
+
+    const availability = screen.getByRole('region', { name: 'Availability' });
+    const titles = within(availability)
+      .getAllByRole('button')
+      .map(b => b.textContent);
+    expect(titles[0]).toContain('PodDisruptionBudget');
+    expect(titles[1]).toContain('At least two replicas');
+
+    const sections = screen
+      .getAllByRole('region')
+      .map(r => r.getAttribute('aria-label'));
+    // Worst pillars first; Documentation (waived, 100%) last.
+    expect(sections[sections.length - 1]).toBe('Documentation');
+
+    expect(
+      screen.getByText(
+        'Prometheus "main" failed: connect ECONNREFUSED 10.0.0.5:9090',
+        {
+          selector: 'p[title]',
+        },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('expands a check to its evidence, remediation and docs link', async () => {
+    await renderTab(fakeApi());
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Restore tested recently/ }),
+    );
+    expect(
+      await screen.findByRole('table', { name: 'evidence' }),
+    ).toHaveTextContent('backup:demo-s3');
+    expect(screen.getByText('How to fix')).toBeInTheDocument();
+    expect(
+      screen.getByText('Schedule the restore-test CronJob.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: /Documentation for Restore tested recently/,
+      }),
+    ).toHaveAttribute('href', 'https://docs.example.com/restore-tests');
+  });
+
+  it('shows a waived check with its reason, expiry and underlying status', async () => {
+    await renderTab(fakeApi());
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Runbook linked/ }),
+    );
+    expect(await screen.findByText(/Waived until/)).toHaveTextContent(
+      'catalog-info annotation',
+    );
+    expect(
+      screen.getByText(/runbook is being written this sprint/),
+    ).toHaveTextContent('Without the waiver this check is fail.');
+  });
+
+  it('re-runs the checks with progress, and shows why a re-run failed', async () => {
+    let finish: (report: typeof mixedReport) => void = () => {};
+    const refresh = jest.fn(
+      () => new Promise<typeof mixedReport>(resolve => (finish = resolve)),
+    );
+    await renderTab(fakeApi({ refresh }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Re-run checks' }),
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Running checks…' }),
+    ).toBeDisabled();
+    finish({
+      ...mixedReport,
+      score: 100,
+      gate: { ...mixedReport.gate, allowed: true, blocking: [] },
+    });
+    expect(
+      await screen.findByText('Production gate: allowed'),
+    ).toBeInTheDocument();
+
+    refresh.mockImplementationOnce(() =>
+      Promise.reject(
+        new Error(
+          'This entity was refreshed less than 30 s ago; try again later',
+        ),
+      ),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Re-run checks' }),
+    );
+    expect(
+      await screen.findByText(/Re-running the checks failed/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/refreshed less than 30 s ago/),
+    ).toBeInTheDocument();
+  });
+
+  it('hides the re-run button without the refresh permission', async () => {
+    // usePermission caches decisions per permission and entity for the whole test file, so
+    // this test asks about an entity no other test did.
+    await renderTab(fakeApi(), AuthorizeResult.DENY, {
+      ...paymentsApi,
+      metadata: { ...paymentsApi.metadata, name: 'ledger-api' },
+    });
+    expect(
+      await screen.findByText('Production gate: blocked by 3 check(s)'),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: 'Re-run checks' }),
+      ).not.toBeInTheDocument(),
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export { EntityReadinessContent } from './EntityReadinessContent';

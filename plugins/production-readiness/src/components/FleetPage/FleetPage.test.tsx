@@ -1,0 +1,110 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { OverviewEntry } from '@production-readiness/plugin-production-readiness-common';
+import { productionReadinessApiRef } from '@production-readiness/plugin-production-readiness-react';
+import { screen, within } from '@testing-library/react';
+import { fakeApi } from '../../__testUtils__/fixtures';
+import { toCsv } from './csv';
+import { FleetPage } from './FleetPage';
+
+const counts = { pass: 0, warn: 0, fail: 0, unknown: 0, error: 0, waived: 0 };
+
+function entry(
+  name: string,
+  score: number,
+  allowed: boolean,
+  owner: string,
+): OverviewEntry {
+  return {
+    entityRef: `component:default/${name}`,
+    title: name,
+    kind: 'Component',
+    type: 'service',
+    lifecycle: 'production',
+    owner: `group:default/${owner}`,
+    score,
+    achievedLevel: allowed ? 'gold' : 'none',
+    requiredLevel: 'silver',
+    allowed,
+    pillars: { backup: score, monitoring: 100 },
+    counts,
+    evaluatedAt: '2026-11-22T10:00:00.000Z',
+  };
+}
+
+describe('FleetPage', () => {
+  it('lists every entity worst first with level, gate and pillar scores', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            productionReadinessApiRef,
+            fakeApi({
+              getOverview: async () => [
+                entry('orders-api', 100, true, 'team-orders'),
+                entry('payments-api', 57, false, 'team-payments'),
+              ],
+            }),
+          ],
+        ]}
+      >
+        <FleetPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(await screen.findByText('2 entities')).toBeInTheDocument();
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(
+      within(rows[0]).getByRole('link', { name: 'payments-api' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/production-readiness',
+    );
+    expect(rows[0]).toHaveTextContent('blocked');
+    expect(rows[0]).toHaveTextContent('needs silver');
+    expect(rows[1]).toHaveTextContent('orders-api');
+    expect(rows[1]).toHaveTextContent('allowed');
+    expect(
+      screen.getByRole('columnheader', { name: /Monitoring/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Export CSV/ })).toBeEnabled();
+  });
+
+  it('explains a failed load', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            productionReadinessApiRef,
+            fakeApi({
+              getOverview: () =>
+                Promise.reject(new Error('503 Service Unavailable')),
+            }),
+          ],
+        ]}
+      >
+        <FleetPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      await screen.findByText(/Could not load the fleet overview/),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('toCsv', () => {
+  it('quotes fields with commas, quotes and line breaks', () => {
+    expect(
+      toCsv(
+        ['entity', 'note'],
+        [
+          ['component:default/a', 'plain'],
+          ['b', 'has "quotes", commas\nand lines'],
+        ],
+      ),
+    ).toBe(
+      'entity,note\r\ncomponent:default/a,plain\r\nb,"has ""quotes"", commas\nand lines"',
+    );
+  });
+});

@@ -1,0 +1,303 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+  ResponseErrorPanel,
+  SupportButton,
+  Table,
+  TableColumn,
+  TableFilter,
+  TableState,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  EntityRefLink,
+  useEntityRefLink,
+} from '@backstage/plugin-catalog-react';
+import {
+  Button,
+  Link as MuiLink,
+  makeStyles,
+  Typography,
+} from '@material-ui/core';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import {
+  BUILT_IN_PILLARS,
+  OverviewEntry,
+} from '@production-readiness/plugin-production-readiness-common';
+import {
+  LevelChip,
+  productionReadinessApiRef,
+} from '@production-readiness/plugin-production-readiness-react';
+import { useState } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { downloadText, toCsv } from './csv';
+
+/** A table row: the overview entry plus the plain values filters and search work on. */
+interface FleetRow extends OverviewEntry {
+  ownerName: string;
+  gate: string;
+  lifecycleName: string;
+}
+
+const COLUMN = {
+  entity: 'Entity',
+  kind: 'Kind',
+  owner: 'Owner',
+  lifecycle: 'Lifecycle',
+  level: 'Level',
+  gate: 'Gate',
+} as const;
+
+const FILTERS: TableFilter[] = [
+  { column: COLUMN.owner, type: 'multiple-select' },
+  { column: COLUMN.kind, type: 'multiple-select' },
+  { column: COLUMN.lifecycle, type: 'multiple-select' },
+  { column: COLUMN.level, type: 'multiple-select' },
+  { column: COLUMN.gate, type: 'select' },
+];
+
+function toRow(entry: OverviewEntry): FleetRow {
+  return {
+    ...entry,
+    ownerName: entry.owner ? parseEntityRef(entry.owner).name : '—',
+    gate: entry.allowed ? 'allowed' : 'blocked',
+    lifecycleName: entry.lifecycle ?? '—',
+  };
+}
+
+/** The rows the table shows for its current filters and search, for the CSV export. */
+function visibleRows(rows: FleetRow[], state: TableState): FleetRow[] {
+  const selected = (state.filters ?? {}) as Record<string, string | string[]>;
+  const value: Record<string, (r: FleetRow) => string> = {
+    [COLUMN.owner]: r => r.ownerName,
+    [COLUMN.kind]: r => r.kind,
+    [COLUMN.lifecycle]: r => r.lifecycleName,
+    [COLUMN.level]: r => r.achievedLevel,
+    [COLUMN.gate]: r => r.gate,
+  };
+  const search = state.search?.toLocaleLowerCase('en-US');
+  return rows.filter(row => {
+    for (const [column, wanted] of Object.entries(selected)) {
+      const accepted = [wanted].flat().filter(Boolean);
+      if (
+        accepted.length &&
+        value[column] &&
+        !accepted.includes(value[column](row))
+      ) {
+        return false;
+      }
+    }
+    return (
+      !search ||
+      [
+        row.entityRef,
+        row.title,
+        row.ownerName,
+        row.kind,
+        row.lifecycleName,
+        row.achievedLevel,
+      ]
+        .filter(Boolean)
+        .some(v => String(v).toLocaleLowerCase('en-US').includes(search))
+    );
+  });
+}
+
+const useStyles = makeStyles(theme => ({
+  allowed: { color: theme.palette.success.main, fontWeight: 500 },
+  blocked: { color: theme.palette.error.main, fontWeight: 500 },
+}));
+
+/** Fleet overview: every entity's readiness by pillar, worst first. */
+export function FleetPage() {
+  const classes = useStyles();
+  const api = useApi(productionReadinessApiRef);
+  const entityLink = useEntityRefLink();
+  const [tableState, setTableState] = useState<TableState>({});
+  const { value, loading, error } = useAsync(async () => {
+    const [entries, catalogue] = await Promise.all([
+      api.getOverview(),
+      api.getChecks(),
+    ]);
+    return { rows: entries.map(toRow), catalogue };
+  }, [api]);
+
+  const pillars = value
+    ? [
+        ...BUILT_IN_PILLARS,
+        ...value.catalogue.pillars.filter(
+          p => !BUILT_IN_PILLARS.some(b => b.id === p.id),
+        ),
+      ].filter(p => value.rows.some(r => p.id in r.pillars))
+    : [];
+
+  const columns: TableColumn<FleetRow>[] = [
+    {
+      title: COLUMN.entity,
+      field: 'entityRef',
+      highlight: true,
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: row => (
+        <>
+          <MuiLink
+            component={RouterLink}
+            to={`${entityLink(row.entityRef)}/production-readiness`}
+          >
+            {row.title ?? parseEntityRef(row.entityRef).name}
+          </MuiLink>
+          <Typography variant="caption" display="block" color="textSecondary">
+            {[row.kind, row.type].filter(Boolean).join(' · ')}
+          </Typography>
+        </>
+      ),
+    },
+    // Filterable, not shown: the entity column already says the kind.
+    { title: COLUMN.kind, field: 'kind', hidden: true },
+    {
+      title: COLUMN.owner,
+      field: 'ownerName',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: row =>
+        row.owner ? <EntityRefLink entityRef={row.owner} hideIcon /> : '—',
+    },
+    {
+      title: COLUMN.lifecycle,
+      field: 'lifecycleName',
+      render: row => row.lifecycle ?? '—',
+    },
+    {
+      title: 'Score',
+      field: 'score',
+      type: 'numeric',
+      defaultSort: 'asc',
+      render: row => (row.evaluatedAt ? `${row.score}%` : 'not evaluated'),
+    },
+    {
+      title: COLUMN.level,
+      field: 'achievedLevel',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: row => (
+        <>
+          <LevelChip level={row.achievedLevel} />
+          {row.requiredLevel !== 'none' && (
+            <Typography variant="caption" display="block" color="textSecondary">
+              needs {row.requiredLevel}
+            </Typography>
+          )}
+        </>
+      ),
+    },
+    {
+      title: COLUMN.gate,
+      field: 'gate',
+      render: row => (
+        <Typography
+          variant="body2"
+          className={row.allowed ? classes.allowed : classes.blocked}
+        >
+          {row.gate}
+        </Typography>
+      ),
+    },
+    ...pillars.map(
+      (pillar): TableColumn<FleetRow> => ({
+        title: pillar.title,
+        field: `pillars.${pillar.id}`,
+        type: 'numeric',
+        render: row =>
+          pillar.id in row.pillars ? `${row.pillars[pillar.id]}%` : '—',
+        customSort: (a, b) =>
+          (a.pillars[pillar.id] ?? 101) - (b.pillars[pillar.id] ?? 101),
+      }),
+    ),
+  ];
+
+  const exportCsv = () => {
+    const rows = visibleRows(value?.rows ?? [], tableState);
+    downloadText(
+      'production-readiness.csv',
+      toCsv(
+        [
+          'entity',
+          'kind',
+          'owner',
+          'lifecycle',
+          'score',
+          'level',
+          'required',
+          'gate',
+          ...pillars.map(p => p.id),
+          'evaluated',
+        ],
+        rows.map(r => [
+          r.entityRef,
+          r.kind,
+          r.owner,
+          r.lifecycle,
+          r.score,
+          r.achievedLevel,
+          r.requiredLevel,
+          r.gate,
+          ...pillars.map(p => r.pillars[p.id]),
+          r.evaluatedAt,
+        ]),
+      ),
+    );
+  };
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Production Readiness"
+        subtitle="Backup, logging, monitoring and more, for every service in the catalog"
+      />
+      <Content>
+        <ContentHeader
+          title={value ? `${value.rows.length} entities` : 'Entities'}
+          description="Worst scores first. Open an entity to see why and how to fix it."
+        >
+          <Button
+            variant="outlined"
+            startIcon={<GetAppIcon />}
+            onClick={exportCsv}
+            disabled={!value}
+          >
+            Export CSV
+          </Button>
+          <SupportButton>
+            Each row is a catalog entity the readiness engine evaluates. Filter
+            by owner, kind, lifecycle, level or gate; the worst scores come
+            first.
+          </SupportButton>
+        </ContentHeader>
+        {error ? (
+          <ResponseErrorPanel
+            title="Could not load the fleet overview"
+            error={error}
+          />
+        ) : (
+          <Table<FleetRow>
+            isLoading={loading}
+            columns={columns}
+            data={value?.rows ?? []}
+            filters={FILTERS}
+            onStateChange={setTableState}
+            options={{
+              paging: true,
+              pageSize: 20,
+              search: true,
+              padding: 'dense',
+            }}
+            emptyContent={
+              <div style={{ padding: 16 }}>No entities evaluated yet.</div>
+            }
+          />
+        )}
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,1 @@
+export { ReadinessOverviewCard } from './ReadinessOverviewCard';
