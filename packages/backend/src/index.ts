@@ -56,5 +56,20 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(
   import('@production-readiness/plugin-production-readiness-backend'),
 );
+backend.add(
+  import(
+    '@production-readiness/plugin-production-readiness-backend-module-kubernetes'
+  ),
+);
+backend.add(
+  import(
+    '@production-readiness/plugin-production-readiness-backend-module-prometheus'
+  ),
+);
+backend.add(
+  import(
+    '@production-readiness/plugin-production-readiness-backend-module-backup'
+  ),
+);
 
 backend.start();

@@ -24,3 +24,10 @@ export type { TestS3 } from './s3';
 export { testDatabaseIds, POSTGRES_ID_ENV } from './testDatabases';
 export { createWorkDir, unprivilegedUser } from './workDir';
 export type { WorkDir } from './workDir';
+export {
+  createSelfSignedCertificate,
+  startFakeKubeApiServer,
+} from './kubernetes';
+export type { FakeKubeApiServer, Fault, KubeObject } from './kubernetes';
+export { startPgBackRest, restoreIntoScratch } from './pgbackrest';
+export type { PgBackRestFixture, StartPgBackRestOptions } from './pgbackrest';

@@ -1,4 +1,8 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 
 const ROOT = 'productionReadiness.prometheus';
@@ -99,7 +103,10 @@ function readHeaders(config: Config, where: string): Record<string, string> {
 export function readPrometheusModuleConfig(
   root: Config,
 ): PrometheusModuleConfig {
-  const config = root.getConfig(ROOT);
+  // Installed but not configured: every entity reports `unknown`, saying to declare an
+  // instance, instead of the whole backend refusing to start.
+  const declared = root.getOptionalConfig(ROOT);
+  const config = declared ?? new ConfigReader({}, ROOT);
   const defaultLabel = config.getOptionalString('serviceLabel') ?? 'job';
   if (!LABEL_NAME.test(defaultLabel)) {
     throw new Error(
@@ -108,7 +115,7 @@ export function readPrometheusModuleConfig(
   }
 
   const instances = new Map<string, PrometheusInstanceConfig>();
-  config.getConfigArray('instances').forEach((entry, index) => {
+  (config.getOptionalConfigArray('instances') ?? []).forEach((entry, index) => {
     const where = `${ROOT}.instances[${index}]`;
     const name = entry.getString('name');
     if (!INSTANCE_NAME.test(name)) {
@@ -142,7 +149,7 @@ export function readPrometheusModuleConfig(
       },
     });
   });
-  if (instances.size === 0) {
+  if (instances.size === 0 && declared) {
     throw new Error(`${ROOT}.instances must declare at least one instance`);
   }
 

@@ -35,6 +35,13 @@ export const ANNOTATIONS = {
   backupLocation: 'production-readiness.io/backup-location',
   /** Prefix inside the backup location (no `..`, no leading `/`). */
   backupPrefix: 'production-readiness.io/backup-prefix',
+  /** pgBackRest stanza inside the repository; needed only when the repository holds several. */
+  backupStanza: 'production-readiness.io/backup-stanza',
+  /**
+   * Point-in-time recovery required: `true` (newest WAL no older than the plan's RPO) or the
+   * longest acceptable age of the newest archived WAL segment, e.g. `15m`.
+   */
+  backupPitr: 'production-readiness.io/backup-pitr',
   /** Tool that writes the backups: `pgbackrest`, `wal-g`, `velero` or `dump`. */
   backupTool: 'production-readiness.io/backup-tool',
   /** The backup plan as YAML: what, method, schedule, rpo, rto, procedure (see BackupPlan). */

@@ -2,7 +2,10 @@ import { ConfigReader } from '@backstage/config';
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { component } from '../__testUtils__/harness';
-import { PrometheusEntityFacts } from '../collectors/facts';
+import {
+  PrometheusEntityFacts,
+  resolveEntityTarget,
+} from '../collectors/facts';
 import { readPrometheusModuleConfig } from '../config';
 import { RuleFact } from '../promql/rules';
 import { createPrometheusChecks } from './prometheusChecks';
@@ -208,6 +211,33 @@ describe('readPrometheusModuleConfig', () => {
       }),
     ).toThrow('is not a Prometheus label name');
   });
+  it('accepts a missing section (nothing configured) but not an empty instance list', () => {
+    expect(
+      readPrometheusModuleConfig(new ConfigReader({})).instances.size,
+    ).toBe(0);
+    expect(() => read({ instances: [] })).toThrow(
+      'productionReadiness.prometheus.instances must declare at least one instance',
+    );
+  });
+
+  it('tells entities to declare an instance when none is configured', () => {
+    expect(
+      resolveEntityTarget(
+        component('orders'),
+        readPrometheusModuleConfig(new ConfigReader({})),
+      ),
+    ).toEqual({
+      ok: false,
+      facts: {
+        configured: false,
+        reason:
+          'No Prometheus instance is configured (productionReadiness.prometheus.instances)',
+        remediation:
+          'Declare your Prometheus (and Alertmanager) in app-config under productionReadiness.prometheus.instances.',
+      },
+    });
+  });
+
   it('builds auth headers from token and basic auth', () => {
     const parsed = read({
       instances: [

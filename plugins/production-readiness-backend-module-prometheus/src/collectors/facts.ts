@@ -124,6 +124,17 @@ export function resolveEntityTarget(
     instance = named;
   } else if (config.defaultInstance !== undefined) {
     instance = config.defaultInstance;
+  } else if (config.instances.size === 0) {
+    return {
+      ok: false,
+      facts: {
+        configured: false,
+        reason:
+          'No Prometheus instance is configured (productionReadiness.prometheus.instances)',
+        remediation:
+          'Declare your Prometheus (and Alertmanager) in app-config under productionReadiness.prometheus.instances.',
+      },
+    };
   } else {
     return {
       ok: false,

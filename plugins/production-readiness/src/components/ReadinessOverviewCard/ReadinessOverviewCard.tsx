@@ -88,7 +88,6 @@ function CardBody({ report }: { report: ReadinessReport }) {
 
 /** Overview-tab card: level, gate verdict and the checks that block production. */
 export function ReadinessOverviewCard() {
-  const classes = useStyles();
   const { entity } = useEntity();
   const { report, loading, error } = useReadinessReport(
     stringifyEntityRef(entity),

@@ -1,0 +1,9 @@
+export {
+  createSelfSignedCertificate,
+  startFakeKubeApiServer,
+} from './fakeKubeApiServer';
+export type {
+  FakeKubeApiServer,
+  Fault,
+  KubeObject,
+} from './fakeKubeApiServer';

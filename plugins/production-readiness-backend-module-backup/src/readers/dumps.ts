@@ -1,0 +1,60 @@
+import { BackupRecord, BackupType, isoOrUndefined } from './types';
+
+/** A sidecar manifest a dump job may write next to a dump: `<dump>.manifest.json`. */
+export const DUMP_MANIFEST_SUFFIX = '.manifest.json';
+
+/** Reads a dump's manifest: `{ status, type, startedAt, finishedAt, sizeBytes, error }`, all optional. */
+export function applyDumpManifest(
+  dump: BackupRecord,
+  text: string,
+  source: string,
+): BackupRecord {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    throw new Error(`${source}: not valid JSON`);
+  }
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) {
+    throw new Error(`${source}: not a JSON object`);
+  }
+  const type = manifest.type;
+  const status = manifest.status;
+  const failed = status === 'failed';
+  return {
+    ...dump,
+    type: ['full', 'differential', 'incremental'].includes(type as string)
+      ? (type as BackupType)
+      : dump.type,
+    startedAt: isoOrUndefined(manifest.startedAt) ?? dump.startedAt,
+    finishedAt: isoOrUndefined(manifest.finishedAt) ?? dump.finishedAt,
+    status: failed ? 'failed' : dump.status,
+    problem: failed
+      ? `manifest says failed${
+          typeof manifest.error === 'string' ? `: ${manifest.error}` : ''
+        }`
+      : dump.problem,
+    declaredStoredBytes:
+      typeof manifest.sizeBytes === 'number' ? manifest.sizeBytes : undefined,
+    source,
+  };
+}
+
+/** A dump object (any object under the prefix that is not a manifest or restore-test record). */
+export function dumpRecord(object: {
+  key: string;
+  relativeKey: string;
+  size: number;
+  lastModified: Date;
+}): BackupRecord {
+  return {
+    id: object.relativeKey,
+    type: 'full',
+    finishedAt: object.lastModified.toISOString(),
+    status: 'succeeded',
+    size: object.size,
+    sizeUnit: 'bytes',
+    storedBytes: object.size,
+    source: object.key,
+  };
+}

@@ -1,0 +1,131 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
+import { CollectedFacts } from '@production-readiness/plugin-production-readiness-node';
+import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
+import { createKubernetesChecks } from '../checks/createKubernetesChecks';
+import { KubernetesCollector } from '../collector/KubernetesCollector';
+import { KubernetesFacts } from '../collector/facts';
+import { ClusterDefinition, KubernetesModuleSettings } from '../config';
+import {
+  createSelfSignedCertificate,
+  FakeKubeApiServer,
+  startFakeKubeApiServer,
+} from '@internal/test-servers';
+import { NOW, prodEuObjects, prodUsObjects } from './fixtures';
+
+export const TOKENS = {
+  'prod-eu': 'eu-token-4f1c',
+  'prod-us': 'us-token-9b2e',
+};
+
+export const TEST_SETTINGS: KubernetesModuleSettings = {
+  pageSize: 500,
+  requestTimeoutMs: 2_000,
+  maxResponseBytes: 8 * 1024 * 1024,
+  concurrency: 4,
+  restoreTestMaxAgeMs: 30 * 24 * 3600_000,
+  certificateMinValidityMs: 14 * 24 * 3600_000,
+};
+
+/** Two clusters: prod-eu over HTTPS verified with caData, prod-us over plain HTTP (skipTLSVerify). */
+export interface TestClusters {
+  eu: FakeKubeApiServer;
+  us: FakeKubeApiServer;
+  definitions: ClusterDefinition[];
+  /** The clusters as app-config declares them. */
+  config: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startTestClusters(): Promise<TestClusters> {
+  const tls = createSelfSignedCertificate();
+  const eu = await startFakeKubeApiServer({
+    objects: prodEuObjects(),
+    token: TOKENS['prod-eu'],
+    tls,
+  });
+  const us = await startFakeKubeApiServer({
+    objects: prodUsObjects(),
+    token: TOKENS['prod-us'],
+    notInstalled: ['velero.io'],
+  });
+  const definitions: ClusterDefinition[] = [
+    {
+      name: 'prod-eu',
+      url: eu.baseUrl,
+      serviceAccountToken: TOKENS['prod-eu'],
+      caData: Buffer.from(tls.cert).toString('base64'),
+      skipTLSVerify: false,
+    },
+    {
+      name: 'prod-us',
+      url: us.baseUrl,
+      serviceAccountToken: TOKENS['prod-us'],
+      skipTLSVerify: true,
+    },
+  ];
+  return {
+    eu,
+    us,
+    definitions,
+    config: {
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: definitions.map(d => ({
+              name: d.name,
+              url: d.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: d.serviceAccountToken,
+              ...(d.caData ? { caData: d.caData } : {}),
+              skipTLSVerify: d.skipTLSVerify,
+            })),
+          },
+        ],
+      },
+    },
+    async stop() {
+      await Promise.all([eu.stop(), us.stop()]);
+    },
+  };
+}
+
+/** Runs the real collector against the clusters, as the engine would. */
+export async function collect(
+  definitions: ClusterDefinition[],
+  entities: Entity[],
+  options: {
+    settings?: Partial<KubernetesModuleSettings>;
+    signal?: AbortSignal;
+  } = {},
+): Promise<CollectedFacts<KubernetesFacts>> {
+  const collector = KubernetesCollector.create({
+    clusters: definitions,
+    settings: { ...TEST_SETTINGS, ...options.settings },
+  });
+  return collector.collect(entities, {
+    logger: mockServices.logger.mock(),
+    signal: options.signal ?? new AbortController().signal,
+    now: NOW,
+  });
+}
+
+const checks = createKubernetesChecks(TEST_SETTINGS);
+
+/** Evaluates one check of the module on collected facts, the way the engine does. */
+export function verdict(
+  checkId: string,
+  entity: Entity,
+  collected: CollectedFacts<KubernetesFacts>,
+) {
+  const check = checks.find(c => c.id === checkId);
+  if (!check) throw new Error(`no check ${checkId}`);
+  return runCheckOnFixtures(check, {
+    entity,
+    facts: { kubernetes: collected.facts.get(stringifyEntityRef(entity)) },
+    now: NOW,
+  });
+}
+
+export const CHECK_IDS = checks.map(c => c.id);

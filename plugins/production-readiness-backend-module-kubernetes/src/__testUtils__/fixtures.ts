@@ -1,0 +1,1166 @@
+import { createHash } from 'node:crypto';
+import { Entity } from '@backstage/catalog-model';
+import { KubeObject } from '@internal/test-servers';
+
+/** The fixtures' clock: every timestamp below is relative to it. */
+export const NOW = new Date('2026-11-22T10:00:00Z');
+
+const at = (offsetMs: number) =>
+  new Date(NOW.getTime() + offsetMs).toISOString();
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+function uid(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('/')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(
+    17,
+    20,
+  )}-${h.slice(20, 32)}`;
+}
+
+let version = 48100000;
+
+function object(
+  apiVersion: string,
+  kind: string,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  rest: {
+    annotations?: Record<string, string>;
+    ownerReferences?: unknown[];
+    spec?: unknown;
+    status?: unknown;
+    created?: string;
+  },
+): KubeObject {
+  version += 17;
+  return {
+    apiVersion,
+    kind,
+    metadata: {
+      name,
+      namespace,
+      uid: uid(kind, namespace, name),
+      resourceVersion: String(version),
+      generation: 1,
+      creationTimestamp: rest.created ?? at(-120 * DAY),
+      labels,
+      ...(rest.annotations ? { annotations: rest.annotations } : {}),
+      ...(rest.ownerReferences
+        ? { ownerReferences: rest.ownerReferences }
+        : {}),
+    },
+    ...(rest.spec !== undefined ? { spec: rest.spec } : {}),
+    ...(rest.status !== undefined ? { status: rest.status } : {}),
+  };
+}
+
+const ID = 'backstage.io/kubernetes-id';
+const PURPOSE = 'production-readiness.io/purpose';
+
+// ---------------------------------------------------------------------------------------------
+// checkout-api: a production-grade service (prod-eu and prod-us)
+// ---------------------------------------------------------------------------------------------
+
+function checkoutApi(cluster: string): KubeObject[] {
+  const labels = {
+    'app.kubernetes.io/name': 'checkout-api',
+    'app.kubernetes.io/part-of': 'shop',
+    [ID]: 'checkout-api',
+  };
+  const selector = { 'app.kubernetes.io/name': 'checkout-api' };
+  return [
+    object('apps/v1', 'Deployment', 'shop', 'checkout-api', labels, {
+      annotations: {
+        'deployment.kubernetes.io/revision': '42',
+        'meta.helm.sh/release-name': 'checkout-api',
+      },
+      spec: {
+        replicas: 3,
+        revisionHistoryLimit: 10,
+        progressDeadlineSeconds: 600,
+        selector: { matchLabels: selector },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+        },
+        template: {
+          metadata: {
+            labels,
+            annotations: { 'kubectl.kubernetes.io/default-container': 'app' },
+          },
+          spec: {
+            serviceAccountName: 'checkout-api',
+            automountServiceAccountToken: false,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 10001,
+              runAsGroup: 10001,
+              fsGroup: 10001,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'topology.kubernetes.io/zone',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+              },
+            ],
+            containers: [
+              {
+                name: 'app',
+                image: 'ghcr.io/acme/checkout-api:2.14.1',
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+                env: [
+                  { name: 'LOG_FORMAT', value: 'json' },
+                  {
+                    name: 'DATABASE_PASSWORD',
+                    valueFrom: {
+                      secretKeyRef: {
+                        name: 'checkout-api-db',
+                        key: 'password',
+                      },
+                    },
+                  },
+                ],
+                readinessProbe: {
+                  httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' },
+                  periodSeconds: 5,
+                  timeoutSeconds: 1,
+                  successThreshold: 1,
+                  failureThreshold: 3,
+                },
+                livenessProbe: {
+                  httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+                  periodSeconds: 10,
+                  timeoutSeconds: 1,
+                  successThreshold: 1,
+                  failureThreshold: 3,
+                },
+                resources: {
+                  requests: {
+                    cpu: '250m',
+                    memory: '256Mi',
+                    'ephemeral-storage': '256Mi',
+                  },
+                  limits: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                terminationMessagePath: '/dev/termination-log',
+                terminationMessagePolicy: 'File',
+              },
+            ],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '100Mi' } }],
+            restartPolicy: 'Always',
+            terminationGracePeriodSeconds: 30,
+            dnsPolicy: 'ClusterFirst',
+            schedulerName: 'default-scheduler',
+          },
+        },
+      },
+      status: {
+        observedGeneration: 1,
+        replicas: 3,
+        updatedReplicas: 3,
+        readyReplicas: 3,
+        availableReplicas: 3,
+        conditions: [
+          {
+            type: 'Available',
+            status: 'True',
+            reason: 'MinimumReplicasAvailable',
+            message: 'Deployment has minimum availability.',
+            lastUpdateTime: at(-2 * DAY),
+            lastTransitionTime: at(-2 * DAY),
+          },
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message:
+              'ReplicaSet "checkout-api-6d9f7c9b8d" has successfully progressed.',
+            lastUpdateTime: at(-2 * DAY),
+            lastTransitionTime: at(-30 * DAY),
+          },
+        ],
+      },
+    }),
+    object('policy/v1', 'PodDisruptionBudget', 'shop', 'checkout-api', labels, {
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      status: {
+        observedGeneration: 1,
+        currentHealthy: 3,
+        desiredHealthy: 2,
+        disruptionsAllowed: 1,
+        expectedPods: 3,
+      },
+    }),
+    object(
+      'autoscaling/v2',
+      'HorizontalPodAutoscaler',
+      'shop',
+      'checkout-api',
+      labels,
+      {
+        spec: {
+          scaleTargetRef: {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: 'checkout-api',
+          },
+          minReplicas: 3,
+          maxReplicas: 12,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                target: { type: 'Utilization', averageUtilization: 70 },
+              },
+            },
+          ],
+        },
+        status: {
+          currentReplicas: 3,
+          desiredReplicas: 3,
+          currentMetrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                current: { averageUtilization: 31, averageValue: '77m' },
+              },
+            },
+          ],
+        },
+      },
+    ),
+    object(
+      'networking.k8s.io/v1',
+      'NetworkPolicy',
+      'shop',
+      'checkout-api',
+      labels,
+      {
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchLabels: {
+                      'kubernetes.io/metadata.name': 'ingress-nginx',
+                    },
+                  },
+                },
+              ],
+              ports: [{ protocol: 'TCP', port: 8080 }],
+            },
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchLabels: {
+                      'kubernetes.io/metadata.name': 'monitoring',
+                    },
+                  },
+                },
+              ],
+              ports: [{ protocol: 'TCP', port: 8080 }],
+            },
+          ],
+        },
+      },
+    ),
+    object('v1', 'Service', 'shop', 'checkout-api', labels, {
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.96.41.7',
+        clusterIPs: ['10.96.41.7'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        selector,
+        ports: [
+          { name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' },
+        ],
+        sessionAffinity: 'None',
+      },
+      status: { loadBalancer: {} },
+    }),
+    object(
+      'monitoring.coreos.com/v1',
+      'ServiceMonitor',
+      'shop',
+      'checkout-api',
+      { ...labels, release: 'kube-prometheus-stack' },
+      {
+        spec: {
+          selector: { matchLabels: selector },
+          endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }],
+        },
+      },
+    ),
+    object(
+      'monitoring.coreos.com/v1',
+      'PrometheusRule',
+      'shop',
+      'checkout-api',
+      { ...labels, release: 'kube-prometheus-stack' },
+      {
+        spec: {
+          groups: [
+            {
+              name: 'checkout-api',
+              rules: [
+                {
+                  alert: 'CheckoutApiDown',
+                  expr: 'up{job="checkout-api"} == 0',
+                  for: '5m',
+                  labels: { severity: 'critical', team: 'shop' },
+                },
+                {
+                  alert: 'CheckoutApiHighErrorRate',
+                  expr: 'sum(rate(http_requests_total{job="checkout-api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="checkout-api"}[5m])) > 0.05',
+                  for: '10m',
+                  labels: { severity: 'warning', team: 'shop' },
+                },
+                {
+                  record: 'job:http_requests:rate5m',
+                  expr: 'sum by (job) (rate(http_requests_total[5m]))',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ),
+    object('networking.k8s.io/v1', 'Ingress', 'shop', 'checkout-api', labels, {
+      annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' },
+      spec: {
+        ingressClassName: 'nginx',
+        tls: [
+          {
+            hosts: [`checkout.${cluster}.example.com`],
+            secretName: 'checkout-api-tls',
+          },
+        ],
+        rules: [
+          {
+            host: `checkout.${cluster}.example.com`,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: {
+                    service: { name: 'checkout-api', port: { name: 'http' } },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+      status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+    }),
+    object(
+      'cert-manager.io/v1',
+      'Certificate',
+      'shop',
+      'checkout-api-tls',
+      labels,
+      {
+        spec: {
+          secretName: 'checkout-api-tls',
+          dnsNames: [`checkout.${cluster}.example.com`],
+          issuerRef: {
+            group: 'cert-manager.io',
+            kind: 'ClusterIssuer',
+            name: 'letsencrypt',
+          },
+          usages: ['digital signature', 'key encipherment'],
+        },
+        status: {
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'Ready',
+              message: 'Certificate is up to date and has not expired',
+              lastTransitionTime: at(-30 * DAY),
+              observedGeneration: 1,
+            },
+          ],
+          notBefore: at(-30 * DAY),
+          notAfter: at(60 * DAY),
+          renewalTime: at(30 * DAY),
+          revision: 3,
+        },
+      },
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// legacy-reports: a careless one (prod-eu)
+// ---------------------------------------------------------------------------------------------
+
+function cronJobRun(
+  cronJob: KubeObject,
+  name: string,
+  startedAt: string,
+  outcome: 'Complete' | 'Failed',
+  finishedAt: string,
+  containers: unknown[],
+): KubeObject {
+  const labels = {
+    ...(cronJob.metadata.labels ?? {}),
+    'batch.kubernetes.io/controller-uid': uid(
+      'Job',
+      cronJob.metadata.namespace!,
+      name,
+    ),
+    'batch.kubernetes.io/job-name': name,
+  };
+  return object('batch/v1', 'Job', cronJob.metadata.namespace!, name, labels, {
+    created: startedAt,
+    ownerReferences: [
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        name: cronJob.metadata.name,
+        uid: cronJob.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ],
+    spec: {
+      backoffLimit: 2,
+      completions: 1,
+      parallelism: 1,
+      template: {
+        metadata: { labels },
+        spec: { restartPolicy: 'Never', containers },
+      },
+    },
+    status:
+      outcome === 'Complete'
+        ? {
+            startTime: startedAt,
+            completionTime: finishedAt,
+            succeeded: 1,
+            ready: 0,
+            terminating: 0,
+            conditions: [
+              {
+                type: 'SuccessCriteriaMet',
+                status: 'True',
+                lastProbeTime: finishedAt,
+                lastTransitionTime: finishedAt,
+              },
+              {
+                type: 'Complete',
+                status: 'True',
+                lastProbeTime: finishedAt,
+                lastTransitionTime: finishedAt,
+              },
+            ],
+          }
+        : {
+            startTime: startedAt,
+            failed: 3,
+            ready: 0,
+            terminating: 0,
+            conditions: [
+              {
+                type: 'FailureTarget',
+                status: 'True',
+                reason: 'BackoffLimitExceeded',
+                message: 'Job has reached the specified backoff limit',
+                lastProbeTime: finishedAt,
+                lastTransitionTime: finishedAt,
+              },
+              {
+                type: 'Failed',
+                status: 'True',
+                reason: 'BackoffLimitExceeded',
+                message: 'Job has reached the specified backoff limit',
+                lastProbeTime: finishedAt,
+                lastTransitionTime: finishedAt,
+              },
+            ],
+          },
+  });
+}
+
+function legacyReports(): KubeObject[] {
+  const labels = { app: 'legacy-reports', [ID]: 'legacy-reports' };
+  const backupContainers = [
+    {
+      name: 'dump',
+      image: 'postgres:16.4',
+      command: [
+        '/bin/sh',
+        '-c',
+        'pg_dump "$DATABASE_URL" | aws s3 cp - s3://acme-backups/legacy-reports/$(date +%F).sql',
+      ],
+    },
+  ];
+  const backup = object(
+    'batch/v1',
+    'CronJob',
+    'shop',
+    'legacy-reports-backup',
+    { ...labels, [PURPOSE]: 'backup' },
+    {
+      spec: {
+        schedule: '0 2 * * *',
+        concurrencyPolicy: 'Forbid',
+        suspend: false,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            template: {
+              spec: { restartPolicy: 'Never', containers: backupContainers },
+            },
+          },
+        },
+      },
+      status: {
+        lastScheduleTime: at(-8 * HOUR),
+        lastSuccessfulTime: at(-23 * DAY + 2 * HOUR + 4 * 60_000),
+      },
+    },
+  );
+  return [
+    object('apps/v1', 'Deployment', 'shop', 'legacy-reports', labels, {
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'legacy-reports' } },
+        strategy: { type: 'Recreate' },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'reports',
+                image: 'acme/legacy-reports:latest',
+                imagePullPolicy: 'Always',
+                ports: [{ containerPort: 3000, protocol: 'TCP' }],
+                env: [
+                  { name: 'DB_PASSWORD', value: 'hunter2' },
+                  { name: 'LOG_FILE', value: '/var/log/reports/app.log' },
+                ],
+                volumeMounts: [{ name: 'logs', mountPath: '/var/log/reports' }],
+                resources: {},
+                terminationMessagePath: '/dev/termination-log',
+                terminationMessagePolicy: 'File',
+              },
+            ],
+            volumes: [{ name: 'logs', emptyDir: {} }],
+            restartPolicy: 'Always',
+            dnsPolicy: 'ClusterFirst',
+          },
+        },
+      },
+      status: {
+        observedGeneration: 3,
+        replicas: 1,
+        updatedReplicas: 1,
+        readyReplicas: 1,
+        availableReplicas: 1,
+      },
+    }),
+    object('v1', 'Service', 'shop', 'legacy-reports', labels, {
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.96.12.99',
+        selector: { app: 'legacy-reports' },
+        ports: [{ port: 80, targetPort: 3000, protocol: 'TCP' }],
+      },
+      status: { loadBalancer: {} },
+    }),
+    object(
+      'networking.k8s.io/v1',
+      'Ingress',
+      'shop',
+      'legacy-reports',
+      {},
+      {
+        spec: {
+          ingressClassName: 'nginx',
+          rules: [
+            {
+              host: 'reports.example.com',
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: {
+                      service: { name: 'legacy-reports', port: { number: 80 } },
+                    },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+        status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+      },
+    ),
+    backup,
+    cronJobRun(
+      backup,
+      'legacy-reports-backup-29397960',
+      at(-8 * HOUR),
+      'Failed',
+      at(-8 * HOUR + 6 * 60_000),
+      backupContainers,
+    ),
+    cronJobRun(
+      backup,
+      'legacy-reports-backup-29396520',
+      at(-32 * HOUR),
+      'Failed',
+      at(-32 * HOUR + 6 * 60_000),
+      backupContainers,
+    ),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// orders-db: a StatefulSet database with Velero (prod-eu)
+// ---------------------------------------------------------------------------------------------
+
+function ordersDb(): KubeObject[] {
+  const labels = {
+    'app.kubernetes.io/name': 'orders-db',
+    'app.kubernetes.io/component': 'database',
+    [ID]: 'orders-db',
+  };
+  const selector = { 'app.kubernetes.io/name': 'orders-db' };
+  const secure = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ['ALL'] },
+  };
+  const resources = {
+    requests: { cpu: '1', memory: '4Gi', 'ephemeral-storage': '512Mi' },
+    limits: { memory: '4Gi', 'ephemeral-storage': '2Gi' },
+  };
+  const pgContainers = [
+    {
+      name: 'backup',
+      image:
+        'ghcr.io/acme/pgbackrest:2.54@sha256:9c1f3a8d0b7e6f5a4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5',
+      command: ['pgbackrest', '--stanza=orders', 'backup'],
+    },
+  ];
+  const backup = object(
+    'batch/v1',
+    'CronJob',
+    'orders',
+    'orders-db-backup',
+    { ...labels, [PURPOSE]: 'backup' },
+    {
+      spec: {
+        schedule: '30 1 * * *',
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        suspend: false,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 1,
+            template: {
+              spec: { restartPolicy: 'Never', containers: pgContainers },
+            },
+          },
+        },
+      },
+      status: {
+        lastScheduleTime: at(-8.5 * HOUR),
+        lastSuccessfulTime: at(-8.5 * HOUR + 12 * 60_000),
+      },
+    },
+  );
+  const restoreTest = object(
+    'batch/v1',
+    'CronJob',
+    'orders',
+    'orders-db-restore-test',
+    { ...labels, [PURPOSE]: 'restore-test' },
+    {
+      spec: {
+        schedule: '0 4 * * 0',
+        concurrencyPolicy: 'Forbid',
+        suspend: false,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 0,
+            template: {
+              spec: { restartPolicy: 'Never', containers: pgContainers },
+            },
+          },
+        },
+      },
+      status: {
+        lastScheduleTime: at(-6 * HOUR),
+        lastSuccessfulTime: at(-5 * DAY),
+      },
+    },
+  );
+  const veleroLabels = (schedule: string) => ({
+    'velero.io/schedule-name': schedule,
+    'velero.io/storage-location': 'default',
+  });
+  const veleroBackup = (
+    name: string,
+    phase: string,
+    started: string,
+    completed: string,
+    extra: Record<string, unknown> = {},
+  ) =>
+    object(
+      'velero.io/v1',
+      'Backup',
+      'velero',
+      name,
+      veleroLabels('orders-daily'),
+      {
+        created: started,
+        spec: {
+          includedNamespaces: ['orders'],
+          snapshotVolumes: true,
+          storageLocation: 'default',
+          ttl: '720h0m0s',
+          csiSnapshotTimeout: '10m0s',
+        },
+        status: {
+          version: 1,
+          formatVersion: '1.1.0',
+          phase,
+          startTimestamp: started,
+          completionTimestamp: completed,
+          expiration: at(30 * DAY),
+          progress: { totalItems: 57, itemsBackedUp: 57 },
+          ...extra,
+        },
+      },
+    );
+  return [
+    object('apps/v1', 'StatefulSet', 'orders', 'orders-db', labels, {
+      spec: {
+        replicas: 3,
+        serviceName: 'orders-db',
+        podManagementPolicy: 'OrderedReady',
+        selector: { matchLabels: selector },
+        updateStrategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { partition: 0 },
+        },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 999,
+              fsGroup: 999,
+            },
+            affinity: {
+              podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    labelSelector: { matchLabels: selector },
+                    topologyKey: 'kubernetes.io/hostname',
+                  },
+                ],
+              },
+            },
+            containers: [
+              {
+                name: 'postgres',
+                image: 'postgres:16.4',
+                ports: [{ name: 'postgres', containerPort: 5432 }],
+                env: [
+                  {
+                    name: 'POSTGRES_PASSWORD',
+                    valueFrom: {
+                      secretKeyRef: { name: 'orders-db', key: 'password' },
+                    },
+                  },
+                  { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+                ],
+                readinessProbe: {
+                  exec: { command: ['pg_isready', '-U', 'postgres'] },
+                  periodSeconds: 5,
+                },
+                livenessProbe: {
+                  exec: { command: ['pg_isready', '-U', 'postgres'] },
+                  periodSeconds: 10,
+                  failureThreshold: 6,
+                },
+                resources,
+                securityContext: secure,
+                volumeMounts: [
+                  { name: 'data', mountPath: '/var/lib/postgresql/data' },
+                  { name: 'run', mountPath: '/var/run/postgresql' },
+                ],
+              },
+              {
+                name: 'exporter',
+                image: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+                ports: [{ name: 'metrics', containerPort: 9187 }],
+                readinessProbe: { httpGet: { path: '/', port: 'metrics' } },
+                livenessProbe: { httpGet: { path: '/', port: 'metrics' } },
+                resources: {
+                  requests: {
+                    cpu: '50m',
+                    memory: '64Mi',
+                    'ephemeral-storage': '64Mi',
+                  },
+                  limits: { memory: '128Mi', 'ephemeral-storage': '128Mi' },
+                },
+                securityContext: secure,
+              },
+            ],
+            volumes: [{ name: 'run', emptyDir: { sizeLimit: '16Mi' } }],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            apiVersion: 'v1',
+            kind: 'PersistentVolumeClaim',
+            metadata: { name: 'data' },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: 'ssd',
+              resources: { requests: { storage: '50Gi' } },
+            },
+          },
+        ],
+      },
+      status: {
+        observedGeneration: 2,
+        replicas: 3,
+        readyReplicas: 3,
+        currentReplicas: 3,
+        updatedReplicas: 3,
+        availableReplicas: 3,
+        currentRevision: 'orders-db-7c9d8f6b5',
+        updateRevision: 'orders-db-7c9d8f6b5',
+        collisionCount: 0,
+      },
+    }),
+    ...[0, 1, 2].map(i =>
+      object(
+        'v1',
+        'PersistentVolumeClaim',
+        'orders',
+        `data-orders-db-${i}`,
+        { 'app.kubernetes.io/name': 'orders-db' },
+        {
+          annotations: {
+            'pv.kubernetes.io/bind-completed': 'yes',
+            'volume.kubernetes.io/storage-provisioner': 'ebs.csi.aws.com',
+          },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: 'ssd',
+            volumeMode: 'Filesystem',
+            volumeName: `pvc-${uid('pv', String(i))}`,
+            resources: { requests: { storage: '50Gi' } },
+          },
+          status: {
+            phase: 'Bound',
+            accessModes: ['ReadWriteOnce'],
+            capacity: { storage: '50Gi' },
+          },
+        },
+      ),
+    ),
+    object('policy/v1', 'PodDisruptionBudget', 'orders', 'orders-db', labels, {
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      status: {
+        currentHealthy: 3,
+        desiredHealthy: 2,
+        disruptionsAllowed: 1,
+        expectedPods: 3,
+        observedGeneration: 1,
+      },
+    }),
+    object(
+      'networking.k8s.io/v1',
+      'NetworkPolicy',
+      'orders',
+      'orders-db',
+      labels,
+      {
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchLabels: { 'kubernetes.io/metadata.name': 'shop' },
+                  },
+                },
+              ],
+              ports: [{ port: 5432, protocol: 'TCP' }],
+            },
+          ],
+          egress: [{}],
+        },
+      },
+    ),
+    object('v1', 'Service', 'orders', 'orders-db', labels, {
+      spec: {
+        clusterIP: 'None',
+        selector,
+        ports: [
+          { name: 'postgres', port: 5432, targetPort: 'postgres' },
+          { name: 'metrics', port: 9187, targetPort: 'metrics' },
+        ],
+      },
+    }),
+    object(
+      'monitoring.coreos.com/v1',
+      'PodMonitor',
+      'orders',
+      'orders-db',
+      labels,
+      {
+        spec: {
+          selector: { matchLabels: selector },
+          podMetricsEndpoints: [{ port: 'metrics', interval: '30s' }],
+        },
+      },
+    ),
+    object(
+      'monitoring.coreos.com/v1',
+      'PrometheusRule',
+      'orders',
+      'orders-db',
+      labels,
+      {
+        spec: {
+          groups: [
+            {
+              name: 'orders-db',
+              rules: [
+                {
+                  alert: 'OrdersDbDown',
+                  expr: 'pg_up{job="orders-db"} == 0',
+                  for: '2m',
+                },
+                {
+                  alert: 'OrdersDbDiskFillingUp',
+                  expr: 'predict_linear(kubelet_volume_stats_available_bytes{namespace="orders"}[6h], 4*3600) < 0',
+                  for: '30m',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ),
+    backup,
+    cronJobRun(
+      backup,
+      'orders-db-backup-29397930',
+      at(-8.5 * HOUR),
+      'Complete',
+      at(-8.5 * HOUR + 12 * 60_000),
+      pgContainers,
+    ),
+    cronJobRun(
+      backup,
+      'orders-db-backup-29396490',
+      at(-32.5 * HOUR),
+      'Complete',
+      at(-32.5 * HOUR + 11 * 60_000),
+      pgContainers,
+    ),
+    restoreTest,
+    cronJobRun(
+      restoreTest,
+      'orders-db-restore-test-29390640',
+      at(-5 * DAY - 20 * 60_000),
+      'Complete',
+      at(-5 * DAY),
+      pgContainers,
+    ),
+    object(
+      'velero.io/v1',
+      'Schedule',
+      'velero',
+      'orders-daily',
+      {},
+      {
+        spec: {
+          schedule: '0 3 * * *',
+          useOwnerReferencesInBackup: false,
+          template: {
+            includedNamespaces: ['orders'],
+            snapshotVolumes: true,
+            storageLocation: 'default',
+            ttl: '720h0m0s',
+          },
+        },
+        status: { phase: 'Enabled', lastBackup: at(-7 * HOUR) },
+      },
+    ),
+    veleroBackup(
+      'orders-daily-20261122030012',
+      'Completed',
+      at(-7 * HOUR),
+      at(-7 * HOUR + 4 * 60_000),
+    ),
+    veleroBackup(
+      'orders-daily-20261121030045',
+      'PartiallyFailed',
+      at(-31 * HOUR),
+      at(-31 * HOUR + 5 * 60_000),
+      { errors: 2, warnings: 1 },
+    ),
+    veleroBackup(
+      'orders-daily-20261112030001',
+      'Completed',
+      at(-10 * DAY - 7 * HOUR),
+      at(-10 * DAY - 7 * HOUR + 4 * 60_000),
+    ),
+    object(
+      'velero.io/v1',
+      'Restore',
+      'velero',
+      'orders-restore-drill-20261112',
+      {},
+      {
+        spec: {
+          backupName: 'orders-daily-20261112030001',
+          includedNamespaces: ['orders'],
+          namespaceMapping: { orders: 'orders-restore-drill' },
+          restorePVs: true,
+        },
+        status: {
+          phase: 'Completed',
+          startTimestamp: at(-10 * DAY),
+          completionTimestamp: at(-10 * DAY + 9 * 60_000),
+          progress: { totalItems: 57, itemsRestored: 57 },
+          warnings: 3,
+        },
+      },
+    ),
+  ];
+}
+
+/** Deployments of other teams, so that lists span several pages. */
+export function fillerDeployments(count: number): KubeObject[] {
+  return Array.from({ length: count }, (_, i) =>
+    object(
+      'apps/v1',
+      'Deployment',
+      `team-${i % 20}`,
+      `svc-${i}`,
+      { app: `svc-${i}`, [ID]: `svc-${i}` },
+      {
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: `svc-${i}` } },
+          template: {
+            metadata: { labels: { app: `svc-${i}` } },
+            spec: {
+              containers: [{ name: 'app', image: `acme/svc-${i}:1.0.${i}` }],
+            },
+          },
+        },
+        status: { replicas: 2, readyReplicas: 2 },
+      },
+    ),
+  );
+}
+
+/** What the prod-eu cluster holds. */
+export function prodEuObjects(): KubeObject[] {
+  return [
+    ...checkoutApi('prod-eu'),
+    ...legacyReports(),
+    ...ordersDb(),
+    ...fillerDeployments(1200),
+  ];
+}
+
+/** What the prod-us cluster holds: checkout-api only; Velero is not installed there. */
+export function prodUsObjects(): KubeObject[] {
+  return checkoutApi('prod-us');
+}
+
+function entity(
+  kind: string,
+  name: string,
+  spec: Record<string, unknown>,
+  annotations: Record<string, string>,
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default', annotations },
+    spec: {
+      owner: 'group:default/team-shop',
+      lifecycle: 'production',
+      ...spec,
+    },
+  };
+}
+
+export const ENTITIES = {
+  checkoutApi: entity(
+    'Component',
+    'checkout-api',
+    { type: 'service' },
+    { [ID]: 'checkout-api' },
+  ),
+  legacyReports: entity(
+    'Component',
+    'legacy-reports',
+    { type: 'service' },
+    {
+      'backstage.io/kubernetes-label-selector': 'app=legacy-reports',
+      'backstage.io/kubernetes-namespace': 'shop',
+      'production-readiness.io/backup-tool': 'dump',
+    },
+  ),
+  ordersDb: entity(
+    'Resource',
+    'orders-db',
+    { type: 'database' },
+    {
+      [ID]: 'orders-db',
+      'backstage.io/kubernetes-namespace': 'orders',
+      'production-readiness.io/backup-tool': 'pgbackrest',
+    },
+  ),
+  ghost: entity('Component', 'ghost', { type: 'service' }, { [ID]: 'ghost' }),
+  badSelector: entity(
+    'Component',
+    'bad-selector',
+    { type: 'service' },
+    {
+      'backstage.io/kubernetes-label-selector': 'app in (a,b',
+    },
+  ),
+};

@@ -1,0 +1,23 @@
+import { ReadinessCheck } from '@production-readiness/plugin-production-readiness-node';
+import { KubernetesModuleSettings } from '../config';
+import { createAvailabilityChecks } from './availabilityChecks';
+import { createBackupChecks } from './backupChecks';
+import { createLoggingChecks } from './loggingChecks';
+import { createMonitoringChecks } from './monitoringChecks';
+import { createSecurityChecks } from './securityChecks';
+
+/** Every check of the module. */
+export function createKubernetesChecks(
+  settings: Pick<
+    KubernetesModuleSettings,
+    'restoreTestMaxAgeMs' | 'certificateMinValidityMs'
+  >,
+): ReadinessCheck[] {
+  return [
+    ...createAvailabilityChecks(),
+    ...createSecurityChecks(settings),
+    ...createLoggingChecks(),
+    ...createBackupChecks(settings),
+    ...createMonitoringChecks(),
+  ];
+}

@@ -1,0 +1,236 @@
+import { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import {
+  ANNOTATIONS,
+  EntityFilter,
+  Evidence,
+} from '@production-readiness/plugin-production-readiness-common';
+import {
+  CheckContext,
+  CheckEvaluation,
+  checkResult,
+} from '@production-readiness/plugin-production-readiness-node';
+import { ResourceKind, resourceName } from '../client/resources';
+import {
+  KUBERNETES_COLLECTOR_ID,
+  KubernetesFacts,
+  ObjectRef,
+  WorkloadFact,
+} from '../collector/facts';
+
+/** Entities the Kubernetes plugin would show workloads for. */
+export const KUBERNETES_ENTITIES: EntityFilter = {
+  anyOf: [
+    { hasAnnotations: [ANNOTATIONS.kubernetesId] },
+    { hasAnnotations: [ANNOTATIONS.kubernetesLabelSelector] },
+  ],
+};
+
+/** `Deployment orders/orders-api (prod-eu)`. */
+export function describeObject(kind: string, o: ObjectRef): string {
+  return `${kind} ${o.namespace}/${o.name} (${o.cluster})`;
+}
+
+export function evidence(
+  cluster: string,
+  label: string,
+  value: Evidence['value'],
+  timestamp?: string,
+): Evidence {
+  return { label, value, source: `kubernetes:${cluster}`, timestamp };
+}
+
+/** "a, b and 3 more", to keep summaries to one line. */
+export function listSome(items: string[], max = 3): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+/** `checkout-api (prod-eu)`: names repeat across clusters. */
+export const workloadName = (o: ObjectRef) => `${o.name} (${o.cluster})`;
+
+export const plural = (n: number, word: string, many = `${word}s`) =>
+  `${n} ${n === 1 ? word : many}`;
+
+/** Clusters where the entity has objects. */
+function clustersWithObjects(facts: KubernetesFacts): Set<string> {
+  return new Set([
+    ...facts.workloads.map(w => w.cluster),
+    ...facts.cronJobs.map(c => c.cluster),
+    ...facts.persistentVolumeClaims.map(p => p.cluster),
+  ]);
+}
+
+const DISCOVERY: ResourceKind[] = ['deployments', 'statefulsets'];
+
+/** What the evaluator of a Kubernetes check gets. */
+export interface KubernetesCheckInput {
+  facts: KubernetesFacts;
+  context: CheckContext;
+  /** Reasons of kinds (needed by the check) whose CRD is missing where the entity runs. */
+  notInstalled: Map<string, Partial<Record<ResourceKind, string>>>;
+}
+
+function where(facts: KubernetesFacts): string {
+  const ns = facts.namespace ? ` in namespace ${facts.namespace}` : '';
+  return `${facts.selector}${ns} in cluster${
+    facts.clusters.length === 1 ? '' : 's'
+  } ${facts.clusters.join(', ')}`;
+}
+
+/**
+ * Runs `evaluate` with the entity's Kubernetes facts, after the answers every Kubernetes check
+ * shares: no facts or no clusters or a bad annotation give `unknown` (saying what to set);
+ * a failed list of a kind the check needs, where the entity runs or might run, gives `error`;
+ * no workload at all gives `unknown` when the check needs workloads.
+ */
+export function withKubernetesFacts(
+  kinds: ResourceKind[],
+  evaluate: (input: KubernetesCheckInput) => CheckEvaluation,
+  options: { needsWorkloads?: boolean } = { needsWorkloads: true },
+): (context: CheckContext) => CheckEvaluation {
+  return context => {
+    const facts = context.facts<KubernetesFacts>(KUBERNETES_COLLECTOR_ID);
+    if (!facts) {
+      return checkResult.unknown(
+        `No Kubernetes facts for this entity: annotate it with ${ANNOTATIONS.kubernetesId} or ${ANNOTATIONS.kubernetesLabelSelector}`,
+      );
+    }
+    if (facts.annotationError) {
+      return checkResult.unknown(
+        facts.annotationError,
+        [
+          {
+            label: 'annotation',
+            value: facts.annotationError,
+            source: 'catalog',
+          },
+        ],
+        `Fix the annotation in catalog-info.yaml; selectors use kubectl syntax, e.g. "app.kubernetes.io/name=orders-api,tier in (api,worker)".`,
+      );
+    }
+    if (facts.clusters.length === 0) {
+      return checkResult.unknown(
+        'No Kubernetes cluster is configured for Production Readiness',
+        [],
+        'Declare clusters under kubernetes.clusterLocatorMethods (type: config) with authProvider: serviceAccount and a serviceAccountToken.',
+      );
+    }
+    const withObjects = clustersWithObjects(facts);
+    const errors: string[] = [];
+    const notInstalled = new Map<
+      string,
+      Partial<Record<ResourceKind, string>>
+    >();
+    for (const cluster of facts.clusters) {
+      const sources = facts.sources[cluster] ?? {};
+      const discoveryFailed = DISCOVERY.some(
+        k => sources[k]?.state === 'error',
+      );
+      if (!withObjects.has(cluster) && !discoveryFailed) continue;
+      for (const kind of new Set([...DISCOVERY, ...kinds])) {
+        const state = sources[kind];
+        if (state?.state === 'error') {
+          errors.push(state.reason);
+        } else if (state?.state === 'not-installed' && kinds.includes(kind)) {
+          notInstalled.set(cluster, {
+            ...notInstalled.get(cluster),
+            [kind]: state.reason,
+          });
+        }
+      }
+    }
+    if (errors.length) {
+      return checkResult.error(
+        `${errors[0]}${
+          errors.length > 1
+            ? ` (and ${plural(errors.length - 1, 'more list failure')})`
+            : ''
+        }`,
+        errors.map(reason => ({
+          label: 'list failed',
+          value: reason,
+          source: 'kubernetes',
+        })),
+      );
+    }
+    if (options.needsWorkloads && facts.workloads.length === 0) {
+      return checkResult.unknown(
+        `No Deployment or StatefulSet matches ${where(facts)}`,
+        [{ label: 'selector', value: facts.selector, source: 'kubernetes' }],
+        `Label the workloads with ${ANNOTATIONS.kubernetesId}=<id> (and the pod template too), or fix ${ANNOTATIONS.kubernetesLabelSelector} / ${ANNOTATIONS.kubernetesNamespace}.`,
+      );
+    }
+    return evaluate({ facts, context, notInstalled });
+  };
+}
+
+/** The message for a CRD that is missing where the entity runs, or undefined. */
+export function missingCrd(
+  input: KubernetesCheckInput,
+  cluster: string,
+  kind: ResourceKind,
+): string | undefined {
+  return input.notInstalled.get(cluster)?.[kind];
+}
+
+export { resourceName };
+
+/** Every container of a pod spec, with its kind, for container-level checks. */
+export function containersOf(
+  spec: V1PodSpec | undefined,
+  options: { init?: boolean } = {},
+): Array<{ container: V1Container; init: boolean }> {
+  return [
+    ...(options.init
+      ? (spec?.initContainers ?? []).map(container => ({
+          container,
+          init: true,
+        }))
+      : []),
+    ...(spec?.containers ?? []).map(container => ({ container, init: false })),
+  ];
+}
+
+/**
+ * Runs a per-container predicate over every workload: passes when all containers satisfy it,
+ * fails listing the offenders.
+ */
+export function evaluateContainers(
+  workloads: WorkloadFact[],
+  options: {
+    init?: boolean;
+    /** Undefined when the container is fine; otherwise what is wrong with it. */
+    problem: (container: V1Container, pod: V1PodSpec) => string | undefined;
+    passSummary: (total: number) => string;
+    failSummary: (bad: number, total: number, offenders: string) => string;
+    remediation?: (offenders: string[]) => string;
+  },
+): CheckEvaluation {
+  let total = 0;
+  const offenders: string[] = [];
+  const items: Evidence[] = [];
+  for (const w of workloads) {
+    const pod = w.template.spec ?? { containers: [] };
+    for (const { container, init } of containersOf(pod, {
+      init: options.init,
+    })) {
+      total += 1;
+      const problem = options.problem(container, pod);
+      const label = `${w.kind} ${w.namespace}/${w.name} ${
+        init ? 'init container' : 'container'
+      } ${container.name}`;
+      items.push(evidence(w.cluster, label, problem ?? 'ok'));
+      if (problem) {
+        offenders.push(`${w.name}/${container.name} (${problem})`);
+      }
+    }
+  }
+  if (offenders.length === 0) {
+    return checkResult.pass(options.passSummary(total), items);
+  }
+  return checkResult.fail(
+    options.failSummary(offenders.length, total, listSome(offenders)),
+    items,
+    options.remediation?.(offenders),
+  );
+}

@@ -1,0 +1,587 @@
+import { Entity } from '@backstage/catalog-model';
+import { CollectedFacts } from '@production-readiness/plugin-production-readiness-node';
+import {
+  CHECK_IDS,
+  collect,
+  startTestClusters,
+  TestClusters,
+  verdict,
+} from '../__testUtils__/clusters';
+import { ENTITIES, NOW } from '../__testUtils__/fixtures';
+import { KubeObject } from '@internal/test-servers';
+import { KubernetesFacts } from '../collector/facts';
+
+jest.setTimeout(60_000);
+
+let clusters: TestClusters;
+let collected: CollectedFacts<KubernetesFacts>;
+
+beforeAll(async () => {
+  clusters = await startTestClusters();
+  collected = await collect(clusters.definitions, Object.values(ENTITIES));
+});
+
+afterAll(async () => {
+  await clusters?.stop();
+});
+
+const run = (checkId: string, entity: Entity) =>
+  verdict(checkId, entity, collected);
+
+describe('the production-grade service (checkout-api, in prod-eu and prod-us)', () => {
+  it.each([
+    [
+      'availability.replicas',
+      'Every workload runs at least 2 replicas: checkout-api (prod-eu) 3/3 ready, checkout-api (prod-us) 3/3 ready',
+    ],
+    [
+      'availability.pod-disruption-budget',
+      'Every workload has a PodDisruptionBudget: checkout-api (prod-eu) → checkout-api, checkout-api (prod-us) → checkout-api',
+    ],
+    [
+      'availability.probes',
+      'Every container has readiness and liveness probes (2 containers)',
+    ],
+    [
+      'availability.resources',
+      'Every container requests CPU and memory and has a memory limit (2 containers)',
+    ],
+    [
+      'availability.autoscaling',
+      'Every Deployment has an HPA with minReplicas ≥ 2: checkout-api (prod-eu) 3–12, checkout-api (prod-us) 3–12',
+    ],
+    [
+      'availability.spread',
+      'Every workload spreads its pods: checkout-api (prod-eu) by topologySpread topology.kubernetes.io/zone, checkout-api (prod-us) by topologySpread topology.kubernetes.io/zone',
+    ],
+    [
+      'availability.rolling-update',
+      'Every workload rolls out without losing capacity: checkout-api (prod-eu) RollingUpdate maxUnavailable 0, checkout-api (prod-us) RollingUpdate maxUnavailable 0',
+    ],
+    [
+      'security.run-as-non-root',
+      'Every container runs as non-root (2 containers)',
+    ],
+    [
+      'security.read-only-root-filesystem',
+      'Every container has a read-only root filesystem (2 containers)',
+    ],
+    [
+      'security.no-privilege-escalation',
+      'Every container forbids privilege escalation (2 containers)',
+    ],
+    [
+      'security.image-pinned',
+      'Every container uses a pinned image (2 containers)',
+    ],
+    [
+      'security.no-secret-literals',
+      'Every container takes credentials from Secrets, not literals (2 containers)',
+    ],
+    [
+      'security.network-policy',
+      'Every workload is behind an ingress NetworkPolicy: checkout-api (prod-eu) → checkout-api, checkout-api (prod-us) → checkout-api',
+    ],
+    [
+      'security.ingress-tls',
+      '2 Ingresses serve TLS; 2 certificates Ready, the first expiring in 60d (checkout-api-tls)',
+    ],
+    [
+      'logging.stdout',
+      'No container writes log files (2 containers: no log-directory mounts, LOG_FILE settings or --log-file arguments)',
+    ],
+    [
+      'logging.emptydir-size-limit',
+      'Every emptyDir volume has a sizeLimit (2 volumes)',
+    ],
+    [
+      'logging.ephemeral-storage-limit',
+      'Every container limits ephemeral storage (2 containers)',
+    ],
+    // Velero is not installed in prod-us, which does not matter: checkout-api has no volumes.
+    [
+      'backup.velero-schedule',
+      'No PersistentVolumeClaims or StatefulSets: no volumes for Velero to back up',
+    ],
+    [
+      'monitoring.scrape-config',
+      'Every workload is scraped: checkout-api (prod-eu) by shop/checkout-api, checkout-api (prod-us) by shop/checkout-api',
+    ],
+    [
+      'monitoring.prometheus-rule',
+      '2 PrometheusRules define 4 alerts: CheckoutApiDown, CheckoutApiHighErrorRate',
+    ],
+  ])('%s passes: %s', async (checkId, summary) => {
+    await expect(run(checkId, ENTITIES.checkoutApi)).resolves.toMatchObject({
+      status: 'pass',
+      summary,
+    });
+  });
+
+  it('shows per-cluster evidence with its source', async () => {
+    const result = await run('availability.replicas', ENTITIES.checkoutApi);
+    expect(result.evidence).toEqual([
+      {
+        label: 'Deployment shop/checkout-api',
+        value: { replicas: 3, readyReplicas: 3, hpaMinReplicas: 3 },
+        source: 'kubernetes:prod-eu',
+      },
+      {
+        label: 'Deployment shop/checkout-api',
+        value: { replicas: 3, readyReplicas: 3, hpaMinReplicas: 3 },
+        source: 'kubernetes:prod-us',
+      },
+    ]);
+    const tls = await run('security.ingress-tls', ENTITIES.checkoutApi);
+    expect(tls.evidence).toContainEqual({
+      label: 'Certificate shop/checkout-api-tls',
+      value: {
+        ready: true,
+        reason: 'Ready',
+        notAfter: '2027-01-21T10:00:00.000Z',
+        hosts: ['checkout.prod-eu.example.com'],
+      },
+      source: 'kubernetes:prod-eu',
+      timestamp: '2027-01-21T10:00:00.000Z',
+    });
+  });
+});
+
+describe('the careless service (legacy-reports)', () => {
+  it.each([
+    [
+      'availability.replicas',
+      '1 workload can run a single replica: Deployment shop/legacy-reports (prod-eu) has 1',
+    ],
+    [
+      'availability.pod-disruption-budget',
+      'No PodDisruptionBudget for Deployment shop/legacy-reports (prod-eu)',
+    ],
+    [
+      'availability.probes',
+      '1 of 1 containers lack probes: legacy-reports/reports (no readiness and liveness probe)',
+    ],
+    [
+      'availability.resources',
+      '1 of 1 containers miss requests or limits: legacy-reports/reports (no requests.cpu, requests.memory, limits.memory)',
+    ],
+    [
+      'availability.autoscaling',
+      'legacy-reports (prod-eu) has no HorizontalPodAutoscaler',
+    ],
+    [
+      'availability.spread',
+      'No anti-affinity or topology spread for Deployment shop/legacy-reports (prod-eu)',
+    ],
+    [
+      'availability.rolling-update',
+      'Rollouts can lose capacity: legacy-reports (prod-eu): strategy Recreate',
+    ],
+    [
+      'security.run-as-non-root',
+      '1 of 1 containers may run as root: legacy-reports/reports (may run as root (no runAsNonRoot, no runAsUser))',
+    ],
+    [
+      'security.read-only-root-filesystem',
+      '1 of 1 containers have a writable root filesystem: legacy-reports/reports (root filesystem writable)',
+    ],
+    [
+      'security.no-privilege-escalation',
+      '1 of 1 containers allow privilege escalation: legacy-reports/reports (allowPrivilegeEscalation not false)',
+    ],
+    [
+      'security.image-pinned',
+      '1 of 1 containers use unpinned images: legacy-reports/reports (acme/legacy-reports:latest uses latest)',
+    ],
+    [
+      'security.no-secret-literals',
+      '1 of 1 containers carry credentials as literal env values: legacy-reports/reports (literal DB_PASSWORD)',
+    ],
+    [
+      'security.network-policy',
+      'No ingress NetworkPolicy for Deployment shop/legacy-reports (prod-eu)',
+    ],
+    [
+      'security.ingress-tls',
+      'Ingress shop/legacy-reports (prod-eu) serves reports.example.com without TLS',
+    ],
+    [
+      'logging.stdout',
+      '1 of 1 containers log to files: legacy-reports/reports (writes log files: volume logs at /var/log/reports, env LOG_FILE=/var/log/reports/app.log)',
+    ],
+    [
+      'logging.emptydir-size-limit',
+      '1 of 1 emptyDir volumes have no sizeLimit: legacy-reports/logs',
+    ],
+    [
+      'logging.ephemeral-storage-limit',
+      '1 of 1 containers have no ephemeral-storage limit: legacy-reports/reports (no limits.ephemeral-storage)',
+    ],
+    [
+      'backup.cluster-backup-job',
+      'last Job legacy-reports-backup-29397960 of CronJob legacy-reports-backup failed (BackoffLimitExceeded: Job has reached the specified backoff limit); last success 22d 21h ago',
+    ],
+    [
+      'backup.cluster-restore-test',
+      "No restore-test CronJob (label production-readiness.io/purpose=restore-test) and no Velero Restore of the entity's namespaces",
+    ],
+    [
+      'monitoring.scrape-config',
+      'Nothing scrapes Deployment shop/legacy-reports (prod-eu) (Services legacy-reports)',
+    ],
+    [
+      'monitoring.prometheus-rule',
+      'No PrometheusRule matches app=legacy-reports',
+    ],
+  ])('%s fails: %s', async (checkId, summary) => {
+    await expect(run(checkId, ENTITIES.legacyReports)).resolves.toMatchObject({
+      status: 'fail',
+      summary,
+    });
+  });
+
+  it('never puts the literal secret value into results', async () => {
+    const result = await run(
+      'security.no-secret-literals',
+      ENTITIES.legacyReports,
+    );
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
+  it('shows the failing backup CronJob as evidence', async () => {
+    const result = await run(
+      'backup.cluster-backup-job',
+      ENTITIES.legacyReports,
+    );
+    expect(result.evidence).toEqual([
+      {
+        label: 'CronJob shop/legacy-reports-backup (prod-eu)',
+        value: {
+          schedule: '0 2 * * *',
+          suspended: false,
+          identifiedBy: 'label production-readiness.io/purpose',
+          lastSuccessfulTime: '2026-10-30T12:04:00.000Z',
+          lastJob:
+            'legacy-reports-backup-29397960 failed (BackoffLimitExceeded: Job has reached the specified backoff limit)',
+        },
+        source: 'kubernetes:prod-eu',
+        timestamp: '2026-10-30T12:04:00.000Z',
+      },
+    ]);
+  });
+});
+
+describe('the StatefulSet database with Velero (orders-db)', () => {
+  it.each([
+    [
+      'availability.replicas',
+      'Every workload runs at least 2 replicas: orders-db (prod-eu) 3/3 ready',
+    ],
+    [
+      'availability.pod-disruption-budget',
+      'Every workload has a PodDisruptionBudget: orders-db (prod-eu) → orders-db',
+    ],
+    [
+      'availability.autoscaling',
+      'No Deployment to autoscale: only StatefulSets (orders-db (prod-eu)), which are scaled deliberately',
+    ],
+    [
+      'availability.spread',
+      'Every workload spreads its pods: orders-db (prod-eu) by required anti-affinity kubernetes.io/hostname',
+    ],
+    [
+      'availability.rolling-update',
+      'Every workload rolls out without losing capacity: orders-db (prod-eu) RollingUpdate',
+    ],
+    [
+      'security.image-pinned',
+      'Every container uses a pinned image (2 containers)',
+    ],
+    [
+      'security.ingress-tls',
+      "No Ingress routes to the entity's Services; nothing is exposed through an ingress controller",
+    ],
+    [
+      'logging.emptydir-size-limit',
+      'Every emptyDir volume has a sizeLimit (1 volume)',
+    ],
+    [
+      'backup.cluster-backup-job',
+      '1 backup CronJob succeeded on schedule: orders-db-backup (30 1 * * *) last succeeded 8h 18m ago',
+    ],
+    [
+      'backup.cluster-restore-test',
+      'Restore test orders-db-restore-test succeeded 5d ago (limit 30d)',
+    ],
+    [
+      'backup.velero-schedule',
+      'Velero backs up the volumes: namespace orders (prod-eu): velero/orders-daily → orders-daily-20261122030012 Completed 6h 56m ago',
+    ],
+    [
+      'monitoring.scrape-config',
+      'Every workload is scraped: orders-db (prod-eu) by orders/orders-db',
+    ],
+    [
+      'monitoring.prometheus-rule',
+      '1 PrometheusRule define 2 alerts: OrdersDbDown, OrdersDbDiskFillingUp',
+    ],
+  ])('%s passes: %s', async (checkId, summary) => {
+    await expect(run(checkId, ENTITIES.ordersDb)).resolves.toMatchObject({
+      status: 'pass',
+      summary,
+    });
+  });
+
+  it('finds the claims of the StatefulSet volume templates', () => {
+    const facts = collected.facts.get('resource:default/orders-db')!;
+    expect(facts.persistentVolumeClaims.map(p => p.name)).toEqual([
+      'data-orders-db-0',
+      'data-orders-db-1',
+      'data-orders-db-2',
+    ]);
+  });
+});
+
+describe('entities the clusters cannot answer for', () => {
+  it.each(CHECK_IDS)(
+    '%s is unknown when nothing matches the entity',
+    async checkId => {
+      const result = await run(checkId, ENTITIES.ghost);
+      expect(result.status).toBe('unknown');
+      expect(result.summary).toMatch(
+        /matches backstage\.io\/kubernetes-id=ghost in clusters prod-eu, prod-us$/,
+      );
+    },
+  );
+
+  it.each(CHECK_IDS)(
+    '%s is unknown, naming the annotation, when the selector is invalid',
+    async checkId => {
+      await expect(run(checkId, ENTITIES.badSelector)).resolves.toMatchObject({
+        status: 'unknown',
+        summary:
+          'annotation backstage.io/kubernetes-label-selector is not a valid label selector: unbalanced parentheses',
+      });
+    },
+  );
+
+  it('is unknown without any configured cluster', async () => {
+    const none = await collect([], [ENTITIES.checkoutApi]);
+    await expect(
+      verdict('availability.replicas', ENTITIES.checkoutApi, none),
+    ).resolves.toMatchObject({
+      status: 'unknown',
+      summary: 'No Kubernetes cluster is configured for Production Readiness',
+    });
+  });
+});
+
+describe('verdicts that follow the cluster state', () => {
+  const withEuObjects = async (
+    change: (objects: KubeObject[]) => KubeObject[],
+    checkId: string,
+    entity: Entity,
+  ) => {
+    const original = clusters.eu.objects;
+    clusters.eu.objects = change(original.map(o => structuredClone(o)));
+    try {
+      return await verdict(
+        checkId,
+        entity,
+        await collect(clusters.definitions, [entity]),
+      );
+    } finally {
+      clusters.eu.objects = original;
+    }
+  };
+
+  it('fails Velero when the newest backup only PartiallyFailed', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects.filter(o => o.metadata.name !== 'orders-daily-20261122030012'),
+      'backup.velero-schedule',
+      ENTITIES.ordersDb,
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'newest Backup orders-daily-20261121030045 of velero/orders-daily is PartiallyFailed with 2 errors',
+    });
+  });
+
+  it('fails Velero when no Schedule covers the namespace', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects.map(o => {
+          if (o.kind === 'Schedule')
+            (o.spec as any).template.includedNamespaces = ['payments'];
+          return o;
+        }),
+      'backup.velero-schedule',
+      ENTITIES.ordersDb,
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary: 'no Velero Schedule covers namespace orders (prod-eu)',
+    });
+  });
+
+  it("passes the backup job with today's run missing but yesterday's succeeded", async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects
+          .filter(
+            o =>
+              !(
+                o.kind === 'Job' &&
+                o.metadata.name === 'orders-db-backup-29397930'
+              ),
+          )
+          .map(o => {
+            if (o.kind === 'CronJob' && o.metadata.name === 'orders-db-backup')
+              delete (o.status as any).lastSuccessfulTime;
+            return o;
+          }),
+      'backup.cluster-backup-job',
+      ENTITIES.ordersDb,
+    );
+    expect(result).toMatchObject({
+      status: 'pass',
+      summary:
+        '1 backup CronJob succeeded on schedule: orders-db-backup (30 1 * * *) last succeeded 1d 8h ago',
+    });
+  });
+
+  it('tolerates one missed run but fails when the last success is older than the run before it', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects
+          .filter(
+            o =>
+              !(
+                o.kind === 'Job' &&
+                o.metadata.name.startsWith('orders-db-backup-')
+              ),
+          )
+          .map(o => {
+            if (
+              o.kind === 'CronJob' &&
+              o.metadata.name === 'orders-db-backup'
+            ) {
+              (o.status as any).lastSuccessfulTime = new Date(
+                NOW.getTime() - 33 * 3600_000,
+              ).toISOString();
+            }
+            return o;
+          }),
+      'backup.cluster-backup-job',
+      ENTITIES.ordersDb,
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'CronJob orders-db-backup last succeeded 1d 9h ago, before its schedule "30 1 * * *" ran at 2026-11-21T01:30:00.000Z',
+    });
+  });
+
+  it('fails the backup job when the CronJob is suspended', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects.map(o => {
+          if (o.kind === 'CronJob' && o.metadata.name === 'orders-db-backup')
+            (o.spec as any).suspend = true;
+          return o;
+        }),
+      'backup.cluster-backup-job',
+      ENTITIES.ordersDb,
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary: 'CronJob orders-db-backup is suspended',
+    });
+  });
+
+  it('passes the restore test on a recent Velero Restore when there is no restore-test CronJob', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects.filter(
+          o => !o.metadata.name.startsWith('orders-db-restore-test'),
+        ),
+      'backup.cluster-restore-test',
+      ENTITIES.ordersDb,
+    );
+    expect(result).toMatchObject({
+      status: 'pass',
+      summary:
+        'Velero Restore velero/orders-restore-drill-20261112 of backup orders-daily-20261112030001 completed 9d 23h ago (limit 30d)',
+    });
+  });
+
+  it('fails TLS when the certificate expires within 14 days', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects.map(o => {
+          if (o.kind === 'Certificate')
+            (o.status as any).notAfter = new Date(
+              NOW.getTime() + 5 * 24 * 3600_000,
+            ).toISOString();
+          return o;
+        }),
+      'security.ingress-tls',
+      ENTITIES.checkoutApi,
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Certificate checkout-api-tls expires in 5d (at 2026-11-27T10:00:00.000Z), less than 14d',
+    });
+  });
+
+  it('fails TLS when the certificate is not Ready', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects.map(o => {
+          if (o.kind === 'Certificate') {
+            (o.status as any).conditions = [
+              {
+                type: 'Ready',
+                status: 'False',
+                reason: 'Failed',
+                message:
+                  'ACME challenge failed: 403 from checkout.prod-eu.example.com',
+              },
+            ];
+          }
+          return o;
+        }),
+      'security.ingress-tls',
+      ENTITIES.checkoutApi,
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Certificate checkout-api-tls is not Ready (Failed: ACME challenge failed: 403 from checkout.prod-eu.example.com)',
+    });
+  });
+
+  it('warns when a PodDisruptionBudget allows no eviction', async () => {
+    const result = await withEuObjects(
+      objects =>
+        objects.map(o => {
+          if (
+            o.kind === 'PodDisruptionBudget' &&
+            o.metadata.name === 'orders-db'
+          )
+            (o.spec as any).maxUnavailable = 0;
+          return o;
+        }),
+      'availability.pod-disruption-budget',
+      ENTITIES.ordersDb,
+    );
+    expect(result).toMatchObject({
+      status: 'warn',
+      summary:
+        'PodDisruptionBudget allows no eviction for orders-db (prod-eu): orders-db: node drains will hang',
+    });
+  });
+});

@@ -1,0 +1,326 @@
+import {
+  ApiException,
+  AppsV1Api,
+  AutoscalingV2Api,
+  BatchV1Api,
+  Configuration,
+  CoreV1Api,
+  createConfiguration,
+  CustomObjectsApi,
+  KubeConfig,
+  NetworkingV1Api,
+  PolicyV1Api,
+  ServerConfiguration,
+  V1CronJob,
+  V1Deployment,
+  V1Ingress,
+  V1Job,
+  V1NetworkPolicy,
+  V1PersistentVolumeClaim,
+  V1PodDisruptionBudget,
+  V1Service,
+  V1StatefulSet,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
+import { ClusterDefinition } from '../config';
+import {
+  createBoundedHttpLibrary,
+  describeAbort,
+  RequestStoppedError,
+} from './boundedHttpLibrary';
+import {
+  Certificate,
+  PodMonitor,
+  PrometheusRule,
+  ServiceMonitor,
+  VeleroBackup,
+  VeleroRestore,
+  VeleroSchedule,
+} from './customResources';
+import {
+  RESOURCES,
+  ResourceKind,
+  resourceName,
+  ResourceSpec,
+} from './resources';
+
+/** The object type of each listed kind. */
+export interface ResourceTypes {
+  deployments: V1Deployment;
+  statefulsets: V1StatefulSet;
+  poddisruptionbudgets: V1PodDisruptionBudget;
+  horizontalpodautoscalers: V2HorizontalPodAutoscaler;
+  networkpolicies: V1NetworkPolicy;
+  ingresses: V1Ingress;
+  services: V1Service;
+  persistentvolumeclaims: V1PersistentVolumeClaim;
+  cronjobs: V1CronJob;
+  jobs: V1Job;
+  servicemonitors: ServiceMonitor;
+  podmonitors: PodMonitor;
+  prometheusrules: PrometheusRule;
+  veleroschedules: VeleroSchedule;
+  velerobackups: VeleroBackup;
+  velerorestores: VeleroRestore;
+  certificates: Certificate;
+}
+
+/** The outcome of listing one kind from one cluster. */
+export type ListOutcome<T> =
+  | { state: 'ok'; items: T[]; pages: number }
+  /** A custom resource whose CRD the cluster does not serve (404). */
+  | { state: 'not-installed'; reason: string }
+  | { state: 'error'; reason: string };
+
+interface Page {
+  items: unknown[];
+  next?: string;
+}
+
+interface Apis {
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  policy: PolicyV1Api;
+  autoscaling: AutoscalingV2Api;
+  networking: NetworkingV1Api;
+  batch: BatchV1Api;
+  custom: CustomObjectsApi;
+}
+
+type PageParams = { limit: number; _continue?: string };
+
+const TYPED_LISTS: Partial<
+  Record<ResourceKind, (apis: Apis, params: PageParams) => Promise<Page>>
+> = {
+  deployments: async (a, p) =>
+    typed(await a.apps.listDeploymentForAllNamespaces(p)),
+  statefulsets: async (a, p) =>
+    typed(await a.apps.listStatefulSetForAllNamespaces(p)),
+  poddisruptionbudgets: async (a, p) =>
+    typed(await a.policy.listPodDisruptionBudgetForAllNamespaces(p)),
+  horizontalpodautoscalers: async (a, p) =>
+    typed(await a.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(p)),
+  networkpolicies: async (a, p) =>
+    typed(await a.networking.listNetworkPolicyForAllNamespaces(p)),
+  ingresses: async (a, p) =>
+    typed(await a.networking.listIngressForAllNamespaces(p)),
+  services: async (a, p) => typed(await a.core.listServiceForAllNamespaces(p)),
+  persistentvolumeclaims: async (a, p) =>
+    typed(await a.core.listPersistentVolumeClaimForAllNamespaces(p)),
+  cronjobs: async (a, p) => typed(await a.batch.listCronJobForAllNamespaces(p)),
+  jobs: async (a, p) => typed(await a.batch.listJobForAllNamespaces(p)),
+};
+
+function typed(list: {
+  items: unknown[];
+  metadata?: { _continue?: string };
+}): Page {
+  return { items: list.items ?? [], next: list.metadata?._continue };
+}
+
+const MAX_PAGES = 1000;
+
+/** Text of a Kubernetes `Status` body, when the server sent one. */
+function statusMessage(body: unknown): string | undefined {
+  const text = typeof body === 'string' ? body : undefined;
+  if (!text) {
+    return undefined;
+  }
+  try {
+    const status = JSON.parse(text) as { kind?: string; message?: string };
+    return status.kind === 'Status' && typeof status.message === 'string'
+      ? status.message.slice(0, 300)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Lists whole kinds from one cluster with `@kubernetes/client-node`: one paginated list
+ * (`limit` + `continue`) across all namespaces per kind, nothing per entity.
+ */
+export class ClusterClient {
+  private constructor(
+    readonly cluster: ClusterDefinition,
+    private readonly kubeConfig: KubeConfig,
+    private readonly options: {
+      pageSize: number;
+      requestTimeoutMs: number;
+      maxResponseBytes: number;
+    },
+  ) {}
+
+  static create(
+    cluster: ClusterDefinition,
+    options: {
+      pageSize: number;
+      requestTimeoutMs: number;
+      maxResponseBytes: number;
+    },
+  ): ClusterClient {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        {
+          name: cluster.name,
+          server: cluster.url,
+          caData: cluster.caData,
+          skipTLSVerify: cluster.skipTLSVerify,
+        },
+      ],
+      users: [
+        { name: 'production-readiness', token: cluster.serviceAccountToken },
+      ],
+      contexts: [
+        {
+          name: cluster.name,
+          cluster: cluster.name,
+          user: 'production-readiness',
+        },
+      ],
+      currentContext: cluster.name,
+    });
+    return new ClusterClient(cluster, kubeConfig, options);
+  }
+
+  /** API clients whose requests honour `signal` and the module's time and size limits. */
+  private apis(signal: AbortSignal): Apis {
+    const configuration: Configuration = createConfiguration({
+      baseServer: new ServerConfiguration(this.cluster.url, {}),
+      authMethods: { default: this.kubeConfig },
+      httpApi: createBoundedHttpLibrary({
+        signal,
+        timeoutMs: this.options.requestTimeoutMs,
+        maxBytes: this.options.maxResponseBytes,
+      }),
+    });
+    return {
+      apps: new AppsV1Api(configuration),
+      core: new CoreV1Api(configuration),
+      policy: new PolicyV1Api(configuration),
+      autoscaling: new AutoscalingV2Api(configuration),
+      networking: new NetworkingV1Api(configuration),
+      batch: new BatchV1Api(configuration),
+      custom: new CustomObjectsApi(configuration),
+    };
+  }
+
+  /** Lists every object of `kind` in all namespaces, following `continue` tokens. */
+  async list<K extends ResourceKind>(
+    kind: K,
+    signal: AbortSignal,
+  ): Promise<ListOutcome<ResourceTypes[K]>> {
+    const spec: ResourceSpec = RESOURCES[kind];
+    const apis = this.apis(signal);
+    const fetchPage = async (params: PageParams): Promise<Page> => {
+      const typedList = TYPED_LISTS[kind];
+      if (typedList) {
+        return typedList(apis, params);
+      }
+      const list = (await apis.custom.listCustomObjectForAllNamespaces({
+        group: spec.group,
+        version: spec.version,
+        plural: spec.plural,
+        ...params,
+      })) as { items?: unknown; metadata?: { continue?: string } };
+      if (!list || !Array.isArray(list.items)) {
+        throw new SyntaxError('the list has no items array');
+      }
+      return { items: list.items, next: list.metadata?.continue };
+    };
+
+    const items: ResourceTypes[K][] = [];
+    let token: string | undefined;
+    let pages = 0;
+    try {
+      do {
+        const page = await fetchPage({
+          limit: this.options.pageSize,
+          _continue: token,
+        });
+        pages += 1;
+        items.push(...(page.items as ResourceTypes[K][]));
+        if (page.next && page.next === token) {
+          throw new Error('the server returned the same continue token twice');
+        }
+        token = page.next || undefined;
+        if (pages >= MAX_PAGES && token) {
+          throw new Error(`more than ${MAX_PAGES} pages`);
+        }
+      } while (token);
+    } catch (e) {
+      return this.describeFailure(kind, e, signal);
+    }
+    return { state: 'ok', items, pages };
+  }
+
+  private describeFailure(
+    kind: ResourceKind,
+    e: unknown,
+    signal: AbortSignal,
+  ): ListOutcome<never> {
+    const spec: ResourceSpec = RESOURCES[kind];
+    const resource = resourceName(kind);
+    const where = `cluster "${this.cluster.name}"`;
+    if (e instanceof ApiException) {
+      const detail = statusMessage(e.body);
+      switch (e.code) {
+        case 401:
+          return {
+            state: 'error',
+            reason: `${where} rejected the service account token (401 Unauthorized) listing ${resource}; renew serviceAccountToken of this cluster in kubernetes.clusterLocatorMethods`,
+          };
+        case 403:
+          return {
+            state: 'error',
+            reason: `${where} forbids list on ${resource} (403 Forbidden); grant the service account the RBAC verb "list" on resource "${
+              spec.plural
+            }" in API group "${
+              spec.group
+            }" at cluster scope (ClusterRole + ClusterRoleBinding)${
+              detail ? `: ${detail}` : ''
+            }`,
+          };
+        case 404:
+          return spec.crdOf
+            ? {
+                state: 'not-installed',
+                reason: `${where} does not serve ${resource}/${spec.version} (404): the CRD of ${spec.crdOf} is not installed`,
+              }
+            : {
+                state: 'error',
+                reason: `${where} answered 404 listing ${resource}/${spec.version}; is ${this.cluster.url} a Kubernetes API server?`,
+              };
+        default:
+          return {
+            state: 'error',
+            reason: `${where} answered ${e.code} listing ${resource}${
+              detail ? `: ${detail}` : ''
+            }`,
+          };
+      }
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof RequestStoppedError || signal.aborted) {
+      return {
+        state: 'error',
+        reason: `${where}: listing ${resource} stopped: ${
+          e instanceof RequestStoppedError
+            ? message
+            : describeAbort(signal.reason, this.options.requestTimeoutMs)
+        }`,
+      };
+    }
+    if (e instanceof SyntaxError) {
+      return {
+        state: 'error',
+        reason: `${where} answered listing ${resource} with a body that is not a Kubernetes list: ${message}`,
+      };
+    }
+    return {
+      state: 'error',
+      reason: `${where}: listing ${resource} failed: ${message}`,
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { KubernetesLabelSelector } from '../collector/labelSelector';
+
+/** Metadata every listed object has (custom resources arrive as plain JSON). */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  labels?: { [key: string]: string };
+  annotations?: { [key: string]: string };
+  creationTimestamp?: string | Date;
+}
+
+interface CustomObject<TSpec, TStatus = unknown> {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: TSpec;
+  status?: TStatus;
+}
+
+/** monitoring.coreos.com/v1 ServiceMonitor (the fields the checks read). */
+export type ServiceMonitor = CustomObject<{
+  selector?: KubernetesLabelSelector;
+  namespaceSelector?: { any?: boolean; matchNames?: string[] };
+  endpoints?: Array<{ port?: string; path?: string; interval?: string }>;
+}>;
+
+/** monitoring.coreos.com/v1 PodMonitor. */
+export type PodMonitor = CustomObject<{
+  selector?: KubernetesLabelSelector;
+  namespaceSelector?: { any?: boolean; matchNames?: string[] };
+  podMetricsEndpoints?: Array<{ port?: string; path?: string }>;
+}>;
+
+/** monitoring.coreos.com/v1 PrometheusRule. */
+export type PrometheusRule = CustomObject<{
+  groups?: Array<{
+    name?: string;
+    rules?: Array<{ alert?: string; record?: string; expr?: string }>;
+  }>;
+}>;
+
+/** velero.io/v1 Schedule. */
+export type VeleroSchedule = CustomObject<
+  {
+    schedule?: string;
+    paused?: boolean;
+    template?: {
+      includedNamespaces?: string[];
+      excludedNamespaces?: string[];
+      ttl?: string;
+      snapshotVolumes?: boolean;
+      defaultVolumesToFsBackup?: boolean;
+    };
+  },
+  { phase?: string; lastBackup?: string; validationErrors?: string[] }
+>;
+
+/** velero.io/v1 Backup. */
+export type VeleroBackup = CustomObject<
+  {
+    includedNamespaces?: string[];
+    excludedNamespaces?: string[];
+    ttl?: string;
+  },
+  {
+    phase?: string;
+    startTimestamp?: string;
+    completionTimestamp?: string;
+    expiration?: string;
+    errors?: number;
+    warnings?: number;
+    failureReason?: string;
+  }
+>;
+
+/** velero.io/v1 Restore. */
+export type VeleroRestore = CustomObject<
+  {
+    backupName?: string;
+    scheduleName?: string;
+    includedNamespaces?: string[];
+  },
+  {
+    phase?: string;
+    startTimestamp?: string;
+    completionTimestamp?: string;
+    errors?: number;
+    warnings?: number;
+    failureReason?: string;
+  }
+>;
+
+/** cert-manager.io/v1 Certificate. */
+export type Certificate = CustomObject<
+  {
+    secretName?: string;
+    dnsNames?: string[];
+    issuerRef?: { name?: string; kind?: string };
+  },
+  {
+    conditions?: Array<{
+      type?: string;
+      status?: string;
+      reason?: string;
+      message?: string;
+    }>;
+    notAfter?: string;
+    renewalTime?: string;
+  }
+>;

@@ -1,0 +1,201 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import {
+  CollectedFacts,
+  CollectorContext,
+  FactCollector,
+} from '@production-readiness/plugin-production-readiness-node';
+import {
+  ClusterClient,
+  ListOutcome,
+  ResourceTypes,
+} from '../client/ClusterClient';
+import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
+import { ClusterDefinition, KubernetesModuleSettings } from '../config';
+import { buildEntityFacts, ClusterSnapshot, EntityTarget } from './buildFacts';
+import { KUBERNETES_COLLECTOR_ID, KubernetesFacts } from './facts';
+import {
+  formatLabelSelector,
+  isLabelValue,
+  isNamespaceName,
+  parseLabelSelector,
+} from './labelSelector';
+
+function annotation(entity: Entity, key: string): string | undefined {
+  const value = entity.metadata.annotations?.[key]?.trim();
+  return value ? value : undefined;
+}
+
+/** Whether the entity declares Kubernetes workloads the way the Kubernetes plugin reads them. */
+export function hasKubernetesAnnotations(entity: Entity): boolean {
+  return (
+    annotation(entity, ANNOTATIONS.kubernetesId) !== undefined ||
+    annotation(entity, ANNOTATIONS.kubernetesLabelSelector) !== undefined
+  );
+}
+
+/**
+ * Resolves the entity's workloads the way the Kubernetes plugin does: the label-selector
+ * annotation wins over `backstage.io/kubernetes-id`; the namespace annotation restricts.
+ * Annotation text is parsed and validated; it is only ever matched in memory.
+ */
+export function resolveEntityTarget(
+  entity: Entity,
+):
+  | { ok: true; target: EntityTarget; text: string }
+  | { ok: false; error: string } {
+  const namespace = annotation(entity, ANNOTATIONS.kubernetesNamespace);
+  if (namespace !== undefined && !isNamespaceName(namespace)) {
+    return {
+      ok: false,
+      error: `annotation ${ANNOTATIONS.kubernetesNamespace} "${namespace.slice(
+        0,
+        80,
+      )}" is not a namespace name (lowercase letters, digits and dashes, at most 63)`,
+    };
+  }
+  const selectorText = annotation(entity, ANNOTATIONS.kubernetesLabelSelector);
+  if (selectorText !== undefined) {
+    const parsed = parseLabelSelector(selectorText);
+    if (!parsed.ok) {
+      return {
+        ok: false,
+        error: `annotation ${ANNOTATIONS.kubernetesLabelSelector} is not a valid label selector: ${parsed.error}`,
+      };
+    }
+    return {
+      ok: true,
+      target: { selector: parsed.selector, namespace },
+      text: formatLabelSelector(parsed.selector),
+    };
+  }
+  const id = annotation(entity, ANNOTATIONS.kubernetesId) ?? '';
+  if (!isLabelValue(id)) {
+    return {
+      ok: false,
+      error: `annotation ${ANNOTATIONS.kubernetesId} "${id.slice(
+        0,
+        80,
+      )}" is not a valid label value (at most 63 letters, digits, "-", "_", ".")`,
+    };
+  }
+  const selector = {
+    requirements: [
+      { key: ANNOTATIONS.kubernetesId, operator: 'In' as const, values: [id] },
+    ],
+  };
+  return {
+    ok: true,
+    target: { selector, namespace },
+    text: formatLabelSelector(selector),
+  };
+}
+
+async function mapWithConcurrency<T, R>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, worker),
+  );
+  return results;
+}
+
+/**
+ * The batch collector: per refresh, one paginated list per cluster and kind, whatever the
+ * number of entities; then every entity is matched in memory.
+ */
+export class KubernetesCollector implements FactCollector<KubernetesFacts> {
+  readonly id = KUBERNETES_COLLECTOR_ID;
+  readonly title = 'Kubernetes';
+
+  private constructor(
+    private readonly clients: ClusterClient[],
+    private readonly concurrency: number,
+  ) {}
+
+  static create(options: {
+    clusters: ClusterDefinition[];
+    settings: KubernetesModuleSettings;
+  }): KubernetesCollector {
+    const { clusters, settings } = options;
+    return new KubernetesCollector(
+      clusters.map(cluster => ClusterClient.create(cluster, settings)),
+      settings.concurrency,
+    );
+  }
+
+  appliesTo(entity: Entity): boolean {
+    return hasKubernetesAnnotations(entity);
+  }
+
+  async collect(
+    entities: Entity[],
+    context: CollectorContext,
+  ): Promise<CollectedFacts<KubernetesFacts>> {
+    const facts = new Map<string, KubernetesFacts>();
+    const targets = entities.map(entity => ({
+      entity,
+      resolved: resolveEntityTarget(entity),
+    }));
+    const snapshots = targets.some(t => t.resolved.ok)
+      ? await Promise.all(
+          this.clients.map(client => this.snapshot(client, context)),
+        )
+      : [];
+    for (const { entity, resolved } of targets) {
+      const entityRef = stringifyEntityRef(entity);
+      if (!resolved.ok) {
+        facts.set(entityRef, {
+          selector: '',
+          annotationError: resolved.error,
+          clusters: snapshots.map(s => s.cluster),
+          sources: {},
+          workloads: [],
+          cronJobs: [],
+          ingresses: [],
+          persistentVolumeClaims: [],
+          prometheusRules: [],
+          velero: [],
+        });
+        continue;
+      }
+      facts.set(
+        entityRef,
+        buildEntityFacts(resolved.target, resolved.text, snapshots),
+      );
+    }
+    return { facts };
+  }
+
+  private async snapshot(
+    client: ClusterClient,
+    context: CollectorContext,
+  ): Promise<ClusterSnapshot> {
+    const outcomes = await mapWithConcurrency(
+      RESOURCE_KINDS,
+      this.concurrency,
+      kind => client.list(kind, context.signal),
+    );
+    const lists = Object.fromEntries(
+      RESOURCE_KINDS.map((kind, i) => [kind, outcomes[i]]),
+    ) as { [K in ResourceKind]: ListOutcome<ResourceTypes[K]> };
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.state === 'error') {
+        context.logger.warn(
+          `Listing ${RESOURCE_KINDS[i]} from cluster ${client.cluster.name} failed: ${outcome.reason}`,
+        );
+      }
+    }
+    return new ClusterSnapshot(client.cluster.name, lists);
+  }
+}

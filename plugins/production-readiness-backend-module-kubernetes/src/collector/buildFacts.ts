@@ -1,0 +1,526 @@
+import {
+  V1CronJob,
+  V1Job,
+  V1LabelSelector,
+  V1PodTemplateSpec,
+} from '@kubernetes/client-node';
+import { ListOutcome, ResourceTypes } from '../client/ClusterClient';
+import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
+import {
+  CronJobFact,
+  IngressFact,
+  JobFact,
+  KubernetesFacts,
+  ObjectRef,
+  SourceState,
+  VeleroFact,
+  WorkloadFact,
+} from './facts';
+import {
+  fromKubernetesSelector,
+  LabelSelector,
+  matchesLabels,
+} from './labelSelector';
+
+/** Label on a CronJob saying what it is for: `backup` or `restore-test`. */
+export const PURPOSE_LABEL = 'production-readiness.io/purpose';
+
+/** Everything listed from one cluster, indexed by namespace. */
+export class ClusterSnapshot {
+  private readonly byNamespace = new Map<
+    ResourceKind,
+    Map<string, unknown[]>
+  >();
+
+  constructor(
+    readonly cluster: string,
+    private readonly lists: {
+      [K in ResourceKind]: ListOutcome<ResourceTypes[K]>;
+    },
+  ) {
+    for (const kind of RESOURCE_KINDS) {
+      const outcome = lists[kind];
+      const index = new Map<string, unknown[]>();
+      if (outcome.state === 'ok') {
+        for (const item of outcome.items) {
+          const ns =
+            (item as { metadata?: { namespace?: string } }).metadata
+              ?.namespace ?? '';
+          const list = index.get(ns) ?? [];
+          list.push(item);
+          index.set(ns, list);
+        }
+      }
+      this.byNamespace.set(kind, index);
+    }
+  }
+
+  state(kind: ResourceKind): SourceState {
+    const outcome = this.lists[kind];
+    return outcome.state === 'ok'
+      ? { state: 'ok' }
+      : { state: outcome.state, reason: outcome.reason };
+  }
+
+  /** Objects of `kind` in `namespace`, or in all namespaces. */
+  items<K extends ResourceKind>(
+    kind: K,
+    namespace?: string,
+  ): ResourceTypes[K][] {
+    const index = this.byNamespace.get(kind)!;
+    if (namespace !== undefined) {
+      return (index.get(namespace) ?? []) as ResourceTypes[K][];
+    }
+    return [...index.values()].flat() as ResourceTypes[K][];
+  }
+
+  /** Namespaces with any object of `kind`. */
+  namespaces(kind: ResourceKind): string[] {
+    return [...this.byNamespace.get(kind)!.keys()];
+  }
+}
+
+/** How an entity's objects are found. */
+export interface EntityTarget {
+  selector: LabelSelector;
+  namespace?: string;
+}
+
+const iso = (value: Date | string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+};
+
+const name = (o: { metadata?: { name?: string } }) => o.metadata?.name ?? '';
+const ns = (o: { metadata?: { namespace?: string } }) =>
+  o.metadata?.namespace ?? '';
+
+function selectsPods(
+  selector: V1LabelSelector | undefined,
+  template: V1PodTemplateSpec,
+): boolean {
+  return matchesLabels(
+    fromKubernetesSelector(selector),
+    template.metadata?.labels,
+  );
+}
+
+function claimNames(
+  template: V1PodTemplateSpec,
+  statefulSet?: { name: string; replicas: number; templates: string[] },
+): string[] {
+  const claims = (template.spec?.volumes ?? [])
+    .map(v => v.persistentVolumeClaim?.claimName)
+    .filter((c): c is string => Boolean(c));
+  if (statefulSet) {
+    // StatefulSet claims are named <template>-<statefulset>-<ordinal>.
+    for (const t of statefulSet.templates) {
+      for (let i = 0; i < Math.max(statefulSet.replicas, 1); i++) {
+        claims.push(`${t}-${statefulSet.name}-${i}`);
+      }
+    }
+  }
+  return claims;
+}
+
+function jobState(job: V1Job): JobFact {
+  const conditions = job.status?.conditions ?? [];
+  const isTrue = (type: string) =>
+    conditions.some(c => c.type === type && c.status === 'True');
+  const failed = conditions.find(
+    c => c.type === 'Failed' && c.status === 'True',
+  );
+  let state: JobFact['state'] = 'running';
+  if (isTrue('Complete') || isTrue('SuccessCriteriaMet')) state = 'succeeded';
+  else if (failed) state = 'failed';
+  return {
+    name: name(job),
+    state,
+    startTime: iso(job.status?.startTime),
+    completionTime: iso(job.status?.completionTime),
+    reason: failed
+      ? [failed.reason, failed.message].filter(Boolean).join(': ')
+      : undefined,
+  };
+}
+
+function cronJobPurpose(
+  cronJob: V1CronJob,
+): Pick<CronJobFact, 'purpose' | 'identifiedBy'> | undefined {
+  const label = cronJob.metadata?.labels?.[PURPOSE_LABEL];
+  if (label === 'backup' || label === 'restore-test') {
+    return { purpose: label, identifiedBy: 'label' };
+  }
+  if (label !== undefined) {
+    return undefined;
+  }
+  const cronJobName = name(cronJob);
+  if (/restore-?test|test-?restore|verify-?restore/.test(cronJobName)) {
+    return { purpose: 'restore-test', identifiedBy: 'name' };
+  }
+  if (/backup/.test(cronJobName)) {
+    return { purpose: 'backup', identifiedBy: 'name' };
+  }
+  return undefined;
+}
+
+const time = (value: string | undefined) =>
+  value ? Date.parse(value) || 0 : 0;
+
+const coversNamespace = (
+  namespace: string,
+  included: string[] | undefined,
+  excluded: string[] | undefined,
+) =>
+  !(excluded ?? []).includes(namespace) &&
+  (!included?.length || included.includes('*') || included.includes(namespace));
+
+function veleroFact(snapshot: ClusterSnapshot, namespace: string): VeleroFact {
+  const backups = snapshot.items('velerobackups');
+  const schedules = snapshot
+    .items('veleroschedules')
+    .filter(s =>
+      coversNamespace(
+        namespace,
+        s.spec?.template?.includedNamespaces,
+        s.spec?.template?.excludedNamespaces,
+      ),
+    )
+    .map(schedule => {
+      const scheduleBackups = backups
+        .filter(
+          b =>
+            ns(b) === ns(schedule) &&
+            b.metadata?.labels?.['velero.io/schedule-name'] === name(schedule),
+        )
+        .map(b => ({
+          name: name(b),
+          phase: b.status?.phase ?? 'New',
+          startTimestamp: iso(b.status?.startTimestamp),
+          completionTimestamp: iso(b.status?.completionTimestamp),
+          errors: b.status?.errors,
+          warnings: b.status?.warnings,
+          failureReason: b.status?.failureReason,
+        }))
+        .sort(
+          (a, b) =>
+            time(b.startTimestamp ?? b.completionTimestamp) -
+            time(a.startTimestamp ?? a.completionTimestamp),
+        )
+        .slice(0, 5);
+      return {
+        name: `${ns(schedule)}/${name(schedule)}`,
+        cron: schedule.spec?.schedule ?? '',
+        phase: schedule.status?.phase,
+        paused: schedule.spec?.paused === true,
+        backups: scheduleBackups,
+      };
+    });
+  const backupNamespaces = new Map(
+    backups.map(b => [
+      `${ns(b)}/${name(b)}`,
+      {
+        included: b.spec?.includedNamespaces,
+        excluded: b.spec?.excludedNamespaces,
+      },
+    ]),
+  );
+  const restores = snapshot
+    .items('velerorestores')
+    .filter(r => {
+      const backup = backupNamespaces.get(`${ns(r)}/${r.spec?.backupName}`);
+      return (
+        backup !== undefined &&
+        coversNamespace(namespace, backup.included, backup.excluded) &&
+        coversNamespace(namespace, r.spec?.includedNamespaces, undefined)
+      );
+    })
+    .map(r => ({
+      name: `${ns(r)}/${name(r)}`,
+      backupName: r.spec?.backupName,
+      phase: r.status?.phase ?? 'New',
+      completionTimestamp: iso(r.status?.completionTimestamp),
+      errors: r.status?.errors,
+    }))
+    .sort((a, b) => time(b.completionTimestamp) - time(a.completionTimestamp));
+  return { cluster: snapshot.cluster, namespace, schedules, restores };
+}
+
+/** Collects what one cluster says about one entity into `facts`. */
+function addClusterFacts(
+  facts: KubernetesFacts,
+  snapshot: ClusterSnapshot,
+  target: EntityTarget,
+) {
+  const cluster = snapshot.cluster;
+  const mine = (o: { metadata?: { labels?: { [k: string]: string } } }) =>
+    matchesLabels(target.selector, o.metadata?.labels);
+  const ref = (o: {
+    metadata?: { name?: string; namespace?: string };
+  }): ObjectRef => ({
+    cluster,
+    namespace: ns(o),
+    name: name(o),
+  });
+
+  const workloads: WorkloadFact[] = [];
+  for (const d of snapshot
+    .items('deployments', target.namespace)
+    .filter(mine)) {
+    const rolling = d.spec?.strategy?.rollingUpdate;
+    workloads.push({
+      ...ref(d),
+      kind: 'Deployment',
+      replicas: d.spec?.replicas ?? 1,
+      readyReplicas: d.status?.readyReplicas ?? 0,
+      template: d.spec?.template ?? {},
+      strategy: {
+        type: d.spec?.strategy?.type ?? 'RollingUpdate',
+        // Kubernetes defaults both to 25% when the strategy is RollingUpdate.
+        maxUnavailable: rolling?.maxUnavailable ?? '25%',
+        maxSurge: rolling?.maxSurge ?? '25%',
+      },
+      disruptionBudgets: [],
+      autoscalers: [],
+      networkPolicies: [],
+      services: [],
+      serviceMonitors: [],
+      podMonitors: [],
+      volumeClaims: claimNames(d.spec?.template ?? {}),
+    });
+  }
+  for (const s of snapshot
+    .items('statefulsets', target.namespace)
+    .filter(mine)) {
+    const replicas = s.spec?.replicas ?? 1;
+    workloads.push({
+      ...ref(s),
+      kind: 'StatefulSet',
+      replicas,
+      readyReplicas: s.status?.readyReplicas ?? 0,
+      template: s.spec?.template ?? {},
+      strategy: {
+        type: s.spec?.updateStrategy?.type ?? 'RollingUpdate',
+        maxUnavailable: s.spec?.updateStrategy?.rollingUpdate?.maxUnavailable,
+      },
+      disruptionBudgets: [],
+      autoscalers: [],
+      networkPolicies: [],
+      services: [],
+      serviceMonitors: [],
+      podMonitors: [],
+      volumeClaims: claimNames(s.spec?.template ?? {}, {
+        name: name(s),
+        replicas,
+        templates: (s.spec?.volumeClaimTemplates ?? []).map(name),
+      }),
+    });
+  }
+
+  const entityServices = new Set<string>();
+  for (const w of workloads) {
+    const pdbs = snapshot.items('poddisruptionbudgets', w.namespace);
+    w.disruptionBudgets = pdbs
+      .filter(p => selectsPods(p.spec?.selector, w.template))
+      .map(p => ({
+        name: name(p),
+        minAvailable: p.spec?.minAvailable,
+        maxUnavailable: p.spec?.maxUnavailable,
+        disruptionsAllowed: p.status?.disruptionsAllowed,
+      }));
+    w.autoscalers = snapshot
+      .items('horizontalpodautoscalers', w.namespace)
+      .filter(
+        h =>
+          h.spec?.scaleTargetRef?.kind === w.kind &&
+          h.spec?.scaleTargetRef?.name === w.name,
+      )
+      .map(h => ({
+        name: name(h),
+        minReplicas: h.spec?.minReplicas ?? 1,
+        maxReplicas: h.spec?.maxReplicas ?? 0,
+      }));
+    w.networkPolicies = snapshot
+      .items('networkpolicies', w.namespace)
+      // An empty podSelector ({}) selects every pod of the namespace.
+      .filter(p => selectsPods(p.spec?.podSelector ?? {}, w.template))
+      .map(p => ({
+        name: name(p),
+        policyTypes: p.spec?.policyTypes ?? ['Ingress'],
+      }));
+    const services = snapshot
+      .items('services', w.namespace)
+      .filter(
+        s =>
+          s.spec?.selector !== undefined &&
+          Object.keys(s.spec.selector).length > 0 &&
+          matchesLabels(
+            fromKubernetesSelector({ matchLabels: s.spec.selector }),
+            w.template.metadata?.labels,
+          ),
+      );
+    w.services = services.map(name);
+    services.forEach(s => entityServices.add(`${w.namespace}/${name(s)}`));
+    const watches = (
+      namespaceSelector: { any?: boolean; matchNames?: string[] } | undefined,
+      monitorNamespace: string,
+    ) =>
+      namespaceSelector?.any === true ||
+      (namespaceSelector?.matchNames?.length
+        ? namespaceSelector.matchNames.includes(w.namespace)
+        : monitorNamespace === w.namespace);
+    w.serviceMonitors = snapshot
+      .items('servicemonitors')
+      .filter(
+        m =>
+          watches(m.spec?.namespaceSelector, ns(m)) &&
+          services.some(s =>
+            matchesLabels(
+              fromKubernetesSelector(m.spec?.selector),
+              s.metadata?.labels,
+            ),
+          ),
+      )
+      .map(m => `${ns(m)}/${name(m)}`);
+    w.podMonitors = snapshot
+      .items('podmonitors')
+      .filter(
+        m =>
+          watches(m.spec?.namespaceSelector, ns(m)) &&
+          selectsPods(m.spec?.selector, w.template),
+      )
+      .map(m => `${ns(m)}/${name(m)}`);
+  }
+  facts.workloads.push(...workloads);
+
+  // Jobs are matched to CronJobs by owner reference, so one list of Jobs serves all CronJobs.
+  const jobsByOwner = new Map<string, V1Job[]>();
+  for (const job of snapshot.items('jobs', target.namespace)) {
+    for (const owner of job.metadata?.ownerReferences ?? []) {
+      if (owner.kind === 'CronJob') {
+        const key = `${ns(job)}/${owner.uid}`;
+        jobsByOwner.set(key, [...(jobsByOwner.get(key) ?? []), job]);
+      }
+    }
+  }
+  for (const cronJob of snapshot
+    .items('cronjobs', target.namespace)
+    .filter(mine)) {
+    const purpose = cronJobPurpose(cronJob);
+    if (!purpose) continue;
+    const jobs = (
+      jobsByOwner.get(`${ns(cronJob)}/${cronJob.metadata?.uid}`) ?? []
+    )
+      .map(jobState)
+      .sort((a, b) => time(b.startTime) - time(a.startTime));
+    facts.cronJobs.push({
+      ...ref(cronJob),
+      ...purpose,
+      schedule: cronJob.spec?.schedule ?? '',
+      timeZone: cronJob.spec?.timeZone,
+      suspended: cronJob.spec?.suspend === true,
+      lastScheduleTime: iso(cronJob.status?.lastScheduleTime),
+      lastSuccessfulTime: iso(cronJob.status?.lastSuccessfulTime),
+      jobs: jobs.slice(0, 10),
+    });
+  }
+
+  const claimNamesByNs = new Set(
+    workloads.flatMap(w => w.volumeClaims.map(c => `${w.namespace}/${c}`)),
+  );
+  const pvcs = snapshot
+    .items('persistentvolumeclaims', target.namespace)
+    .filter(p => mine(p) || claimNamesByNs.has(`${ns(p)}/${name(p)}`));
+  facts.persistentVolumeClaims.push(...pvcs.map(ref));
+
+  const certificates = snapshot.items('certificates');
+  for (const ingress of snapshot.items('ingresses', target.namespace)) {
+    const backends = [
+      ingress.spec?.defaultBackend?.service?.name,
+      ...(ingress.spec?.rules ?? []).flatMap(r =>
+        (r.http?.paths ?? []).map(p => p.backend?.service?.name),
+      ),
+    ].filter((s): s is string => Boolean(s));
+    const routesToEntity = backends.some(s =>
+      entityServices.has(`${ns(ingress)}/${s}`),
+    );
+    if (!mine(ingress) && !routesToEntity) continue;
+    const fact: IngressFact = {
+      ...ref(ingress),
+      hosts: (ingress.spec?.rules ?? [])
+        .map(r => r.host)
+        .filter((h): h is string => Boolean(h)),
+      tls: (ingress.spec?.tls ?? []).map(tls => {
+        const certificate = certificates.find(
+          c => ns(c) === ns(ingress) && c.spec?.secretName === tls.secretName,
+        );
+        const ready = certificate?.status?.conditions?.find(
+          c => c.type === 'Ready',
+        );
+        return {
+          hosts: tls.hosts ?? [],
+          secretName: tls.secretName,
+          certificate: certificate && {
+            name: name(certificate),
+            ready: ready?.status === 'True',
+            readyReason: ready?.reason,
+            readyMessage: ready?.message,
+            notAfter: iso(certificate.status?.notAfter),
+            renewalTime: iso(certificate.status?.renewalTime),
+          },
+        };
+      }),
+    };
+    facts.ingresses.push(fact);
+  }
+
+  for (const rule of snapshot
+    .items('prometheusrules', target.namespace)
+    .filter(mine)) {
+    facts.prometheusRules.push({
+      ...ref(rule),
+      alerts: (rule.spec?.groups ?? []).flatMap(g =>
+        (g.rules ?? [])
+          .map(r => r.alert)
+          .filter((a): a is string => typeof a === 'string'),
+      ),
+    });
+  }
+
+  const statefulNamespaces = new Set([
+    ...workloads.map(w => w.namespace),
+    ...pvcs.map(ns),
+    ...facts.cronJobs.filter(c => c.cluster === cluster).map(c => c.namespace),
+  ]);
+  for (const namespace of statefulNamespaces) {
+    facts.velero.push(veleroFact(snapshot, namespace));
+  }
+}
+
+/** The facts of one entity, from the snapshots of every cluster. */
+export function buildEntityFacts(
+  target: EntityTarget,
+  selectorText: string,
+  snapshots: ClusterSnapshot[],
+): KubernetesFacts {
+  const facts: KubernetesFacts = {
+    selector: selectorText,
+    namespace: target.namespace,
+    clusters: snapshots.map(s => s.cluster),
+    sources: {},
+    workloads: [],
+    cronJobs: [],
+    ingresses: [],
+    persistentVolumeClaims: [],
+    prometheusRules: [],
+    velero: [],
+  };
+  for (const snapshot of snapshots) {
+    facts.sources[snapshot.cluster] = Object.fromEntries(
+      RESOURCE_KINDS.map(kind => [kind, snapshot.state(kind)]),
+    );
+    addClusterFacts(facts, snapshot, target);
+  }
+  return facts;
+}

@@ -1,0 +1,158 @@
+import { V1PodTemplateSpec } from '@kubernetes/client-node';
+import { ResourceKind } from '../client/resources';
+
+/** Id of the collector; checks read its facts with `ctx.facts(KUBERNETES_COLLECTOR_ID)`. */
+export const KUBERNETES_COLLECTOR_ID = 'kubernetes';
+
+/** How listing one kind from one cluster went. */
+export type SourceState =
+  | { state: 'ok' }
+  | { state: 'not-installed'; reason: string }
+  | { state: 'error'; reason: string };
+
+/** Where an object is. */
+export interface ObjectRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** A Deployment or StatefulSet of the entity, with the objects that act on its pods. */
+export interface WorkloadFact extends ObjectRef {
+  kind: 'Deployment' | 'StatefulSet';
+  /** spec.replicas (Kubernetes defaults it to 1). */
+  replicas: number;
+  readyReplicas: number;
+  template: V1PodTemplateSpec;
+  /** Deployment `spec.strategy` or StatefulSet `spec.updateStrategy`. */
+  strategy: {
+    type: string;
+    maxUnavailable?: number | string;
+    maxSurge?: number | string;
+  };
+  disruptionBudgets: Array<{
+    name: string;
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+    disruptionsAllowed?: number;
+  }>;
+  autoscalers: Array<{
+    name: string;
+    minReplicas?: number;
+    maxReplicas: number;
+  }>;
+  networkPolicies: Array<{ name: string; policyTypes: string[] }>;
+  /** Services whose selector matches the pods. */
+  services: string[];
+  /** ServiceMonitors selecting one of those Services (`namespace/name`). */
+  serviceMonitors: string[];
+  /** PodMonitors selecting the pods (`namespace/name`). */
+  podMonitors: string[];
+  /** PersistentVolumeClaims the pods mount (including StatefulSet claim templates). */
+  volumeClaims: string[];
+}
+
+/** One run of a CronJob. */
+export interface JobFact {
+  name: string;
+  state: 'succeeded' | 'failed' | 'running';
+  startTime?: string;
+  completionTime?: string;
+  /** Why it failed, from the Failed condition. */
+  reason?: string;
+}
+
+/** A CronJob that takes backups or tests restores. */
+export interface CronJobFact extends ObjectRef {
+  purpose: 'backup' | 'restore-test';
+  /** How the purpose was recognised: the purpose label, or the name. */
+  identifiedBy: 'label' | 'name';
+  schedule: string;
+  timeZone?: string;
+  suspended: boolean;
+  lastScheduleTime?: string;
+  lastSuccessfulTime?: string;
+  /** Its Jobs, newest first. */
+  jobs: JobFact[];
+}
+
+/** A cert-manager Certificate behind an Ingress TLS secret. */
+export interface CertificateFact {
+  name: string;
+  ready: boolean;
+  readyReason?: string;
+  readyMessage?: string;
+  notAfter?: string;
+  renewalTime?: string;
+}
+
+/** An Ingress routing to the entity. */
+export interface IngressFact extends ObjectRef {
+  hosts: string[];
+  tls: Array<{
+    hosts: string[];
+    secretName?: string;
+    /** The Certificate writing `secretName`, when cert-manager manages it. */
+    certificate?: CertificateFact;
+  }>;
+}
+
+/** The newest Backup of a Velero Schedule. */
+export interface VeleroBackupFact {
+  name: string;
+  phase: string;
+  startTimestamp?: string;
+  completionTimestamp?: string;
+  errors?: number;
+  warnings?: number;
+  failureReason?: string;
+}
+
+/** Velero objects covering one namespace of the entity. */
+export interface VeleroFact {
+  cluster: string;
+  /** The entity's namespace this is about. */
+  namespace: string;
+  schedules: Array<{
+    /** `velero-namespace/name`. */
+    name: string;
+    cron: string;
+    phase?: string;
+    paused: boolean;
+    /** Newest backups of the schedule, newest first (at most 5). */
+    backups: VeleroBackupFact[];
+  }>;
+  /** Restores that restored the namespace, newest first. */
+  restores: Array<{
+    name: string;
+    backupName?: string;
+    phase: string;
+    completionTimestamp?: string;
+    errors?: number;
+  }>;
+}
+
+/** A PrometheusRule labelled for the entity. */
+export interface PrometheusRuleFact extends ObjectRef {
+  alerts: string[];
+}
+
+/** Everything the module found about one entity in all clusters. */
+export interface KubernetesFacts {
+  /** How the entity's objects were selected, e.g. `backstage.io/kubernetes-id=orders-api`. */
+  selector: string;
+  namespace?: string;
+  /** Set when an annotation is invalid; nothing was matched then. */
+  annotationError?: string;
+  /** Names of the clusters looked in. */
+  clusters: string[];
+  /** Per cluster, how listing each kind went. */
+  sources: Record<string, Partial<Record<ResourceKind, SourceState>>>;
+  workloads: WorkloadFact[];
+  cronJobs: CronJobFact[];
+  ingresses: IngressFact[];
+  /** PVCs labelled for the entity or mounted by its workloads. */
+  persistentVolumeClaims: ObjectRef[];
+  prometheusRules: PrometheusRuleFact[];
+  velero: VeleroFact[];
+}

@@ -1,0 +1,52 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  productionReadinessChecksExtensionPoint,
+  productionReadinessCollectorsExtensionPoint,
+} from '@production-readiness/plugin-production-readiness-node';
+import { createKubernetesChecks } from './checks/createKubernetesChecks';
+import { KubernetesCollector } from './collector/KubernetesCollector';
+import { readClusterDefinitions, readKubernetesModuleSettings } from './config';
+
+/**
+ * Kubernetes checks for Production Readiness: availability, security, logging, backup
+ * CronJobs, Velero and monitoring objects, read for the whole fleet from the clusters
+ * configured for the Backstage Kubernetes plugin.
+ *
+ * @public
+ */
+export const productionReadinessModuleKubernetes = createBackendModule({
+  pluginId: 'production-readiness',
+  moduleId: 'kubernetes',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        checks: productionReadinessChecksExtensionPoint,
+        collectors: productionReadinessCollectorsExtensionPoint,
+      },
+      async init({ config, logger, checks, collectors }) {
+        const settings = readKubernetesModuleSettings(config);
+        const clusters = readClusterDefinitions(config, logger);
+        if (clusters.length === 0) {
+          logger.warn(
+            'No usable cluster in kubernetes.clusterLocatorMethods; Kubernetes checks will report unknown',
+          );
+        } else {
+          logger.info(
+            `Kubernetes checks read clusters ${clusters
+              .map(c => c.name)
+              .join(', ')}`,
+          );
+        }
+        collectors.addCollectors(
+          KubernetesCollector.create({ clusters, settings }),
+        );
+        checks.addChecks(...createKubernetesChecks(settings));
+      },
+    });
+  },
+});

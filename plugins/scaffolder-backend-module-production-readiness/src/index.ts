@@ -1,0 +1,2 @@
+// Scaffolder actions of Production Readiness: in progress.
+export {};
