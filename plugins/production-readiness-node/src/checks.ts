@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   CheckDefinition,
+  CheckStatus,
   EvaluatedStatus,
   Evidence,
 } from '@production-readiness/plugin-production-readiness-common';
@@ -26,6 +27,22 @@ export interface CheckContext {
    * in the check's `collectors` never reach the evaluator: the engine reports `error`.
    */
   facts<T>(collectorId: string): T | undefined;
+  /**
+   * The current results of another entity (e.g. a database the entity depends on), or
+   * undefined when that entity was never evaluated. Only for checks with
+   * `readsOtherResults: true`, which the engine evaluates after every other check.
+   */
+  resultsOf?(entityRef: string): Promise<OtherEntityResult[] | undefined>;
+}
+
+/** A result of another entity, as `CheckContext.resultsOf` returns it. @public */
+export interface OtherEntityResult {
+  checkId: string;
+  title: string;
+  pillar: string;
+  severity: CheckDefinition['severity'];
+  status: CheckStatus;
+  summary: string;
 }
 
 /**
@@ -37,6 +54,8 @@ export interface CheckContext {
 export interface ReadinessCheck extends CheckDefinition {
   /** Ids of the collectors whose facts the evaluator reads. */
   collectors: string[];
+  /** Reads other entities' results through `context.resultsOf`; evaluated last. */
+  readsOtherResults?: boolean;
   evaluate(context: CheckContext): CheckEvaluation | Promise<CheckEvaluation>;
 }
 

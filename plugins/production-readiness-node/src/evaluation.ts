@@ -3,7 +3,7 @@ import {
   EVALUATED_STATUSES,
   Evidence,
 } from '@production-readiness/plugin-production-readiness-common';
-import { CheckEvaluation, ReadinessCheck } from './checks';
+import { CheckContext, CheckEvaluation, ReadinessCheck } from './checks';
 import { CollectedFacts } from './collectors';
 
 /** How one collector fared in a refresh. @public */
@@ -89,8 +89,9 @@ export async function evaluateCheck(options: {
   entityRef: string;
   now: Date;
   outcomes: ReadonlyMap<string, CollectorOutcome>;
+  resultsOf?: CheckContext['resultsOf'];
 }): Promise<CheckEvaluation> {
-  const { check, entity, entityRef, now, outcomes } = options;
+  const { check, entity, entityRef, now, outcomes, resultsOf } = options;
   for (const collectorId of check.collectors) {
     const outcome = outcomes.get(collectorId);
     if (!outcome) {
@@ -126,6 +127,7 @@ export async function evaluateCheck(options: {
       entity,
       entityRef,
       now,
+      resultsOf,
       facts: <T>(collectorId: string) => {
         const outcome = outcomes.get(collectorId);
         return outcome?.ok

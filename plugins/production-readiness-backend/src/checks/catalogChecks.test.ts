@@ -99,6 +99,7 @@ describe('createCatalogChecks', () => {
         ['documentation.techdocs', 'minor', ''],
         ['backup.plan', 'critical', ''],
         ['backup.dependencies-covered', 'critical', 'catalog'],
+        ['backup.dependencies-healthy', 'critical', 'catalog'],
       ],
     );
     for (const c of checks) {
@@ -542,6 +543,73 @@ describe('backup.dependencies-covered', () => {
     ).resolves.toMatchObject({
       status: 'pass',
       summary: 'No database dependencies',
+    });
+  });
+});
+
+describe('backup.dependencies-healthy', () => {
+  const backupResult = (
+    status: 'pass' | 'fail' | 'unknown',
+    summary: string,
+  ) => ({
+    checkId: 'backup.fresh',
+    title: 'Newest backup within RPO',
+    pillar: 'backup',
+    severity: 'critical' as const,
+    status,
+    summary,
+  });
+  const runWith = (otherResults: Record<string, any>) =>
+    runCheckOnFixtures(check('backup.dependencies-healthy'), {
+      entity: component(),
+      facts: {
+        catalog: facts({
+          dependencies: [
+            database('ledger-db', { [ANNOTATIONS.backupLocation]: 's3-eu' }),
+          ],
+        }),
+      },
+      otherResults,
+    });
+
+  it('is evaluated after the checks of the databases it reads', () => {
+    expect(check('backup.dependencies-healthy').readsOtherResults).toBe(true);
+  });
+
+  it('passes when every critical backup check of each database holds', async () => {
+    await expect(
+      runWith({
+        'resource:default/ledger-db': [
+          backupResult('pass', 'Newest backup 3h old'),
+        ],
+      }),
+    ).resolves.toMatchObject({
+      status: 'pass',
+      summary:
+        'The backups of all 1 database dependencies are healthy: resource:default/ledger-db',
+    });
+  });
+
+  it('fails naming the database and its failing backup check (the component is not ready)', async () => {
+    await expect(
+      runWith({
+        'resource:default/ledger-db': [
+          backupResult('fail', 'Newest backup is 4d old, RPO is 1d'),
+        ],
+      }),
+    ).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        'resource:default/ledger-db: Newest backup within RPO is fail (Newest backup is 4d old, RPO is 1d)',
+    });
+  });
+
+  it('is unknown, not pass, while a database has no backup results', async () => {
+    await expect(runWith({})).resolves.toMatchObject({
+      status: 'unknown',
+      summary: expect.stringContaining(
+        'No backup results yet for resource:default/ledger-db',
+      ),
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   BackupPlan,
   Evidence,
   formatDuration,
+  isSatisfied,
   ON_CALL_ANNOTATIONS,
   parseBackupPlan,
 } from '@production-readiness/plugin-production-readiness-common';
@@ -181,6 +182,80 @@ function evaluateDependencies(facts: CatalogFacts): CheckEvaluation {
         items,
       )
     : checkResult.pass('No database dependencies', items);
+}
+
+/**
+ * The backups of a component's databases hold: every critical backup check of each database
+ * it dependsOn is satisfied. A database that was never evaluated, or has no backup results,
+ * leaves the component `unknown`, never `pass`.
+ */
+async function evaluateDependencyBackups(
+  context: CheckContext,
+): Promise<CheckEvaluation> {
+  const facts = context.facts<CatalogFacts>(CATALOG_COLLECTOR_ID);
+  if (!facts || !context.resultsOf) {
+    return checkResult.unknown(
+      'The catalog collector returned no facts for this entity',
+    );
+  }
+  const databases = facts.dependencies.filter(isDatabase);
+  if (databases.length === 0) {
+    return checkResult.pass('No database dependencies');
+  }
+  const problems: string[] = [];
+  const notEvaluated: string[] = [];
+  const items: Evidence[] = [];
+  for (const database of databases) {
+    const results = (await context.resultsOf(database.ref)) ?? [];
+    const backup = results.filter(
+      r => r.pillar === 'backup' && r.severity === 'critical',
+    );
+    const failing = backup.filter(r => !isSatisfied(r.status));
+    if (backup.length === 0) {
+      notEvaluated.push(database.ref);
+      items.push(evidence(database.ref, 'no backup results yet'));
+    } else if (failing.length) {
+      for (const r of failing) {
+        problems.push(
+          `${database.ref}: ${r.title} is ${r.status} (${r.summary})`,
+        );
+      }
+      items.push(
+        evidence(
+          database.ref,
+          failing.map(r => ({
+            check: r.checkId,
+            status: r.status,
+            summary: r.summary,
+          })),
+        ),
+      );
+    } else {
+      items.push(
+        evidence(
+          database.ref,
+          `${backup.length} critical backup checks satisfied`,
+        ),
+      );
+    }
+  }
+  if (problems.length) {
+    return checkResult.fail(problems.join('; '), items);
+  }
+  if (notEvaluated.length) {
+    return checkResult.unknown(
+      `No backup results yet for ${notEvaluated.join(
+        ', ',
+      )}: give each database a backup location and plan, and wait for the next evaluation`,
+      items,
+    );
+  }
+  return checkResult.pass(
+    `The backups of all ${
+      databases.length
+    } database dependencies are healthy: ${refs(databases)}`,
+    items,
+  );
 }
 
 /** The built-in checks the engine evaluates from the catalog alone. */
@@ -362,6 +437,20 @@ export function createCatalogChecks(): ReadinessCheck[] {
       remediation: `On every Resource of type database listed in the component's spec.dependsOn, add the annotation \`${ANNOTATIONS.backupLocation}: <location from productionReadiness.backup.locations>\` to its catalog-info.yaml; make sure every spec.dependsOn ref exists in the catalog.`,
       collectors: [CATALOG_COLLECTOR_ID],
       evaluate: withCatalogFacts(evaluateDependencies),
+    }),
+    createReadinessCheck({
+      id: 'backup.dependencies-healthy',
+      pillar: 'backup',
+      title: "Database dependencies' backups are healthy",
+      description:
+        'Every database a production component depends on passes its critical backup checks (fresh, sane, restore-tested): the service is not ready while its data, or its user accounts, could not be restored.',
+      severity: 'critical',
+      appliesTo: { kind: ['Component'], lifecycle: ['production'] },
+      remediation:
+        "Open the failing database's Production Readiness tab and fix its backup checks (its catalog-info.yaml declares the backup location and plan); this check follows at the next evaluation.",
+      collectors: [CATALOG_COLLECTOR_ID],
+      readsOtherResults: true,
+      evaluate: evaluateDependencyBackups,
     }),
   ];
 }

@@ -12,6 +12,8 @@ import {
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import { readReadinessConfig } from '../config';
+import { createCatalogChecks } from '../checks/catalogChecks';
+import { createCatalogCollector } from '../checks/catalogCollector';
 import { DatabaseReadinessStore } from '../store/DatabaseReadinessStore';
 import { CheckRegistry } from './CheckRegistry';
 import { DefaultReadinessEngine } from './ReadinessEngine';
@@ -462,6 +464,72 @@ describe('DefaultReadinessEngine', () => {
         severity: 'high',
       }),
     });
+  });
+
+  it("fails a component whose database's backup fails, within the same refresh", async () => {
+    const ledgerDb: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: 'ledger-db', namespace: 'default' },
+      spec: { type: 'database', owner: 'group:default/team-a' },
+    };
+    const ledgerApi: Entity = {
+      ...component('ledger-api'),
+      spec: {
+        ...component('ledger-api').spec,
+        dependsOn: ['resource:ledger-db'],
+      },
+    };
+    const backupAges = createFactCollector<number>({
+      id: 'backups',
+      title: 'Backups',
+      collect: async () => ({
+        facts: new Map([['resource:default/ledger-db', 96]]),
+      }),
+    });
+    const freshBackup = createReadinessCheck({
+      id: 'backup.fresh',
+      pillar: 'backup',
+      title: 'Newest backup within RPO',
+      description: 'Backups are recent.',
+      severity: 'critical',
+      appliesTo: { kind: ['Resource'] },
+      remediation: 'Fix the backup job.',
+      collectors: ['backups'],
+      evaluate: ({ facts }) => {
+        const hours = facts<number>('backups');
+        if (hours === undefined) return checkResult.unknown('no backups');
+        return hours <= 24
+          ? checkResult.pass(`Newest backup ${hours}h old`)
+          : checkResult.fail(`Newest backup ${hours}h old, RPO 24h`);
+      },
+    });
+    const entities = [ledgerApi, ledgerDb];
+    const { engine, store } = await setup({
+      entities,
+      collectors: [
+        backupAges,
+        createCatalogCollector({
+          catalog: catalogServiceMock({ entities }),
+          auth: mockServices.auth(),
+        }),
+      ],
+      checks: [
+        freshBackup,
+        ...createCatalogChecks().filter(
+          c => c.id === 'backup.dependencies-healthy',
+        ),
+      ],
+    });
+    await engine.refreshAll();
+    expect(await store.getResults('component:default/ledger-api')).toEqual([
+      expect.objectContaining({
+        checkId: 'backup.dependencies-healthy',
+        status: 'fail',
+        summary:
+          'resource:default/ledger-db: Newest backup within RPO is fail (Newest backup 96h old, RPO 24h)',
+      }),
+    ]);
   });
 
   it('refreshes one entity on demand and refuses unknown entities', async () => {

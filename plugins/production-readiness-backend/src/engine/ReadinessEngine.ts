@@ -16,6 +16,7 @@ import {
   CollectorOutcome,
   evaluateCheck,
   FactCollector,
+  OtherEntityResult,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
@@ -175,37 +176,58 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       waiversByEntity.set(waiver.entityRef, list);
     }
 
+    // Phase 1 evaluates every check that decides from collected facts; phase 2 the checks
+    // that read other entities' results (a component's databases), so those are current.
+    const byEntity = new Map<string, ResultWrite[]>();
+    const evaluatePhase = async (relational: boolean) => {
+      for (const [entityRef, { entity, checks }] of applicable) {
+        const phaseChecks = checks.filter(
+          c => Boolean(c.readsOtherResults) === relational,
+        );
+        if (phaseChecks.length === 0) {
+          continue;
+        }
+        const entityWaivers = activeWaivers(
+          entity,
+          waiversByEntity.get(entityRef) ?? [],
+          now,
+        );
+        const entityOutcomes = outcomesInScope(entityRef, outcomes, scopes);
+        const entityResults = byEntity.get(entityRef) ?? [];
+        for (const check of phaseChecks) {
+          const evaluation = await evaluateCheck({
+            check,
+            entity,
+            entityRef,
+            now,
+            outcomes: entityOutcomes,
+            resultsOf: relational
+              ? ref => this.resultsOf(ref, byEntity)
+              : undefined,
+          });
+          const waiver = entityWaivers.get(check.id);
+          const waived = waiver !== undefined && evaluation.status !== 'pass';
+          entityResults.push({
+            entityRef,
+            checkId: check.id,
+            status: waived ? 'waived' : evaluation.status,
+            underlyingStatus: evaluation.status,
+            summary: evaluation.summary,
+            evidence: evaluation.evidence ?? [],
+            remediation: evaluation.remediation,
+            waiver: waived ? waiver : undefined,
+          });
+        }
+        byEntity.set(entityRef, entityResults);
+      }
+    };
+    await evaluatePhase(false);
+    await evaluatePhase(true);
+
     const results: ResultWrite[] = [];
     const summaries = [];
-    for (const [entityRef, { entity, checks }] of applicable) {
-      const entityWaivers = activeWaivers(
-        entity,
-        waiversByEntity.get(entityRef) ?? [],
-        now,
-      );
-      const entityResults: ResultWrite[] = [];
-      const entityOutcomes = outcomesInScope(entityRef, outcomes, scopes);
-      for (const check of checks) {
-        const evaluation = await evaluateCheck({
-          check,
-          entity,
-          entityRef,
-          now,
-          outcomes: entityOutcomes,
-        });
-        const waiver = entityWaivers.get(check.id);
-        const waived = waiver !== undefined && evaluation.status !== 'pass';
-        entityResults.push({
-          entityRef,
-          checkId: check.id,
-          status: waived ? 'waived' : evaluation.status,
-          underlyingStatus: evaluation.status,
-          summary: evaluation.summary,
-          evidence: evaluation.evidence ?? [],
-          remediation: evaluation.remediation,
-          waiver: waived ? waiver : undefined,
-        });
-      }
+    for (const entityRef of applicable.keys()) {
+      const entityResults = byEntity.get(entityRef) ?? [];
       const graded = entityResults.map(r => ({
         check: registry.getCheck(r.checkId)!,
         status: r.status,
@@ -231,6 +253,36 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       durationMs: Date.now() - started,
       collectors: collectorSummaries,
     };
+  }
+
+  /**
+   * Another entity's results for relational checks: this evaluation's when the entity is part
+   * of it, its stored ones otherwise; undefined when it was never evaluated.
+   */
+  private async resultsOf(
+    entityRef: string,
+    current: Map<string, ResultWrite[]>,
+  ): Promise<OtherEntityResult[] | undefined> {
+    const { registry, store } = this.options;
+    const rows = current.get(entityRef) ?? (await store.getResults(entityRef));
+    if (rows.length === 0) {
+      return undefined;
+    }
+    return rows.flatMap(r => {
+      const check = registry.getCheck(r.checkId);
+      return check
+        ? [
+            {
+              checkId: r.checkId,
+              title: check.title,
+              pillar: check.pillar,
+              severity: check.severity,
+              status: r.status,
+              summary: r.summary,
+            },
+          ]
+        : [];
+    });
   }
 
   /** Runs every collector some applicable check reads, once, for all entities in its scope. */

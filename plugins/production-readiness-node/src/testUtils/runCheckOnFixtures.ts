@@ -1,5 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { CheckEvaluation, ReadinessCheck } from '../checks';
+import { CheckEvaluation, OtherEntityResult, ReadinessCheck } from '../checks';
 import { CollectorOutcome, evaluateCheck } from '../evaluation';
 
 /** Fixture input for `runCheckOnFixtures`. @public */
@@ -11,6 +11,8 @@ export interface CheckFixture {
   entityErrors?: Record<string, string>;
   /** Collectors that failed as a whole: collector id to reason. */
   collectorFailures?: Record<string, string>;
+  /** Results of other entities by ref, for checks with `readsOtherResults`. */
+  otherResults?: Record<string, OtherEntityResult[]>;
   now?: Date;
 }
 
@@ -57,5 +59,8 @@ export async function runCheckOnFixtures(
     entityRef,
     now: fixture.now ?? new Date(),
     outcomes,
+    resultsOf: check.readsOtherResults
+      ? async ref => fixture.otherResults?.[ref]
+      : undefined,
   });
 }
