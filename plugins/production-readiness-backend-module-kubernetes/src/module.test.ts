@@ -1,19 +1,7 @@
-/*
- * This end-to-end test installs the real readiness backend next to the module. Its imports
- * (the backend plugin, catalog/notifications/permission test services, supertest) are hoisted
- * in the workspace but not yet declared in this package's devDependencies.
- */
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import productionReadinessPlugin from '@production-readiness/plugin-production-readiness-backend';
-import request from 'supertest';
+  ReadinessTestBackend,
+  startReadinessTestBackend,
+} from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import {
   CHECK_IDS,
   startTestClusters,
@@ -26,40 +14,18 @@ jest.setTimeout(60_000);
 
 describe('the module in a backend with the readiness plugin', () => {
   let clusters: TestClusters;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: ReadinessTestBackend;
 
   beforeAll(async () => {
     clusters = await startTestClusters();
-    backend = await startTestBackend({
-      features: [
-        productionReadinessPlugin,
-        productionReadinessModuleKubernetes,
-        catalogServiceMock.factory({
-          entities: [
-            ENTITIES.checkoutApi,
-            ENTITIES.legacyReports,
-            ENTITIES.ordersDb,
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            ...clusters.config,
-            productionReadiness: {
-              schedule: {
-                frequency: { hours: 1 },
-                timeout: { minutes: 5 },
-                initialDelay: { hours: 1 },
-              },
-            },
-          },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send: jest.fn() }),
-        }),
+    backend = await startReadinessTestBackend({
+      features: [productionReadinessModuleKubernetes],
+      entities: [
+        ENTITIES.checkoutApi,
+        ENTITIES.legacyReports,
+        ENTITIES.ordersDb,
       ],
+      rootConfig: clusters.config,
     });
   });
 
@@ -69,25 +35,19 @@ describe('the module in a backend with the readiness plugin', () => {
   });
 
   const refresh = (name: string) =>
-    request(backend.server)
-      .post(
-        `/api/production-readiness/entities/component/default/${name}/refresh`,
-      )
-      .set('Authorization', mockCredentials.user.header());
+    backend.refresh(`component:default/${name}`);
 
-  const statuses = (body: {
-    results: Array<{ checkId: string; status: string }>;
-  }) =>
+  /** The statuses of this module's checks only. */
+  const statuses = (report: Awaited<ReturnType<typeof refresh>>) =>
     Object.fromEntries(
-      body.results
-        .filter(r => CHECK_IDS.includes(r.checkId))
-        .map(r => [r.checkId, r.status]),
+      Object.entries(backend.statuses(report)).filter(([id]) =>
+        CHECK_IDS.includes(id),
+      ),
     );
 
   it('evaluates the careless service from the live clusters', async () => {
-    const response = await refresh('legacy-reports');
-    expect(response.status).toBe(200);
-    expect(statuses(response.body)).toMatchObject({
+    const report = await refresh('legacy-reports');
+    expect(statuses(report)).toMatchObject({
       'availability.replicas': 'fail',
       'availability.probes': 'fail',
       'availability.pod-disruption-budget': 'fail',
@@ -97,18 +57,16 @@ describe('the module in a backend with the readiness plugin', () => {
       'backup.cluster-backup-job': 'fail',
       'backup.velero-schedule': 'pass',
     });
-    const backup = response.body.results.find(
-      (r: { checkId: string }) => r.checkId === 'backup.cluster-backup-job',
+    const backup = report.results.find(
+      r => r.checkId === 'backup.cluster-backup-job',
     );
-    expect(backup.summary).toMatch(
+    expect(backup?.summary).toMatch(
       /^last Job legacy-reports-backup-29397960 of CronJob legacy-reports-backup failed \(BackoffLimitExceeded/,
     );
   });
 
   it('passes the production-grade service, and leaves backup checks off a stateless one', async () => {
-    const response = await refresh('checkout-api');
-    expect(response.status).toBe(200);
-    const result = statuses(response.body);
+    const result = statuses(await refresh('checkout-api'));
     expect(Object.keys(result)).not.toContain('backup.cluster-backup-job');
     expect(Object.keys(result)).not.toContain('backup.cluster-restore-test');
     expect(

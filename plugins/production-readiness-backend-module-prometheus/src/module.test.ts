@@ -1,20 +1,10 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import productionReadinessPlugin from '@production-readiness/plugin-production-readiness-backend';
+import { startReadinessTestBackend } from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import {
   startAlertmanager,
   startPrometheus,
   TestAlertmanager,
   TestPrometheus,
 } from '@internal/test-servers';
-import request from 'supertest';
 import {
   component,
   readFixture,
@@ -87,70 +77,39 @@ describe('production-readiness-backend-module-prometheus in a backend', () => {
   });
 
   it('evaluates its checks through the engine on refresh', async () => {
-    const backend = await startTestBackend({
-      features: [
-        productionReadinessPlugin,
-        prometheusModule,
-        catalogServiceMock.factory({
-          entities: [
-            component('orders'),
-            component('shipping', {}, 'team-shipping'),
-          ],
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send: jest.fn() }),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            productionReadiness: {
-              schedule: {
-                frequency: { hours: 1 },
-                timeout: { minutes: 5 },
-                initialDelay: { hours: 1 },
-              },
-              prometheus: {
-                instances: [
-                  {
-                    name: 'main',
-                    baseUrl: prometheus.baseUrl,
-                    alertmanager: { baseUrl: alertmanager.baseUrl },
-                  },
-                ],
-              },
-              checks: [
-                {
-                  id: 'monitoring.ready',
-                  type: 'prometheus-query',
-                  pillar: 'monitoring',
-                  title: 'Reports ready',
-                  severity: 'major',
-                  remediation: 'Make the service ready.',
-                  query: 'max by (job) (app_ready{job="$service"})',
-                  expect: { op: '==', value: 1 },
-                },
-              ],
-            },
-          },
-        }),
+    const backend = await startReadinessTestBackend({
+      features: [prometheusModule],
+      entities: [
+        component('orders'),
+        component('shipping', {}, 'team-shipping'),
       ],
+      config: {
+        prometheus: {
+          instances: [
+            {
+              name: 'main',
+              baseUrl: prometheus.baseUrl,
+              alertmanager: { baseUrl: alertmanager.baseUrl },
+            },
+          ],
+        },
+        checks: [
+          {
+            id: 'monitoring.ready',
+            type: 'prometheus-query',
+            pillar: 'monitoring',
+            title: 'Reports ready',
+            severity: 'major',
+            remediation: 'Make the service ready.',
+            query: 'max by (job) (app_ready{job="$service"})',
+            expect: { op: '==', value: 1 },
+          },
+        ],
+      },
     });
     try {
-      const refresh = async (name: string) => {
-        const response = await request(backend.server)
-          .post(
-            `/api/production-readiness/entities/component/default/${name}/refresh`,
-          )
-          .set('Authorization', mockCredentials.user.header());
-        expect(response.status).toBe(200);
-        return Object.fromEntries(
-          (
-            response.body.results as Array<{ checkId: string; status: string }>
-          ).map(r => [r.checkId, r.status]),
-        );
-      };
+      const refresh = async (name: string) =>
+        backend.statuses(await backend.refresh(`component:default/${name}`));
       expect(await refresh('orders')).toMatchObject({
         'monitoring.prometheus-scraped': 'pass',
         'monitoring.alert-rules': 'pass',

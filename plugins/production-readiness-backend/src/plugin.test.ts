@@ -1,15 +1,6 @@
-import {
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   checkResult,
@@ -19,7 +10,7 @@ import {
   productionReadinessCollectorsExtensionPoint,
 } from '@production-readiness/plugin-production-readiness-node';
 import request from 'supertest';
-import { productionReadinessPlugin } from './plugin';
+import { startReadinessTestBackend } from './testUtils';
 
 jest.setTimeout(60_000);
 
@@ -96,48 +87,25 @@ const replicasModule = createBackendModule({
 async function startBackend(
   options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
 ) {
-  return startTestBackend({
-    features: [
-      productionReadinessPlugin,
-      replicasModule,
-      catalogServiceMock.factory({ entities }),
-      createServiceFactory({
-        service: notificationService,
-        deps: {},
-        factory: () => ({ send: jest.fn() }),
-      }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
-      // Requests without a token are anonymous, as in a real backend.
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          productionReadiness: {
-            schedule: {
-              frequency: { hours: 1 },
-              timeout: { minutes: 5 },
-              initialDelay: { hours: 1 },
-            },
-            refresh: { minInterval: { seconds: 30 } },
-            checks: [
-              {
-                id: 'documentation.slack-channel',
-                type: 'annotation',
-                pillar: 'documentation',
-                title: 'Team channel declared',
-                severity: 'minor',
-                remediation: 'Add the example.com/slack-channel annotation.',
-                annotation: 'example.com/slack-channel',
-                appliesTo: { kind: ['Component'] },
-              },
-            ],
-          },
+  return startReadinessTestBackend({
+    features: [replicasModule],
+    entities,
+    permission: options.permission,
+    config: {
+      refresh: { minInterval: { seconds: 30 } },
+      checks: [
+        {
+          id: 'documentation.slack-channel',
+          type: 'annotation',
+          pillar: 'documentation',
+          title: 'Team channel declared',
+          severity: 'minor',
+          remediation: 'Add the example.com/slack-channel annotation.',
+          annotation: 'example.com/slack-channel',
+          appliesTo: { kind: ['Component'] },
         },
-      }),
-    ],
+      ],
+    },
   });
 }
 

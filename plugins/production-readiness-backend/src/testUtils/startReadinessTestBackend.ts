@@ -1,0 +1,100 @@
+import {
+  BackendFeature,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
+import { ReadinessReport } from '@production-readiness/plugin-production-readiness-common';
+import request from 'supertest';
+import { productionReadinessPlugin } from '../plugin';
+
+/** A running test backend with the engine, and helpers to call its API. @public */
+export interface ReadinessTestBackend {
+  server: Parameters<typeof request>[0];
+  /** `POST .../refresh` as a user; throws unless the answer is 200. */
+  refresh(entityRef: string): Promise<ReadinessReport>;
+  /** The statuses of a report by check id, for compact assertions. */
+  statuses(report: ReadinessReport): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a test backend with the real Production Readiness plugin, the given modules and an
+ * in-memory catalog of `entities`. Permissions allow everything unless `permission` says
+ * otherwise; notifications go to a mock; the scheduled refresh does not run, so tests drive
+ * evaluation through `refresh`. `config` is merged under `productionReadiness`.
+ *
+ * @public
+ */
+export async function startReadinessTestBackend(options: {
+  entities: Entity[];
+  features?: Array<BackendFeature | Promise<{ default: BackendFeature }>>;
+  config?: Record<string, unknown>;
+  /** Root config besides `productionReadiness` (e.g. `kubernetes`). */
+  rootConfig?: Record<string, unknown>;
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+}): Promise<ReadinessTestBackend> {
+  const backend = await startTestBackend({
+    features: [
+      productionReadinessPlugin,
+      ...(options.features ?? []),
+      catalogServiceMock.factory({ entities: options.entities }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({ send: async () => {} }),
+      }),
+      mockServices.permissions.factory({
+        result: options.permission ?? AuthorizeResult.ALLOW,
+      }),
+      // Requests without a token are anonymous, as in a real backend.
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          ...(options.rootConfig as JsonObject),
+          productionReadiness: {
+            schedule: {
+              frequency: { hours: 1 },
+              timeout: { minutes: 5 },
+              initialDelay: { hours: 1 },
+            },
+            ...(options.config as JsonObject),
+          },
+        },
+      }),
+    ],
+  });
+  return {
+    server: backend.server,
+    async refresh(entityRef) {
+      const { kind, namespace, name } = parseEntityRef(entityRef);
+      const response = await request(backend.server)
+        .post(
+          `/api/production-readiness/entities/${kind}/${namespace}/${name}/refresh`,
+        )
+        .set('Authorization', mockCredentials.user.header());
+      if (response.status !== 200) {
+        throw new Error(
+          `Refresh of ${entityRef} answered ${
+            response.status
+          }: ${JSON.stringify(response.body)}`,
+        );
+      }
+      return response.body;
+    },
+    statuses(report) {
+      return Object.fromEntries(report.results.map(r => [r.checkId, r.status]));
+    },
+    stop: () => backend.stop(),
+  };
+}
