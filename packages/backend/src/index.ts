@@ -33,6 +33,11 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+backend.add(
+  import(
+    '@production-readiness/plugin-scaffolder-backend-module-production-readiness'
+  ),
+);
 
 // Search (Postgres engine when the database is PostgreSQL, in-memory Lunr otherwise)
 backend.add(import('@backstage/plugin-search-backend'));

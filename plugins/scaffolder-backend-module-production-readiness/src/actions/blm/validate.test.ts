@@ -1,0 +1,180 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { createBlmRenderAction } from './render';
+import { createBlmValidateAction } from './validate';
+import { serviceInput } from '../../__testUtils__/inputs';
+
+describe('production-readiness:blm:validate', () => {
+  const workspace = createMockDirectory();
+  const render = createBlmRenderAction();
+  const validate = createBlmValidateAction();
+
+  async function renderBundle(input: Record<string, unknown> = {}) {
+    workspace.clear();
+    await render.handler(
+      createMockActionContext({
+        input: { ...serviceInput, ...input },
+        workspacePath: workspace.path,
+      }) as any,
+    );
+  }
+
+  function edit(file: string, change: (docs: any[]) => void) {
+    const full = path.join(workspace.path, file);
+    const docs = parseAllDocuments(fs.readFileSync(full, 'utf8')).map(d =>
+      d.toJS(),
+    );
+    change(docs);
+    fs.writeFileSync(full, docs.map(d => stringify(d)).join('---\n'));
+  }
+
+  function run(input: Record<string, unknown> = {}, isDryRun = false) {
+    // createMockActionContext drops isDryRun, so set it on the context it returns.
+    const ctx = {
+      ...createMockActionContext({
+        input: { promtool: 'required', ...input },
+        workspacePath: workspace.path,
+      }),
+      isDryRun,
+    };
+    return { ctx, done: validate.handler(ctx as any) };
+  }
+
+  it.each([
+    ['with a database (pgBackRest)', {}],
+    ['with a database (pg_dump)', { backupTool: 'dump', backupMethod: 'full' }],
+    ['without a database', { database: false }],
+    [
+      'tier-1 with other SLOs',
+      { tier: 'tier-1', sloAvailability: 99.95, sloLatencyMs: 250 },
+    ],
+  ])('accepts the rendered bundle %s, promtool included', async (_, input) => {
+    await renderBundle(input);
+    const { ctx, done } = run();
+    await done;
+    expect(ctx.output).toHaveBeenCalledWith('promtool', 'ran');
+    expect(ctx.output).toHaveBeenCalledWith(
+      'checkedFiles',
+      expect.arrayContaining([
+        'catalog-info.yaml',
+        'monitoring/grafana-dashboard.json',
+      ]),
+    );
+  });
+
+  it('validates in a dry run too', async () => {
+    await renderBundle();
+    const { done } = run({}, true);
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it('names file and field of Kubernetes objects missing what the checks need', async () => {
+    await renderBundle();
+    edit('deploy/kubernetes/deployment.yaml', ([d]) => {
+      d.spec.replicas = 1;
+      delete d.spec.template.spec.containers[0].readinessProbe;
+      d.spec.template.spec.containers[0].image =
+        'ghcr.io/acme/orders-api:latest';
+      delete d.spec.template.spec.volumes[0].emptyDir.sizeLimit;
+    });
+    edit('deploy/kubernetes/hpa.yaml', ([h]) => {
+      h.spec.minReplicas = 1;
+    });
+    const { done } = run({ promtool: 'skip' });
+    await expect(done).rejects.toThrow(
+      'deploy/kubernetes/deployment.yaml: spec.replicas: is 1: at least 2 are required',
+    );
+    const message = await done.catch(e => e.message);
+    expect(message).toContain(
+      'deploy/kubernetes/deployment.yaml: spec.template.spec.containers[0].readinessProbe: is required',
+    );
+    expect(message).toContain(
+      'spec.template.spec.containers[0].image: "ghcr.io/acme/orders-api:latest" must be pinned',
+    );
+    expect(message).toContain(
+      'spec.template.spec.volumes[0].emptyDir.sizeLimit: is required',
+    );
+    expect(message).toContain(
+      'deploy/kubernetes/hpa.yaml: spec.minReplicas: must be at least 2',
+    );
+  });
+
+  it('names missing and invalid catalog annotations', async () => {
+    await renderBundle();
+    edit('catalog-info.yaml', ([component, database]) => {
+      delete component.metadata.annotations['production-readiness.io/runbook'];
+      component.metadata.annotations['production-readiness.io/slo'] =
+        'availability: high';
+      database.metadata.annotations['production-readiness.io/backup-plan'] =
+        'what: everything\nmethod: incremental\nschedule: "0 2 * * *"\nrpo: 24h\nrto: 2h\nretentionCount: 7\nprocedure: see runbook';
+      database.metadata.annotations['production-readiness.io/backup-location'] =
+        'https://s3.example.com/bucket';
+    });
+    const message = await run({ promtool: 'skip' }).done.catch(e => e.message);
+    expect(message).toContain(
+      'catalog-info.yaml (document 1): metadata.annotations.production-readiness.io/runbook: is missing',
+    );
+    expect(message).toContain(
+      'metadata.annotations.production-readiness.io/slo: availability must be a percentage',
+    );
+    expect(message).toContain(
+      'catalog-info.yaml (document 2): metadata.annotations.production-readiness.io/backup-plan: annotation production-readiness.io/backup-plan is invalid: fullSchedule: incremental and differential plans also need fullSchedule',
+    );
+    expect(message).toContain(
+      'metadata.annotations.production-readiness.io/backup-location: must name a location from app-config',
+    );
+  });
+
+  it('reports YAML and JSON syntax errors by file', async () => {
+    await renderBundle({ database: false });
+    fs.writeFileSync(
+      path.join(workspace.path, 'monitoring/grafana-dashboard.json'),
+      '{"title": ',
+    );
+    fs.writeFileSync(
+      path.join(workspace.path, 'deploy/kubernetes/service.yaml'),
+      'kind: Service\n  spec: [\n',
+    );
+    const message = await run({ promtool: 'skip' }).done.catch(e => e.message);
+    expect(message).toMatch(/monitoring\/grafana-dashboard.json: invalid JSON/);
+    expect(message).toMatch(/deploy\/kubernetes\/service.yaml: invalid YAML/);
+  });
+
+  it('fails when promtool rejects a rule', async () => {
+    await renderBundle({ database: false });
+    edit('monitoring/rules.yaml', ([file]) => {
+      file.groups[0].rules[0].expr = 'up{job="orders-api" == 0';
+    });
+    const message = await run().done.catch(e => e.message);
+    expect(message).toMatch(
+      /monitoring\/rules.yaml: promtool check rules failed: .*parse error/,
+    );
+  });
+
+  it('fails when a promtool unit test of the rules fails', async () => {
+    await renderBundle({ database: false });
+    edit('monitoring/rules.yaml', ([file]) => {
+      // Still valid PromQL, but the alert can no longer fire: the unit test must catch it.
+      file.groups[0].rules[0].expr = 'up{job="orders-api"} == 42';
+    });
+    edit('deploy/kubernetes/monitoring/prometheusrule.yaml', ([rule]) => {
+      rule.spec.groups[0].rules[0].expr = 'up{job="orders-api"} ==';
+    });
+    const message = await run().done.catch(e => e.message);
+    expect(message).toMatch(
+      /monitoring\/rules.test.yaml: promtool test rules failed: .*OrdersApiTargetDown/,
+    );
+    expect(message).toMatch(
+      /deploy\/kubernetes\/monitoring\/prometheusrule.yaml: spec.groups: promtool check rules failed/,
+    );
+  });
+
+  it('refuses a targetPath outside the workspace', async () => {
+    await expect(run({ targetPath: '../../etc' }).done).rejects.toThrow(
+      /outside its parent/,
+    );
+  });
+});
