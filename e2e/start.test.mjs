@@ -1,16 +1,21 @@
-// End-to-end: the README's start command brings up Backstage with the demo catalog.
-// Runs scripts/start for real (its own process group), signs in as the guest user like the
-// browser does and reads the catalog through the public API, then stops everything it started.
+// End-to-end: the README's start command brings up Backstage with the demo catalog and the
+// demo stack (real Prometheus, Alertmanager, S3 with real pgBackRest backups, the Kubernetes
+// API stand-in). Runs scripts/start for real (its own process group), signs in as the guest
+// user like the browser does, checks the demo services' readiness through the public API and
+// in Chromium, then stops everything it started.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
 
 const BACKEND = 'http://localhost:7007';
 const FRONTEND = 'http://localhost:3000';
 const STARTUP_LIMIT_MS = 300_000;
 const logFile = new URL('../.data/test-results/start.log', import.meta.url);
+const stackFile = new URL('../.data/demo/stack.json', import.meta.url);
+const API = `${BACKEND}/api/production-readiness/entities`;
 
 function portInUse(port) {
   return new Promise(resolve => {
@@ -44,6 +49,8 @@ async function waitFor(what, probe, child) {
 describe('scripts/start', () => {
   let child;
   let startedAt;
+  /** `.data/demo/stack.json`: what the demo stack started, where. */
+  let stack;
   const timings = {};
 
   before(
@@ -87,6 +94,7 @@ describe('scripts/start', () => {
       console.log(
         `backend ready after ${timings.backend} s, frontend after ${timings.frontend} s`,
       );
+      stack = JSON.parse(readFileSync(stackFile, 'utf8'));
     },
     { timeout: STARTUP_LIMIT_MS + 10_000 },
   );
@@ -98,8 +106,11 @@ describe('scripts/start', () => {
     const timer = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
-    // Children of the process group (webpack, backend) must be gone too.
-    for (const port of [3000, 7007]) {
+    // Children of the process group (webpack, backend, the demo stack's servers) must be gone too.
+    const demoPorts = Object.values(stack?.urls ?? {})
+      .filter(Boolean)
+      .map(url => Number(new URL(url).port));
+    for (const port of [3000, 7007, ...demoPorts]) {
       await waitFor(
         `port ${port} to close`,
         async () => !(await portInUse(port)),
@@ -178,28 +189,190 @@ describe('scripts/start', () => {
     ]);
   });
 
-  it('evaluates a demo service on demand and answers its production gate', async () => {
+  it('runs every demo system on loopback and labels the Kubernetes API as the only simulated one', () => {
+    for (const [name, url] of Object.entries(stack.urls)) {
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, name);
+    }
+    for (const name of ['Prometheus', 'Alertmanager', 'S3 server']) {
+      assert.match(
+        stack.status[name],
+        /\(real/,
+        `${name}: ${stack.status[name]}`,
+      );
+    }
+    assert.match(stack.status.Backups, /pgBackRest repos of orders-db/);
+    assert.match(stack.status['Kubernetes API'], /SIMULATED/);
+  });
+
+  /** When each entity was last refreshed on demand (the engine allows one per 30 s). */
+  const refreshedAt = {};
+
+  async function refresh(ref, headers) {
+    refreshedAt[ref] = Date.now();
+    const response = await fetch(`${API}/${ref}/refresh`, {
+      method: 'POST',
+      headers,
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    return response.json();
+  }
+
+  /** The report once the engine evaluated the entity during this start (scheduled run). */
+  async function currentReport(ref, headers) {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const response = await fetch(`${API}/${ref}/report`, { headers });
+      assert.equal(response.status, 200, await response.clone().text());
+      const report = await response.json();
+      if (report.evaluatedAt && Date.parse(report.evaluatedAt) >= startedAt) {
+        return report;
+      }
+      assert.ok(
+        Date.now() < deadline,
+        `${ref} was not evaluated within 120 s of the catalog being ready`,
+      );
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  }
+
+  const byCheck = report =>
+    Object.fromEntries(report.results.map(r => [r.checkId, r]));
+
+  it('shows orders-api at gold with live checks from every module, and its gate open', async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
-    const api = `${BACKEND}/api/production-readiness/entities/component/default/orders-api`;
-    const refresh = await fetch(`${api}/refresh`, { method: 'POST', headers });
-    assert.equal(refresh.status, 200, await refresh.clone().text());
-    const report = await refresh.json();
-    const statuses = Object.fromEntries(
-      report.results.map(r => [r.checkId, r.status]),
-    );
-    assert.equal(statuses['documentation.owner'], 'pass');
-    assert.equal(statuses['backup.dependencies-covered'], 'pass');
+    const report = await refresh('component/default/orders-api', headers);
+    const checks = byCheck(report);
+    const notPassing = report.results
+      .filter(r => r.status !== 'pass')
+      .map(r => `${r.checkId}: ${r.status} ${r.summary}`);
+    assert.deepEqual(notPassing, []);
+    // Live sources, not only catalog data: Kubernetes, Prometheus/Alertmanager, backups.
+    for (const id of [
+      'documentation.owner',
+      'availability.pod-disruption-budget',
+      'security.ingress-tls',
+      'monitoring.prometheus-scraped',
+      'monitoring.alert-routing',
+      'monitoring.dead-mans-switch',
+      'backup.dependencies-covered',
+      'backup.dependencies-healthy',
+    ]) {
+      assert.equal(checks[id]?.status, 'pass', id);
+    }
+    assert.match(checks['monitoring.alert-routing'].summary, /team-orders/);
 
-    const gate = await (await fetch(`${api}/gate`, { headers })).json();
+    const gate = await (
+      await fetch(`${API}/component/default/orders-api/gate`, { headers })
+    ).json();
     assert.deepEqual(
       {
         requiredLevel: gate.requiredLevel,
+        achievedLevel: gate.achievedLevel,
         allowed: gate.allowed,
         blocking: gate.blocking,
       },
-      { requiredLevel: 'silver', allowed: true, blocking: [] },
+      {
+        requiredLevel: 'silver',
+        achievedLevel: 'gold',
+        allowed: true,
+        blocking: [],
+      },
     );
+
+    const db = byCheck(
+      await currentReport('resource/default/orders-db', headers),
+    );
+    for (const id of [
+      'backup.fresh',
+      'backup.size-sane',
+      'backup.restore-tested',
+      'backup.restore-within-rto',
+      'backup.pitr-wal',
+    ]) {
+      assert.equal(db[id]?.status, 'pass', `${id}: ${db[id]?.summary}`);
+    }
+  });
+
+  it('fails inventory-api for its empty newest backup and alerts that reach only the default receiver', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const checks = byCheck(
+      await refresh('component/default/inventory-api', headers),
+    );
+    assert.equal(checks['monitoring.alert-routing'].status, 'fail');
+    assert.match(
+      checks['monitoring.alert-routing'].summary,
+      /only the default receiver "default-catchall"/,
+    );
+    assert.equal(checks['backup.dependencies-healthy'].status, 'fail');
+    assert.match(
+      checks['backup.dependencies-healthy'].summary,
+      /inventory-db.*holds 0 B/,
+    );
+    const db = byCheck(
+      await currentReport('resource/default/inventory-db', headers),
+    );
+    assert.equal(db['backup.size-sane'].status, 'fail');
+    assert.match(db['backup.size-sane'].summary, /the location holds 0 B/);
+  });
+
+  it('fails payments-api for its missing PodDisruptionBudget and restore test', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const report = await currentReport(
+      'component/default/payments-api',
+      headers,
+    );
+    const checks = byCheck(report);
+    assert.equal(checks['availability.pod-disruption-budget'].status, 'fail');
+    assert.match(
+      checks['availability.pod-disruption-budget'].summary,
+      /No PodDisruptionBudget for Deployment shop\/payments-api/,
+    );
+    assert.equal(checks['backup.dependencies-healthy'].status, 'fail');
+    assert.match(
+      checks['backup.dependencies-healthy'].summary,
+      /payments-db.*No restore-test records/,
+    );
+    assert.deepEqual(
+      report.results
+        .filter(r => r.status !== 'pass')
+        .map(r => r.checkId)
+        .sort(),
+      ['availability.pod-disruption-budget', 'backup.dependencies-healthy'],
+    );
+    const db = byCheck(
+      await currentReport('resource/default/payments-db', headers),
+    );
+    assert.equal(db['backup.restore-tested'].status, 'fail');
+    assert.equal(db['backup.fresh'].status, 'pass');
+  });
+
+  it('blocks ledger-api on ledger-db, whose newest backup is older than its RPO', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const checks = byCheck(
+      await currentReport('component/default/ledger-api', headers),
+    );
+    assert.equal(checks['backup.dependencies-healthy'].status, 'fail');
+    assert.match(
+      checks['backup.dependencies-healthy'].summary,
+      /ledger-db.*older than the RPO/,
+    );
+    const gate = await (
+      await fetch(`${API}/component/default/ledger-api/gate`, { headers })
+    ).json();
+    assert.equal(gate.allowed, false);
+    assert.deepEqual(
+      gate.blocking.map(b => b.checkId),
+      ['backup.dependencies-healthy'],
+    );
+    const db = byCheck(
+      await currentReport('resource/default/ledger-db', headers),
+    );
+    assert.equal(db['backup.fresh'].status, 'fail');
+    assert.match(db['backup.fresh'].summary, /finished 3d ago/);
   });
 
   it("lets only an entity's owners re-run its checks (the app's permission policy)", async () => {
@@ -209,6 +382,91 @@ describe('scripts/start', () => {
       { method: 'POST', headers: { authorization: `Bearer ${token}` } },
     );
     assert.equal(response.status, 403);
+  });
+
+  it('shows the statuses in the Production Readiness tab and re-runs the checks from it', async () => {
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage({
+        viewport: { width: 1400, height: 1000 },
+      });
+      await page.goto(FRONTEND, { waitUntil: 'domcontentloaded' });
+      const enter = page.getByRole('button', { name: /enter/i });
+      await enter.click({ timeout: 60_000 });
+      await enter.waitFor({ state: 'detached', timeout: 30_000 });
+
+      const tab = name =>
+        `${FRONTEND}/catalog/default/component/${name}/production-readiness`;
+      await page.goto(tab('payments-api'));
+      await page
+        .getByText(/Production gate: blocked by 2 check/)
+        .waitFor({ timeout: 60_000 });
+      await page
+        .getByText('No PodDisruptionBudget for Deployment shop/payments-api', {
+          exact: false,
+        })
+        .first()
+        .waitFor();
+      // Team Payments owns payments-api; the guest (Team Orders) may not re-run its checks.
+      assert.equal(
+        await page.getByRole('button', { name: 'Re-run checks' }).count(),
+        0,
+      );
+
+      await page.goto(tab('orders-api'));
+      await page.getByText('gold', { exact: true }).first().waitFor({
+        timeout: 60_000,
+      });
+      await page
+        .getByText('All 8 alerts reach the owner', { exact: false })
+        .first()
+        .waitFor();
+
+      // The engine allows one on-demand refresh per entity every 30 s.
+      const wait =
+        (refreshedAt['component/default/orders-api'] ?? 0) +
+        31_000 -
+        Date.now();
+      if (wait > 0) await new Promise(r => setTimeout(r, wait));
+      const { token } = await guestToken();
+      const headers = { authorization: `Bearer ${token}` };
+      const before = (
+        await (
+          await fetch(`${API}/component/default/orders-api/report`, { headers })
+        ).json()
+      ).evaluatedAt;
+      await page.getByRole('button', { name: 'Re-run checks' }).click();
+      await page
+        .getByRole('button', { name: 'Re-run checks' })
+        .waitFor({ timeout: 60_000 });
+      assert.equal(
+        await page.getByText('Re-running the checks failed').count(),
+        0,
+      );
+      const after = (
+        await (
+          await fetch(`${API}/component/default/orders-api/report`, { headers })
+        ).json()
+      ).evaluatedAt;
+      assert.ok(
+        Date.parse(after) > Date.parse(before),
+        `evaluatedAt ${before} -> ${after}`,
+      );
+      await page.getByText('gold', { exact: true }).first().waitFor();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('refuses catalog reads without a token', async () => {

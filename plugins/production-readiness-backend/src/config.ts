@@ -2,7 +2,12 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import {
   DEFAULT_LEVELS,
@@ -12,6 +17,12 @@ import {
   Severity,
 } from '@production-readiness/plugin-production-readiness-common';
 import { Duration } from 'luxon';
+
+const DEFAULT_SCHEDULE = {
+  frequency: { minutes: 10 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 15 },
+};
 
 /** The engine's settings, read and validated from `productionReadiness` in app-config. */
 export interface ReadinessConfig {
@@ -74,15 +85,13 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
     }
   }
 
-  const schedule = config?.has('schedule')
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        config.getConfig('schedule'),
-      )
-    : {
-        frequency: { minutes: 10 },
-        timeout: { minutes: 15 },
-        initialDelay: { seconds: 15 },
-      };
+  // Every schedule key is optional: the ones given override the defaults.
+  const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+    new ConfigReader({
+      ...DEFAULT_SCHEDULE,
+      ...config?.getOptionalConfig('schedule')?.get<JsonObject>(),
+    }),
+  );
 
   return {
     entityKinds: config?.getOptionalStringArray('entityKinds') ?? [

@@ -2,8 +2,4 @@ export {
   createSelfSignedCertificate,
   startFakeKubeApiServer,
 } from './fakeKubeApiServer';
-export type {
-  FakeKubeApiServer,
-  Fault,
-  KubeObject,
-} from './fakeKubeApiServer';
+export type { FakeKubeApiServer, Fault, KubeObject } from './fakeKubeApiServer';

@@ -25,6 +25,8 @@ import {
 } from '@production-readiness/plugin-production-readiness-react';
 
 const useStyles = makeStyles(theme => ({
+  // Without minWidth the summary row grows past the card for long summaries.
+  summaryContent: { minWidth: 0, overflow: 'hidden' },
   summary: {
     display: 'flex',
     alignItems: 'center',
@@ -109,6 +111,7 @@ export function CheckRow(props: {
   return (
     <Accordion TransitionProps={{ unmountOnExit: true }} variant="outlined">
       <AccordionSummary
+        classes={{ content: classes.summaryContent }}
         expandIcon={<ExpandMoreIcon />}
         aria-controls={`${check.id}-details`}
         id={`${check.id}-summary`}

@@ -1,0 +1,421 @@
+/*
+ * The demo stack behind `./scripts/start`: real Prometheus, Alertmanager, an S3-protocol
+ * server holding real pgBackRest backups and a restore-test record, a small exporter for the
+ * demo services, and a Kubernetes API stand-in serving the demo manifests (the only
+ * simulated system). Everything listens on 127.0.0.1 on free ports; the actual addresses go
+ * to `.data/demo/app-config.demo.yaml`, which scripts/start passes to Backstage.
+ *
+ * Run: node --require @backstage/cli/config/nodeTransform.cjs demo/stack.ts
+ * Stops everything it started on SIGINT/SIGTERM.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  FakeKubeApiServer,
+  startAlertmanager,
+  startFakeKubeApiServer,
+  startHttpServer,
+  startPrometheus,
+  TEST_S3_CREDENTIALS,
+  TestHttpServer,
+} from '@internal/test-servers';
+import {
+  BACKUP_BUCKET,
+  BackupsState,
+  backupToolsAvailable,
+  produceDemoBackups,
+} from './backups';
+import { startDemoExporter } from './exporter';
+import { demoClusterObjects } from './kubernetes/manifests';
+
+const ROOT = resolve(__dirname, '..');
+const DATA = join(ROOT, '.data', 'demo');
+const CONFIG_FILE = join(DATA, 'app-config.demo.yaml');
+const STATE_FILE = join(DATA, 'stack.json');
+const BACKUPS_FILE = join(DATA, 'backups.json');
+const S3_DIR = join(DATA, 's3');
+const SERVICES = ['orders-api', 'payments-api', 'inventory-api', 'ledger-api'];
+/** Backups older than this are taken again at start, so the demo's RPOs stay meaningful. */
+const BACKUPS_MAX_AGE_MS = 12 * 3600_000;
+
+const log = (line: string) => console.log(`[demo] ${line}`);
+
+interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+const running: Stoppable[] = [];
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const item of running.reverse()) {
+      await item.stop().catch(error => log(`stopping ${item.name}: ${error}`));
+    }
+  }
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping the demo stack`);
+    void stopAll(0);
+  });
+}
+
+/** A local webhook receiver for Alertmanager's notifications; it counts them and drops them. */
+async function startNoopReceiver(): Promise<{
+  baseUrl: string;
+  received: Map<string, number>;
+  stop(): Promise<void>;
+}> {
+  const received = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      received.set(path, (received.get(path) ?? 0) + 1);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    received,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>(r => server.close(() => r()));
+    },
+  };
+}
+
+/** Starts the S3-protocol server on the persistent `.data/demo/s3` folder. */
+async function startPersistentS3(): Promise<TestHttpServer> {
+  mkdirSync(S3_DIR, { recursive: true });
+  return startHttpServer({
+    name: 'S3 server',
+    command: process.execPath,
+    args: port => [
+      '--openssl-legacy-provider',
+      resolvePackagePath('@internal/test-servers', 'bin/s3-server.js'),
+      String(port),
+      S3_DIR,
+      BACKUP_BUCKET,
+    ],
+    // The data outlives the server: a second start reuses it.
+    workDir: { path: S3_DIR, remove: () => {} },
+    readyPath: '/',
+  });
+}
+
+function readBackupsState(): BackupsState | undefined {
+  try {
+    const state = JSON.parse(readFileSync(BACKUPS_FILE, 'utf8'));
+    if (!Array.isArray(state.restoreTests)) return undefined;
+    const age = Date.now() - Date.parse(state.producedAt);
+    return age < BACKUPS_MAX_AGE_MS && existsSync(S3_DIR) ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  const startedAt = Date.now();
+  mkdirSync(DATA, { recursive: true });
+  rmSync(CONFIG_FILE, { force: true });
+  const status: Record<string, string> = {};
+  const config: Record<string, any> = {
+    productionReadiness: {
+      // Eight demo entities: re-evaluating them every minute costs little and lets the
+      // demo (and a restarted demo, whose scheduler remembers the previous run) catch up fast.
+      schedule: {
+        frequency: { minutes: 1 },
+        timeout: { minutes: 5 },
+        initialDelay: { seconds: 15 },
+      },
+    },
+  };
+  let monitoringSettled: Promise<void> = Promise.resolve();
+
+  // Alertmanager and its notification sink
+  const receiver = await startNoopReceiver();
+  running.push({ name: 'webhook receiver', stop: receiver.stop });
+  let alertmanagerUrl: string | undefined;
+  try {
+    const am = await startAlertmanager({
+      configYaml: readFileSync(
+        join(ROOT, 'demo/alertmanager/alertmanager.yml'),
+        'utf8',
+      ).replace(/WEBHOOK_BASE_URL/g, receiver.baseUrl),
+    });
+    running.push({ name: 'Alertmanager', stop: am.stop });
+    alertmanagerUrl = am.baseUrl;
+    status.Alertmanager = `${am.baseUrl}  (real; routes by team label, webhooks to ${receiver.baseUrl})`;
+  } catch (error) {
+    status.Alertmanager = `NOT RUNNING: ${firstLine(error)}`;
+  }
+
+  // Exporter + Prometheus
+  const exporter = await startDemoExporter(SERVICES);
+  running.push({ name: 'exporter', stop: exporter.stop });
+  status.Exporter = `${exporter.baseUrl}/metrics/<service>  (demo services' metrics)`;
+  try {
+    const exporterHost = new URL(exporter.baseUrl).host;
+    const ruleDir = join(ROOT, 'demo/prometheus');
+    const prometheus = await startPrometheus({
+      config: {
+        global: { scrape_interval: '5s', evaluation_interval: '5s' },
+        scrape_configs: SERVICES.map(service => ({
+          job_name: service,
+          metrics_path: `/metrics/${service}`,
+          static_configs: [{ targets: [exporterHost] }],
+        })),
+        ...(alertmanagerUrl
+          ? {
+              alerting: {
+                alertmanagers: [
+                  {
+                    static_configs: [
+                      { targets: [new URL(alertmanagerUrl).host] },
+                    ],
+                  },
+                ],
+              },
+            }
+          : {}),
+      },
+      ruleFiles: Object.fromEntries(
+        readdirSync(ruleDir)
+          .filter(f => f.endsWith('.yml'))
+          .map(f => [f, readFileSync(join(ruleDir, f), 'utf8')]),
+      ),
+    });
+    running.push({ name: 'Prometheus', stop: prometheus.stop });
+    const baseUrl = prometheus.baseUrl;
+    status.Prometheus = `${baseUrl}  (real; rules from demo/prometheus)`;
+    monitoringSettled = waitForMonitoring(baseUrl, alertmanagerUrl).then(
+      state => {
+        status.Prometheus = `${baseUrl}  (real; rules from demo/prometheus; ${state})`;
+      },
+    );
+    config.productionReadiness.prometheus = {
+      instances: [
+        {
+          name: 'demo',
+          baseUrl: prometheus.baseUrl,
+          ...(alertmanagerUrl
+            ? { alertmanager: { baseUrl: alertmanagerUrl } }
+            : {}),
+        },
+      ],
+    };
+  } catch (error) {
+    status.Prometheus = `NOT RUNNING: ${firstLine(
+      error,
+    )} — the monitoring checks show unknown`;
+  }
+
+  // S3 with real pgBackRest backups
+  let backups = readBackupsState();
+  const missingTools = backups ? undefined : await backupToolsAvailable();
+  if (!backups && !missingTools) {
+    rmSync(S3_DIR, { recursive: true, force: true });
+  }
+  const s3 = await startPersistentS3();
+  running.push({ name: 'S3 server', stop: s3.server.stop.bind(s3.server) });
+  config.productionReadiness.backup = {
+    locations: [
+      {
+        name: 'demo-s3',
+        type: 's3',
+        bucket: BACKUP_BUCKET,
+        region: 'us-east-1',
+        endpoint: s3.baseUrl,
+        forcePathStyle: true,
+        credentials: TEST_S3_CREDENTIALS,
+      },
+    ],
+  };
+  if (!backups && !missingTools) {
+    log('taking real pgBackRest backups of the demo databases (first start)…');
+    const client = new S3Client({
+      endpoint: s3.baseUrl,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: TEST_S3_CREDENTIALS,
+    });
+    try {
+      backups = await produceDemoBackups(client, log);
+      writeFileSync(BACKUPS_FILE, `${JSON.stringify(backups, null, 2)}\n`);
+    } catch (error) {
+      log(`backups failed: ${error instanceof Error ? error.message : error}`);
+    } finally {
+      client.destroy();
+    }
+  }
+  status[
+    'S3 server'
+  ] = `${s3.baseUrl}  (real S3 protocol; bucket ${BACKUP_BUCKET}, data in .data/demo/s3)`;
+  status.Backups = backups
+    ? `pgBackRest repos of ${backups.databases
+        .map(d => d.entity)
+        .join(', ')}, taken ${backups.producedAt} in ${
+        backups.seconds
+      } s; restore tests: ${
+        backups.restoreTests
+          .map(r => `${r.entityRef?.split('/')[1]} ${r.status}`)
+          .join(', ') || 'none'
+      }`
+    : `NONE: ${
+        missingTools ?? 'producing them failed (see above)'
+      } — the backup checks fail or show unknown`;
+
+  // Kubernetes API stand-in
+  const token = randomBytes(24).toString('base64url');
+  const objects = demoClusterObjects();
+  const kube: FakeKubeApiServer = await startFakeKubeApiServer({
+    objects,
+    token,
+  });
+  running.push({ name: 'Kubernetes API stand-in', stop: kube.stop });
+  writeFileSync(
+    join(DATA, 'kubernetes-objects.json'),
+    `${JSON.stringify(objects, null, 2)}\n`,
+  );
+  status[
+    'Kubernetes API'
+  ] = `${kube.baseUrl}  (SIMULATED: a stand-in serving ${objects.length} demo objects from demo/kubernetes; the only simulated system)`;
+  config.kubernetes = {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: 'demo-stand-in',
+            url: kube.baseUrl,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: token,
+            skipTLSVerify: true,
+          },
+        ],
+      },
+    ],
+  };
+
+  await monitoringSettled;
+
+  // Config for Backstage (JSON is YAML), written atomically: scripts/start waits for it.
+  writeFileSync(
+    `${CONFIG_FILE}.tmp`,
+    `# Written by demo/stack.ts at ${new Date().toISOString()}; rewritten at every start.\n${JSON.stringify(
+      config,
+      null,
+      2,
+    )}\n`,
+  );
+  renameSync(`${CONFIG_FILE}.tmp`, CONFIG_FILE);
+  writeFileSync(
+    STATE_FILE,
+    `${JSON.stringify(
+      {
+        pid: process.pid,
+        startedAt: new Date(startedAt).toISOString(),
+        seconds: (Date.now() - startedAt) / 1000,
+        urls: {
+          prometheus:
+            config.productionReadiness.prometheus?.instances[0].baseUrl,
+          alertmanager: alertmanagerUrl,
+          s3: s3.baseUrl,
+          kubernetes: kube.baseUrl,
+          exporter: exporter.baseUrl,
+          webhookReceiver: receiver.baseUrl,
+        },
+        status,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const width = Math.max(...Object.keys(status).map(k => k.length));
+  log(`demo stack up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s:`);
+  for (const [name, text] of Object.entries(status)) {
+    log(`  ${name.padEnd(width)}  ${text}`);
+  }
+  log(`  config for Backstage: ${CONFIG_FILE}`);
+}
+
+/**
+ * Waits until the monitoring pipeline carries data: every demo target scraped and up, and,
+ * with an Alertmanager, the always-firing Watchdog received by it. Checks run right after
+ * Backstage starts would otherwise see a Prometheus that has not scraped or alerted yet.
+ */
+async function waitForMonitoring(
+  prometheusUrl: string,
+  alertmanagerUrl: string | undefined,
+): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  let pending = 'first scrape';
+  while (Date.now() < deadline) {
+    try {
+      const targets = (await (
+        await fetch(`${prometheusUrl}/api/v1/targets?state=active`)
+      ).json()) as {
+        data: {
+          activeTargets: Array<{ health: string; labels: { job: string } }>;
+        };
+      };
+      const up = new Set(
+        targets.data.activeTargets
+          .filter(t => t.health === 'up')
+          .map(t => t.labels.job),
+      );
+      const down = SERVICES.filter(s => !up.has(s));
+      pending = down.length ? `targets not up yet: ${down.join(', ')}` : '';
+      if (!pending && alertmanagerUrl) {
+        const alerts = (await (
+          await fetch(
+            `${alertmanagerUrl}/api/v2/alerts?filter=${encodeURIComponent(
+              'alertname="Watchdog"',
+            )}`,
+          )
+        ).json()) as unknown[];
+        pending = alerts.length
+          ? ''
+          : 'Watchdog not received by Alertmanager yet';
+      }
+      if (!pending) return 'targets up, Watchdog delivered';
+    } catch (error) {
+      pending = firstLine(error);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  return `not settled within 60 s (${pending})`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split(
+    '\n',
+  )[0];
+}
+
+main().catch(error => {
+  log(`failed: ${error instanceof Error ? error.stack : error}`);
+  void stopAll(1);
+});
