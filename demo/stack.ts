@@ -22,13 +22,12 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
   FakeKubeApiServer,
   startAlertmanager,
   startFakeKubeApiServer,
-  startHttpServer,
   startPrometheus,
+  startS3,
   TEST_S3_CREDENTIALS,
   TestHttpServer,
 } from '@internal/test-servers';
@@ -108,20 +107,7 @@ async function startNoopReceiver(): Promise<{
 /** Starts the S3-protocol server on the persistent `.data/demo/s3` folder. */
 async function startPersistentS3(): Promise<TestHttpServer> {
   mkdirSync(S3_DIR, { recursive: true });
-  return startHttpServer({
-    name: 'S3 server',
-    command: process.execPath,
-    args: port => [
-      '--openssl-legacy-provider',
-      resolvePackagePath('@internal/test-servers', 'bin/s3-server.js'),
-      String(port),
-      S3_DIR,
-      BACKUP_BUCKET,
-    ],
-    // The data outlives the server: a second start reuses it.
-    workDir: { path: S3_DIR, remove: () => {} },
-    readyPath: '/',
-  });
+  return startS3({ directory: S3_DIR, buckets: [BACKUP_BUCKET] });
 }
 
 function readBackupsState(): BackupsState | undefined {

@@ -8,7 +8,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium, signInAsGuest } from './tools/browser.mjs';
 
 const BACKEND = 'http://localhost:7007';
 const FRONTEND = 'http://localhost:3000';
@@ -241,6 +241,9 @@ describe('scripts/start', () => {
   it('shows orders-api at gold with live checks from every module, and its gate open', async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
+    // A component follows the backups of its databases: evaluate the database first (a
+    // fresh start may not have evaluated it yet).
+    await refresh('resource/default/orders-db', headers);
     const report = await refresh('component/default/orders-api', headers);
     const checks = byCheck(report);
     const notPassing = report.results
@@ -297,6 +300,7 @@ describe('scripts/start', () => {
   it('fails inventory-api for its empty newest backup and alerts that reach only the default receiver', async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
+    await refresh('resource/default/inventory-db', headers);
     const checks = byCheck(
       await refresh('component/default/inventory-api', headers),
     );
@@ -385,26 +389,12 @@ describe('scripts/start', () => {
   });
 
   it('shows the statuses in the Production Readiness tab and re-runs the checks from it', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({
         viewport: { width: 1400, height: 1000 },
       });
-      await page.goto(FRONTEND, { waitUntil: 'domcontentloaded' });
-      const enter = page.getByRole('button', { name: /enter/i });
-      await enter.click({ timeout: 60_000 });
-      await enter.waitFor({ state: 'detached', timeout: 30_000 });
+      await signInAsGuest(page, FRONTEND);
 
       const tab = name =>
         `${FRONTEND}/catalog/default/component/${name}/production-readiness`;
@@ -464,6 +454,54 @@ describe('scripts/start', () => {
         `evaluatedAt ${before} -> ${after}`,
       );
       await page.getByText('gold', { exact: true }).first().waitFor();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('lists the fleet worst first, searches it and exports what is shown as CSV', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({
+        viewport: { width: 1400, height: 1000 },
+        acceptDownloads: true,
+      });
+      await signInAsGuest(page, FRONTEND);
+      await page.goto(`${FRONTEND}/production-readiness`);
+      await page.getByText('9 entities').waitFor({ timeout: 60_000 });
+      const rows = page.locator('tbody tr:has(a)');
+      await rows.first().waitFor();
+      const scores = await rows.evaluateAll(trs =>
+        trs.map(tr => Number(tr.children[3]?.textContent?.replace('%', ''))),
+      );
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => a - b),
+        'worst scores come first',
+      );
+
+      await page.getByPlaceholder('Filter').fill('ledger');
+      await page.waitForFunction(
+        () => document.querySelectorAll('tbody tr:has(a)').length === 2,
+      );
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: /Export CSV/ }).click(),
+      ]);
+      const csv = (
+        await new Response(await download.createReadStream()).text()
+      ).split('\r\n');
+      assert.match(
+        csv[0],
+        /^entity,kind,owner,lifecycle,score,level,required,gate,/,
+      );
+      assert.deepEqual(
+        csv
+          .slice(1)
+          .map(line => line.split(',')[0])
+          .sort(),
+        ['component:default/ledger-api', 'resource:default/ledger-db'],
+      );
     } finally {
       await browser.close();
     }

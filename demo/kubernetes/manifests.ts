@@ -4,8 +4,7 @@
  * Backstage Kubernetes plugin and the Production Readiness Kubernetes module. Timestamps are
  * relative to the start of the stack, so that schedules and certificates stay current.
  */
-import { createHash } from 'node:crypto';
-import type { KubeObject } from '@internal/test-servers';
+import { objectUid as uid, type KubeObject } from '@internal/test-servers';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -54,14 +53,6 @@ const SERVICES: ServiceShape[] = [
     pdb: true,
   },
 ];
-
-function uid(...parts: string[]): string {
-  const h = createHash('sha256').update(parts.join('/')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(
-    17,
-    20,
-  )}-${h.slice(20, 32)}`;
-}
 
 /** Builds the demo cluster's objects with timestamps relative to `now`. */
 export function demoClusterObjects(now: Date = new Date()): KubeObject[] {

@@ -26,6 +26,7 @@ export { createWorkDir, unprivilegedUser } from './workDir';
 export type { WorkDir } from './workDir';
 export {
   createSelfSignedCertificate,
+  objectUid,
   startFakeKubeApiServer,
 } from './kubernetes';
 export type { FakeKubeApiServer, Fault, KubeObject } from './kubernetes';

@@ -18,11 +18,17 @@ export interface TestS3 extends TestHttpServer {
   directory: string;
 }
 
-/** Starts the S3-protocol server with the given buckets created. */
+/**
+ * Starts the S3-protocol server with the given buckets created. Objects live in a fresh
+ * temporary folder removed on stop, or in `directory`, which outlives the server (the demo
+ * keeps its backups across starts).
+ */
 export async function startS3(
-  options: { buckets?: string[] } = {},
+  options: { buckets?: string[]; directory?: string } = {},
 ): Promise<TestS3> {
-  const workDir = createWorkDir('s3');
+  const workDir = options.directory
+    ? { path: options.directory, remove: () => {} }
+    : createWorkDir('s3');
   const server = await startHttpServer({
     name: 'S3 server',
     command: process.execPath,

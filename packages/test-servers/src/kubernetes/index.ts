@@ -3,3 +3,4 @@ export {
   startFakeKubeApiServer,
 } from './fakeKubeApiServer';
 export type { FakeKubeApiServer, Fault, KubeObject } from './fakeKubeApiServer';
+export { objectUid } from './objectUid';

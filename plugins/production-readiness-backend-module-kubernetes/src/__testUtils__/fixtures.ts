@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Entity } from '@backstage/catalog-model';
-import { KubeObject } from '@internal/test-servers';
+import { KubeObject, objectUid as uid } from '@internal/test-servers';
 
 /** The fixtures' clock: every timestamp below is relative to it. */
 export const NOW = new Date('2026-11-22T10:00:00Z');
@@ -9,14 +8,6 @@ const at = (offsetMs: number) =>
   new Date(NOW.getTime() + offsetMs).toISOString();
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-
-function uid(...parts: string[]): string {
-  const h = createHash('sha256').update(parts.join('/')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(
-    17,
-    20,
-  )}-${h.slice(20, 32)}`;
-}
 
 let version = 48100000;
 

@@ -289,6 +289,7 @@ export function FleetPage() {
             options={{
               paging: true,
               pageSize: 20,
+              emptyRowsWhenPaging: false,
               search: true,
               padding: 'dense',
             }}
