@@ -33,6 +33,16 @@ const useStyles = makeStyles(theme => ({
   bar: { height: 6, borderRadius: 3, margin: theme.spacing(1, 0) },
 }));
 
+function gateText(gate: ReadinessReport['gate']): string {
+  if (gate.requiredLevel === 'none') {
+    // Not "allowed": nothing is asked of this entity, whatever its results.
+    return 'No level required for this lifecycle';
+  }
+  return gate.allowed
+    ? 'Production gate: allowed'
+    : `Production gate: blocked by ${gate.blocking.length} check(s)`;
+}
+
 function formatDate(iso: string): string {
   return new Date(iso).toLocaleString('en-GB', {
     dateStyle: 'medium',
@@ -69,9 +79,7 @@ export function ReadinessSummary(props: {
               gate.allowed ? classes.allowed : classes.blocked
             }`}
           >
-            {gate.allowed
-              ? 'Production gate: allowed'
-              : `Production gate: blocked by ${gate.blocking.length} check(s)`}
+            {gateText(gate)}
           </Typography>
         </Box>
         <ScoreTrend trend={report.trend} />
