@@ -2,18 +2,15 @@ import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import getPort from 'get-port';
-import { startPostgres, TestPostgres } from './postgres';
-import { findBinary, ServerProcess } from './ServerProcess';
+import {
+  findPostgresBinary,
+  startPostgres,
+  startPostgresOnDataDir,
+  TestPostgres,
+} from './postgres';
 import { createWorkDir, unprivilegedUser, WorkDir } from './workDir';
 
 const execFileAsync = promisify(execFile);
-
-const PG_BIN = [
-  '/usr/lib/postgresql/15/bin',
-  '/usr/lib/postgresql/16/bin',
-  '/usr/lib/postgresql/17/bin',
-];
 
 /** A real PostgreSQL with a real pgBackRest posix repository next to it. */
 export interface PgBackRestFixture {
@@ -80,11 +77,7 @@ export async function startPgBackRest(
     ].join('\n'),
   );
   if (owner) chownSync(conf, owner.uid, owner.gid);
-  const psqlBin = findBinary({
-    names: ['psql'],
-    extraDirs: PG_BIN,
-    debianPackage: 'postgresql-client',
-  });
+  const psqlBin = findPostgresBinary('psql');
   return {
     stanza,
     workDir,
@@ -146,61 +139,13 @@ export async function restoreIntoScratch(fixture: PgBackRestFixture): Promise<{
     '--target-action=promote',
     'restore',
   );
-  const port = await getPort({ host: '127.0.0.1' });
-  const postgres = findBinary({
-    names: ['postgres'],
-    extraDirs: PG_BIN,
-    debianPackage: 'postgresql',
-  });
-  const pgIsReady = findBinary({
-    names: ['pg_isready'],
-    extraDirs: PG_BIN,
-    debianPackage: 'postgresql-client',
-  });
-  const server = ServerProcess.start({
+  const postgres = await startPostgresOnDataDir({
     name: 'restored PostgreSQL',
-    command: postgres,
-    args: [
-      '-D',
-      dataDir,
-      '-c',
-      `port=${port}`,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${scratch.path}`,
-      // The restored copy must never push WAL into the original's repository.
-      '-c',
-      'archive_mode=off',
-    ],
-    spawnOptions: { ...owner },
-    stopSignal: 'SIGINT',
+    dataDir,
+    workDir: scratch,
+    // The restored copy must never push WAL into the original's repository.
+    settings: { archive_mode: 'off' },
+    readyTimeoutMs: 60_000,
   });
-  try {
-    await server.waitUntilReady(
-      () =>
-        execFileAsync(pgIsReady, [
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-U',
-          'postgres',
-        ]).then(
-          () => true,
-          () => false,
-        ),
-      60_000,
-    );
-  } catch (error) {
-    scratch.remove();
-    throw error;
-  }
-  return {
-    port,
-    stop: async () => {
-      await server.stop();
-      scratch.remove();
-    },
-  };
+  return { port: postgres.port, stop: () => postgres.stop() };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import getPort from 'get-port';
 import { findBinary, ServerProcess } from './ServerProcess';
-import { createWorkDir, unprivilegedUser } from './workDir';
+import { createWorkDir, unprivilegedUser, WorkDir } from './workDir';
 
 const execFileAsync = promisify(execFile);
 
@@ -37,6 +37,94 @@ function quoteSetting(value: string | number): string {
     : `'${value.replace(/'/g, "''")}'`;
 }
 
+/** A PostgreSQL binary from PATH or the Debian install folders. */
+export function findPostgresBinary(
+  name: 'initdb' | 'postgres' | 'pg_isready' | 'psql',
+): string {
+  return findBinary({
+    names: [name],
+    extraDirs: PG_BIN_DIRS,
+    debianPackage:
+      name === 'pg_isready' || name === 'psql'
+        ? 'postgresql-client'
+        : 'postgresql',
+  });
+}
+
+/**
+ * Runs `postgres` on an existing data folder, on a free loopback port with its socket in
+ * `workDir`, as the `postgres` user when running as root; resolves once it accepts
+ * connections. `workDir` is removed when the server fails to start or is stopped.
+ */
+export async function startPostgresOnDataDir(options: {
+  name: string;
+  dataDir: string;
+  workDir: WorkDir;
+  /**
+   * Settings appended to the folder's `postgresql.conf` (later lines win), so that copies
+   * of the folder (restores) inherit them.
+   */
+  settings?: Record<string, string | number>;
+  readyTimeoutMs?: number;
+}): Promise<TestPostgres> {
+  const { dataDir, workDir } = options;
+  const owner = unprivilegedUser();
+  const pgIsReady = findPostgresBinary('pg_isready');
+  const port = await getPort({ host: '127.0.0.1' });
+  const settings: Record<string, string | number> = {
+    port,
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: workDir.path,
+    ...options.settings,
+  };
+  appendFileSync(
+    join(dataDir, 'postgresql.conf'),
+    `\n${Object.entries(settings)
+      .map(([k, v]) => `${k} = ${quoteSetting(v)}`)
+      .join('\n')}\n`,
+  );
+  const server = ServerProcess.start({
+    name: options.name,
+    command: findPostgresBinary('postgres'),
+    args: ['-D', dataDir],
+    spawnOptions: { ...owner },
+    stopSignal: 'SIGINT',
+  });
+  try {
+    await server.waitUntilReady(
+      () =>
+        execFileAsync(pgIsReady, [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-U',
+          'postgres',
+        ]).then(
+          () => true,
+          () => false,
+        ),
+      options.readyTimeoutMs,
+    );
+  } catch (error) {
+    workDir.remove();
+    throw error;
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    dataDir,
+    socketDir: workDir.path,
+    server,
+    async stop() {
+      await server.stop();
+      workDir.remove();
+    },
+  };
+}
+
 /**
  * Starts a real PostgreSQL (initdb + postgres) on a free loopback port, as the `postgres`
  * user when running as root. Resolves once it accepts connections.
@@ -44,29 +132,12 @@ function quoteSetting(value: string | number): string {
 export async function startPostgres(
   options: StartPostgresOptions = {},
 ): Promise<TestPostgres> {
-  const initdb = findBinary({
-    names: ['initdb'],
-    extraDirs: PG_BIN_DIRS,
-    debianPackage: 'postgresql',
-  });
-  const postgres = findBinary({
-    names: ['postgres'],
-    extraDirs: PG_BIN_DIRS,
-    debianPackage: 'postgresql',
-  });
-  const pgIsReady = findBinary({
-    names: ['pg_isready'],
-    extraDirs: PG_BIN_DIRS,
-    debianPackage: 'postgresql-client',
-  });
   const owner = unprivilegedUser();
   const workDir = createWorkDir('postgres', owner);
   const dataDir = join(workDir.path, 'data');
-  const port = await getPort({ host: '127.0.0.1' });
-
   try {
     await execFileAsync(
-      initdb,
+      findPostgresBinary('initdb'),
       [
         '-D',
         dataDir,
@@ -85,71 +156,19 @@ export async function startPostgres(
     const e = error as { stderr?: string; message: string };
     throw new Error(`initdb failed: ${e.stderr || e.message}`);
   }
-  const settings: Record<string, string | number> = {
-    port,
-    listen_addresses: '127.0.0.1',
-    unix_socket_directories: workDir.path,
-    fsync: 'off',
-    max_connections: 200,
-    ...options.settings,
-  };
-  appendFileSync(
-    join(dataDir, 'postgresql.conf'),
-    `\n${Object.entries(settings)
-      .map(([k, v]) => `${k} = ${quoteSetting(v)}`)
-      .join('\n')}\n`,
-  );
-
-  const server = ServerProcess.start({
+  return startPostgresOnDataDir({
     name: 'PostgreSQL',
-    command: postgres,
-    args: ['-D', dataDir],
-    spawnOptions: { ...owner },
-    stopSignal: 'SIGINT',
-  });
-  try {
-    await server.waitUntilReady(async () => {
-      const result = await execFileAsync(pgIsReady, [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-U',
-        'postgres',
-      ]).then(
-        () => true,
-        () => false,
-      );
-      return result;
-    });
-  } catch (error) {
-    workDir.remove();
-    throw error;
-  }
-
-  return {
-    host: '127.0.0.1',
-    port,
-    user: 'postgres',
-    connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     dataDir,
-    socketDir: workDir.path,
-    server,
-    async stop() {
-      await server.stop();
-      workDir.remove();
-    },
-  };
+    workDir,
+    settings: { fsync: 'off', max_connections: 200, ...options.settings },
+  });
 }
 
 /** The major version of the PostgreSQL server binary `startPostgres` uses, e.g. 15. */
 export function findPostgresMajorVersion(): number {
-  const postgres = findBinary({
-    names: ['postgres'],
-    extraDirs: PG_BIN_DIRS,
-    debianPackage: 'postgresql',
-  });
-  const output = execFileSync(postgres, ['--version']).toString();
+  const output = execFileSync(findPostgresBinary('postgres'), [
+    '--version',
+  ]).toString();
   const match = output.match(/\(PostgreSQL\) (\d+)/);
   if (!match) {
     throw new Error(`Cannot read the PostgreSQL version from: ${output}`);
