@@ -15,4 +15,5 @@ export * from './records';
 export * from './backupPlan';
 export * from './waivers';
 export * from './entityFilter';
+export { describeIssues } from './parse';
 export type { ParseResult } from './parse';

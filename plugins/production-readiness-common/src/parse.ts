@@ -6,7 +6,7 @@ export type ParseResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: string };
 
-/** Formats zod issues as `field: message; field: message`. */
+/** Formats zod issues as `field: message; field: message`. @public */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map(issue => {

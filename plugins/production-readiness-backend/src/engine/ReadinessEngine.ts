@@ -21,6 +21,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { ReadinessConfig } from '../config';
+import { ownerRef } from '../ownerRef';
 import {
   ReadinessStore,
   ResultWrite,
@@ -417,22 +418,16 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     }
     for (const [entityRef, regressions] of byEntity) {
       const entity = applicable.get(entityRef)?.entity;
-      const spec = (entity?.spec ?? {}) as {
-        lifecycle?: string;
-        owner?: string;
-      };
+      const lifecycle = (entity?.spec as { lifecycle?: unknown } | undefined)
+        ?.lifecycle;
+      const owner = entity && ownerRef(entity);
       if (
-        spec.lifecycle?.toLocaleLowerCase('en-US') !== 'production' ||
-        !spec.owner
+        typeof lifecycle !== 'string' ||
+        lifecycle.toLocaleLowerCase('en-US') !== 'production' ||
+        !owner
       ) {
         continue;
       }
-      const owner = stringifyEntityRef(
-        parseEntityRef(spec.owner, {
-          defaultKind: 'group',
-          defaultNamespace: entity!.metadata.namespace ?? 'default',
-        }),
-      );
       const { kind, namespace, name } = parseEntityRef(entityRef);
       const titles = regressions.map(
         r => registry.getCheck(r.checkId)?.title ?? r.checkId,

@@ -1,8 +1,4 @@
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   CheckDefinition,
@@ -17,28 +13,12 @@ import {
   scoreResults,
 } from '@production-readiness/plugin-production-readiness-common';
 import { ReadinessConfig, requiredLevelFor } from '../config';
+import { ownerRef } from '../ownerRef';
 import { CheckRegistry } from '../engine/CheckRegistry';
 import { ReadinessStore, StoredResult } from '../store/ReadinessStore';
 
 const HISTORY_DAYS = 90;
 
-/** The owner as a full entity ref (`group:default/team-orders`), as links need it. */
-function ownerRef(entity: Entity): string | undefined {
-  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-  if (typeof owner !== 'string' || !owner) {
-    return undefined;
-  }
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    );
-  } catch {
-    return undefined;
-  }
-}
 const HISTORY_LIMIT = 200;
 
 /** Builds reports, gate answers and the fleet overview from stored results. */

@@ -19,6 +19,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  describeIssues,
   productionReadinessReadPermission,
   productionReadinessRefreshPermission,
   productionReadinessResultsPushPermission,
@@ -38,18 +39,15 @@ import { ReportService } from './ReportService';
 
 const validator = makeValidator();
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map(i => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
+/** Validates a request body or query, answering 400 with every field at fault. */
+function parseInput<T>(
+  what: 'request body' | 'query',
+  schema: z.ZodType<T>,
+  input: unknown,
+): T {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new InputError(
-      `Invalid request body: ${describeIssues(parsed.error)}`,
-    );
+    throw new InputError(`Invalid ${what}: ${describeIssues(parsed.error)}`);
   }
   return parsed.data;
 }
@@ -179,12 +177,9 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/gate', async (req, res) => {
-    const query = gateQuerySchema.safeParse(req.query);
-    if (!query.success) {
-      throw new InputError(`Invalid query: ${describeIssues(query.error)}`);
-    }
+    const query = parseInput('query', gateQuerySchema, req.query);
     const { entity } = await entityFor(req, productionReadinessReadPermission);
-    res.json(await reports.getGate(entity, query.data.level));
+    res.json(await reports.getGate(entity, query.level));
   });
 
   const refreshLimiter = rateLimit({
@@ -248,7 +243,7 @@ export async function createRouter(
   });
 
   router.post('/entities/:kind/:namespace/:name/waivers', async (req, res) => {
-    const input = parseBody(waiverInputSchema, req.body);
+    const input = parseInput('request body', waiverInputSchema, req.body);
     const { entityRef, credentials } = await entityFor(
       req,
       productionReadinessWaiverManagePermission,
@@ -295,26 +290,23 @@ export async function createRouter(
   );
 
   router.get('/overview', async (req, res) => {
-    const query = overviewQuerySchema.safeParse(req.query);
-    if (!query.success) {
-      throw new InputError(`Invalid query: ${describeIssues(query.error)}`);
-    }
+    const query = parseInput('query', overviewQuerySchema, req.query);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
     const filter: Record<string, string | string[]> = {};
-    if (query.data.owner) {
+    if (query.owner) {
       filter['relations.ownedBy'] = stringifyEntityRef(
-        parseEntityRef(query.data.owner, {
+        parseEntityRef(query.owner, {
           defaultKind: 'group',
           defaultNamespace: 'default',
         }),
       );
     }
-    if (query.data.lifecycle) {
-      filter['spec.lifecycle'] = query.data.lifecycle;
+    if (query.lifecycle) {
+      filter['spec.lifecycle'] = query.lifecycle;
     }
-    filter.kind = query.data.kind ?? config.entityKinds;
+    filter.kind = query.kind ?? config.entityKinds;
     const { items } = await catalog.getEntities({ filter }, { credentials });
     const decisions = items.length
       ? await permissions.authorize(
@@ -329,8 +321,8 @@ export async function createRouter(
       (_, i) => decisions[i].result === AuthorizeResult.ALLOW,
     );
     let entries = await reports.getOverview(readable);
-    if (query.data.level) {
-      entries = entries.filter(e => e.achievedLevel === query.data.level);
+    if (query.level) {
+      entries = entries.filter(e => e.achievedLevel === query.level);
     }
     res.json({ items: entries });
   });
@@ -340,7 +332,7 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     await authorize(credentials, productionReadinessResultsPushPermission);
-    const input = parseBody(pushedResultSchema, req.body);
+    const input = parseInput('request body', pushedResultSchema, req.body);
     let entityRef: string;
     try {
       entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
