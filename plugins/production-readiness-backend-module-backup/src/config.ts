@@ -1,5 +1,5 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { Duration } from 'luxon';
+import { readPositiveDurationMs } from '@production-readiness/plugin-production-readiness-node';
+import { Config } from '@backstage/config';
 import { BackupStorage } from './storage/BackupStorage';
 import { FilesystemBackupStorage } from './storage/FilesystemBackupStorage';
 import { normalizePrefix } from './storage/prefix';
@@ -26,18 +26,8 @@ export interface BackupModuleSettings {
   checks: BackupCheckSettings;
 }
 
-function durationMs(config: Config, key: string, fallback: number): number {
-  if (!config.has(key)) {
-    return fallback;
-  }
-  const millis = Duration.fromObject(
-    readDurationFromConfig(config, { key }),
-  ).toMillis();
-  if (!(millis > 0)) {
-    throw new Error(`${KEY}.${key} must be a positive duration`);
-  }
-  return millis;
-}
+const durationMs = (config: Config, key: string, fallback: number) =>
+  readPositiveDurationMs(config, key, { path: KEY, fallback });
 
 function positiveInteger(
   config: Config,

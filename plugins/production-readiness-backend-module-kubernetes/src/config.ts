@@ -1,7 +1,7 @@
+import { readPositiveDurationMs } from '@production-readiness/plugin-production-readiness-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { Duration } from 'luxon';
 
 /** A cluster this module can read, from `kubernetes.clusterLocatorMethods`. */
 export interface ClusterDefinition {
@@ -24,22 +24,11 @@ export interface KubernetesModuleSettings {
 
 const SETTINGS_KEY = 'productionReadiness.kubernetes';
 
-function durationMs(
+const durationMs = (
   config: Config | undefined,
   key: string,
   fallback: number,
-): number {
-  if (!config?.has(key)) {
-    return fallback;
-  }
-  const millis = Duration.fromObject(
-    readDurationFromConfig(config, { key }),
-  ).toMillis();
-  if (!(millis > 0)) {
-    throw new InputError(`${SETTINGS_KEY}.${key} must be a positive duration`);
-  }
-  return millis;
-}
+) => readPositiveDurationMs(config, key, { path: SETTINGS_KEY, fallback });
 
 function positiveInteger(
   config: Config | undefined,

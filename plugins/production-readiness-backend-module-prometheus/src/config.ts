@@ -1,9 +1,5 @@
-import {
-  Config,
-  ConfigReader,
-  readDurationFromConfig,
-} from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config, ConfigReader } from '@backstage/config';
+import { readPositiveDurationMs } from '@production-readiness/plugin-production-readiness-node';
 
 const ROOT = 'productionReadiness.prometheus';
 
@@ -39,16 +35,8 @@ export interface PrometheusModuleConfig {
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const INSTANCE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
 
-function durationMs(config: Config, key: string, fallback: number): number {
-  if (!config.has(key)) {
-    return fallback;
-  }
-  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
-  if (!(ms > 0)) {
-    throw new Error(`${ROOT}.${key} must be a positive duration`);
-  }
-  return ms;
-}
+const durationMs = (config: Config, key: string, fallback: number) =>
+  readPositiveDurationMs(config, key, { path: ROOT, fallback });
 
 function readBaseUrl(config: Config, where: string): string {
   const raw = config.getString('baseUrl');

@@ -2,11 +2,8 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import {
-  Config,
-  ConfigReader,
-  readDurationFromConfig,
-} from '@backstage/config';
+import { Config, ConfigReader } from '@backstage/config';
+import { readPositiveDurationMs } from '@production-readiness/plugin-production-readiness-node';
 import { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import {
@@ -16,7 +13,6 @@ import {
   SEVERITIES,
   Severity,
 } from '@production-readiness/plugin-production-readiness-common';
-import { Duration } from 'luxon';
 
 const DEFAULT_SCHEDULE = {
   frequency: { minutes: 10 },
@@ -37,11 +33,15 @@ export interface ReadinessConfig {
   notificationsEnabled: boolean;
 }
 
-function durationMs(config: Config | undefined, key: string, fallback: number) {
-  return config?.has(key)
-    ? Duration.fromObject(readDurationFromConfig(config, { key })).toMillis()
-    : fallback;
-}
+const durationMs = (
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+) =>
+  readPositiveDurationMs(config, key, {
+    path: 'productionReadiness',
+    fallback,
+  });
 
 /** Reads `productionReadiness`; throws naming the key when a value is inconsistent. */
 export function readReadinessConfig(root: Config): ReadinessConfig {

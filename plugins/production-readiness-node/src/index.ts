@@ -9,5 +9,6 @@
 export * from './checks';
 export * from './collectors';
 export * from './extensions';
+export { readPositiveDurationMs } from './config';
 export { evaluateCheck } from './evaluation';
 export type { CollectorOutcome } from './evaluation';
