@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   PgBackRestFixture,
-  restoreIntoScratch,
+  runRestoreTest,
   startPgBackRest,
 } from '@internal/test-servers';
 import {
@@ -158,49 +158,23 @@ async function restoreTest(
   fixture: PgBackRestFixture,
   db: DemoDatabase,
   expectedRows: number,
-  newest: PgBackRestInfo['backup'][number],
 ): Promise<RestoreTestRecord> {
-  const startedAt = new Date();
-  const restored = await restoreIntoScratch(fixture);
-  try {
-    const finishedAt = new Date();
-    const actualRows = Number(
-      await fixture.psql(restored.port, 'SELECT count(*) FROM records'),
-    );
-    const roles = Number(
-      await fixture.psql(
-        restored.port,
-        `SELECT count(*) FROM pg_roles WHERE rolname IN ('${db.stanza}_app', '${db.stanza}_readonly')`,
-      ),
-    );
-    const validations = [
-      {
-        name: 'records row count',
-        expected: expectedRows,
-        actual: actualRows,
-        ok: actualRows === expectedRows,
-      },
-      {
-        name: `roles ${db.stanza}_app and ${db.stanza}_readonly exist`,
-        expected: 2,
-        actual: roles,
-        ok: roles === 2,
-      },
-    ];
-    return restoreTestRecordSchema.parse({
-      entityRef: `resource:default/${db.entity}`,
-      backupId: newest.label,
-      backupTakenAt: new Date(newest.timestamp.stop * 1000).toISOString(),
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      status: validations.every(v => v.ok) ? 'succeeded' : 'failed',
-      durationSeconds:
-        Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
-      validations,
-    });
-  } finally {
-    await restored.stop();
-  }
+  const outcome = await runRestoreTest(fixture, [
+    {
+      name: 'records row count',
+      sql: 'SELECT count(*) FROM records',
+      expected: expectedRows,
+    },
+    {
+      name: `roles ${db.stanza}_app and ${db.stanza}_readonly exist`,
+      sql: `SELECT count(*) FROM pg_roles WHERE rolname IN ('${db.stanza}_app', '${db.stanza}_readonly')`,
+      expected: 2,
+    },
+  ]);
+  return restoreTestRecordSchema.parse({
+    entityRef: `resource:default/${db.entity}`,
+    ...outcome,
+  });
 }
 
 async function upload(
@@ -240,7 +214,7 @@ async function produceOne(
     const total = db.rows[0] + db.rows[1];
     const shift = db.fate === 'aged-3-days' ? 3 * DAY_SECONDS : 0;
     const tested = db.restoreTest
-      ? await restoreTest(fixture, db, total, newest)
+      ? await restoreTest(fixture, db, total)
       : undefined;
     // The restore test ran right after the backup it restored, so it ages with it.
     const record = tested && shift ? ageRecord(tested, shift) : tested;

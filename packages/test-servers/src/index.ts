@@ -21,6 +21,13 @@ export { startHttpServer } from './httpServer';
 export type { TestHttpServer } from './httpServer';
 export { startS3, TEST_S3_CREDENTIALS } from './s3';
 export type { TestS3 } from './s3';
+export {
+  deleteKeys,
+  listKeys,
+  putObjects,
+  s3Client,
+  uploadFolder,
+} from './s3Objects';
 export { testDatabaseIds, POSTGRES_ID_ENV } from './testDatabases';
 export { createWorkDir, unprivilegedUser } from './workDir';
 export type { WorkDir } from './workDir';
@@ -30,5 +37,24 @@ export {
   startFakeKubeApiServer,
 } from './kubernetes';
 export type { FakeKubeApiServer, Fault, KubeObject } from './kubernetes';
-export { startPgBackRest, restoreIntoScratch } from './pgbackrest';
-export type { PgBackRestFixture, StartPgBackRestOptions } from './pgbackrest';
+export { GitRepository, startGitHubApiStandIn } from './github';
+export type {
+  GitCommit,
+  GitHubApiStandIn,
+  GitHubStandInRepository,
+  RecordedPullRequest,
+  RepositoryFile,
+  RepositoryPermissions,
+  UnhandledRequest,
+} from './github';
+export {
+  restoreIntoScratch,
+  runRestoreTest,
+  startPgBackRest,
+} from './pgbackrest';
+export type {
+  PgBackRestFixture,
+  RestoreTestOutcome,
+  RestoreValidation,
+  StartPgBackRestOptions,
+} from './pgbackrest';

@@ -149,3 +149,68 @@ export async function restoreIntoScratch(fixture: PgBackRestFixture): Promise<{
   });
   return { port: postgres.port, stop: () => postgres.stop() };
 }
+
+/** A check a restore test runs on the restored copy: a query that returns one number. */
+export interface RestoreValidation {
+  name: string;
+  sql: string;
+  expected: number;
+}
+
+/**
+ * What a restore test found, shaped like the suite's restore-test record without its
+ * `entityRef` (callers add it and validate the record with the schema in -common).
+ */
+export interface RestoreTestOutcome {
+  backupId: string;
+  backupTakenAt: string;
+  startedAt: string;
+  finishedAt: string;
+  status: 'succeeded' | 'failed';
+  durationSeconds: number;
+  validations: Array<{
+    name: string;
+    expected: number;
+    actual: number;
+    ok: boolean;
+  }>;
+}
+
+/**
+ * A real restore test, as a restore-test job runs it: restores the newest backup of the
+ * fixture's repository into a scratch PostgreSQL, runs the validations on it and stops it.
+ */
+export async function runRestoreTest(
+  fixture: PgBackRestFixture,
+  validations: RestoreValidation[],
+): Promise<RestoreTestOutcome> {
+  const [info] = JSON.parse(await fixture.pgbackrest('info', '--output=json'));
+  const newest = info.backup[info.backup.length - 1];
+  const startedAt = new Date();
+  const restored = await restoreIntoScratch(fixture);
+  try {
+    const results = [];
+    for (const v of validations) {
+      const actual = Number(await fixture.psql(restored.port, v.sql));
+      results.push({
+        name: v.name,
+        expected: v.expected,
+        actual,
+        ok: actual === v.expected,
+      });
+    }
+    const finishedAt = new Date();
+    return {
+      backupId: newest.label,
+      backupTakenAt: new Date(newest.timestamp.stop * 1000).toISOString(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      status: results.every(r => r.ok) ? 'succeeded' : 'failed',
+      durationSeconds:
+        Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
+      validations: results,
+    };
+  } finally {
+    await restored.stop();
+  }
+}

@@ -18,6 +18,12 @@ export interface StartPrometheusOptions {
   config?: Record<string, unknown>;
   /** Rule files by file name, YAML text. */
   ruleFiles?: Record<string, string>;
+  /**
+   * How often firing alerts are re-sent to Alertmanager (`--rules.alert.resend-delay`,
+   * Prometheus's default 1m). Alerts that fire before Alertmanager is discovered are only
+   * delivered at the next re-send, so tests waiting for an alert shorten it.
+   */
+  alertResendDelay?: string;
 }
 
 /** Starts a real Prometheus on a free loopback port; resolves when `/-/ready` answers. */
@@ -57,6 +63,9 @@ export async function startPrometheus(
       `--storage.tsdb.path=${join(workDir.path, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-lifecycle',
+      ...(options.alertResendDelay
+        ? [`--rules.alert.resend-delay=${options.alertResendDelay}`]
+        : []),
     ],
     workDir,
     readyPath: '/-/ready',

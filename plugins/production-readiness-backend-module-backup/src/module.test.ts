@@ -67,7 +67,8 @@ describe('backup module installed in the production-readiness backend', () => {
         'backup.fresh': 'pass',
         'backup.errors': 'pass',
         'backup.size-sane': 'fail',
-        'backup.retention': 'fail',
+        // One dump so far, taken just now: nothing can have been pruned yet.
+        'backup.retention': 'warn',
         'backup.method': 'pass',
         'backup.restore-tested': 'fail',
         'backup.restore-within-rto': 'unknown',

@@ -65,6 +65,17 @@ describe('the module in a backend with the readiness plugin', () => {
     );
   });
 
+  it('judges the high availability the database Resource declares', async () => {
+    const report = await backend.refresh('resource:default/orders-db');
+    expect(
+      report.results.find(r => r.checkId === 'availability.database-ha'),
+    ).toMatchObject({
+      status: 'pass',
+      summary:
+        'Declared high availability (3 instances) holds: orders-db (prod-eu) 3/3 ready, required anti-affinity on kubernetes.io/hostname, PodDisruptionBudget orders-db (maxUnavailable 1) keeps 2 of 3 up, quorum 2',
+    });
+  });
+
   it('passes the production-grade service, and leaves backup checks off a stateless one', async () => {
     const result = statuses(await refresh('checkout-api'));
     expect(Object.keys(result)).not.toContain('backup.cluster-backup-job');

@@ -25,10 +25,11 @@ export const productionReadinessModuleKubernetes = createBackendModule({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         checks: productionReadinessChecksExtensionPoint,
         collectors: productionReadinessCollectorsExtensionPoint,
       },
-      async init({ config, logger, checks, collectors }) {
+      async init({ config, logger, lifecycle, checks, collectors }) {
         const settings = readKubernetesModuleSettings(config);
         const clusters = readClusterDefinitions(config, logger);
         if (clusters.length === 0) {
@@ -42,9 +43,9 @@ export const productionReadinessModuleKubernetes = createBackendModule({
               .join(', ')}`,
           );
         }
-        collectors.addCollectors(
-          KubernetesCollector.create({ clusters, settings }),
-        );
+        const collector = KubernetesCollector.create({ clusters, settings });
+        lifecycle.addShutdownHook(() => collector.close());
+        collectors.addCollectors(collector);
         checks.addChecks(...createKubernetesChecks(settings));
       },
     });

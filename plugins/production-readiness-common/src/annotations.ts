@@ -58,6 +58,11 @@ export const ANNOTATIONS = {
   slo: 'production-readiness.io/slo',
   /** Alertmanager receiver that must get the entity's alerts (defaults to owner routing). */
   alertReceiver: 'production-readiness.io/alert-receiver',
+  /**
+   * High availability declared for a database: `true` (at least two instances) or the number
+   * of instances that must be ready, e.g. `3`.
+   */
+  highAvailability: 'production-readiness.io/high-availability',
 } as const;
 
 /** @public */

@@ -19,7 +19,7 @@ import { BACKUP_COLLECTOR_ID, BackupFacts } from '../collector/BackupCollector';
 import { BackupCheckSettings } from '../config';
 import { BackupRecord, BackupType } from '../readers/types';
 import { formatBytes, formatSize, median } from './format';
-import { allowedAgeMs } from './schedule';
+import { allowedAgeMs, longestGapMs } from './schedule';
 
 const APPLIES_TO: EntityFilter = {
   anyOf: [
@@ -404,6 +404,17 @@ function evaluateSize(settings: BackupCheckSettings): Evaluate {
   };
 }
 
+/**
+ * When backups began, as far as storage tells: the oldest kept backup, or the backup an older
+ * restore-test record restored (records outlive the backups the tool pruned).
+ */
+function historyStart(facts: BackupFacts, oldestKept: BackupRecord): string {
+  const tested = facts.restoreTests.map(r => r.backupTakenAt ?? r.startedAt);
+  return [oldestKept.finishedAt, ...tested].reduce((a, b) =>
+    Date.parse(b) < Date.parse(a) ? b : a,
+  );
+}
+
 function evaluateRetention(
   facts: BackupFacts,
   plan: BackupPlan,
@@ -415,6 +426,8 @@ function evaluateRetention(
   }
   const oldest = ok[ok.length - 1];
   const coverage = ageMs(now, oldest.finishedAt);
+  const history = ageMs(now, historyStart(facts, oldest));
+  const gap = longestGapMs(plan.schedule, now);
   const evidence: Evidence[] = [
     {
       label: 'successful backups kept',
@@ -422,7 +435,14 @@ function evaluateRetention(
       source: source(facts),
     },
     backupEvidence(facts, 'oldest successful backup', oldest),
+    {
+      label: 'backups taken for',
+      value: formatDuration(history),
+      source: source(facts),
+    },
   ];
+  // Shortfalls explained by a young repository: nothing can have been pruned yet.
+  const notYet: string[] = [];
   const problems: string[] = [];
   if (plan.retentionCount !== undefined) {
     evidence.push({
@@ -430,9 +450,16 @@ function evaluateRetention(
       value: plan.retentionCount,
       source: 'catalog',
     });
-    if (ok.length < plan.retentionCount) {
+    // Scheduled runs since backups began (the first one included), at least.
+    const runsSoFar =
+      gap === undefined ? Infinity : Math.floor(history / gap) + 1;
+    if (ok.length < Math.min(plan.retentionCount, runsSoFar)) {
       problems.push(
         `${ok.length} successful backups kept, plan keeps ${plan.retentionCount}`,
+      );
+    } else if (ok.length < plan.retentionCount) {
+      notYet.push(
+        `${ok.length} of the ${plan.retentionCount} backups the plan keeps exist so far`,
       );
     }
   }
@@ -461,18 +488,29 @@ function evaluateRetention(
     }
     const slack = Math.min(plan.retention * 0.1, 86_400_000);
     if (coverage + slack < plan.retention) {
-      problems.push(
-        `the oldest successful backup is ${formatDuration(
-          coverage,
-        )} old, the plan keeps ${formatDuration(plan.retention)}`,
-      );
+      const message = `the oldest successful backup is ${formatDuration(
+        coverage,
+      )} old, the plan keeps ${formatDuration(plan.retention)}`;
+      // Pruned already when backups began clearly before the oldest one kept.
+      if (history - coverage > (gap ?? 0) + slack) problems.push(message);
+      else notYet.push(message);
     }
   }
   if (problems.length) {
     return checkResult.fail(
       `Retention below plan: ${problems.join('; ')}`,
       evidence,
-      `Set the tool's retention to at least the plan's (pgBackRest repo1-retention-full, WAL-G delete retain, Velero schedule ttl, dump lifecycle rules), or correct retention in ${ANNOTATIONS.backupPlan}. A service younger than its retention passes once it has been backed up that long.`,
+      `Set the tool's retention to at least the plan's (pgBackRest repo1-retention-full, WAL-G delete retain, Velero schedule ttl, dump lifecycle rules), or correct retention in ${ANNOTATIONS.backupPlan}.`,
+    );
+  }
+  if (notYet.length) {
+    return checkResult.warn(
+      `Retention not reached yet: ${notYet.join(
+        '; ',
+      )}, and backups began only ${formatDuration(
+        history,
+      )} ago, so none can have been pruned. Judged in full once backups have been taken for the plan's retention.`,
+      evidence,
     );
   }
   const planned = [
@@ -875,7 +913,7 @@ export function createBackupChecks(
       id: 'backup.retention',
       title: 'Retention matches the plan',
       description:
-        'Backups are kept as long (retention) and as many (retentionCount) as the plan declares.',
+        'Backups are kept as long (retention) and as many (retentionCount) as the plan declares. While backups have been taken for less than that, nothing can have been pruned yet: the check warns (met, with a note) instead of failing, as long as no scheduled backup is missing.',
       severity: 'major',
       remediation: "Align the tool's retention with the plan.",
       evaluate: withBackupFacts(withPlan(evaluateRetention)),

@@ -3,7 +3,7 @@ import { JsonObject } from '@backstage/types';
 import { createServer, Socket } from 'node:net';
 import { Entity } from '@backstage/catalog-model';
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
-import { startS3, TestS3 } from '@internal/test-servers';
+import { putObjects, s3Client, startS3, TestS3 } from '@internal/test-servers';
 import { createBackupChecks } from '../checks/backupChecks';
 import { readBackupModuleSettings } from '../config';
 import {
@@ -12,7 +12,6 @@ import {
 } from '../__testUtils__/countingProxy';
 import { database, evaluateFleet } from '../__testUtils__/evaluate';
 import { freePort } from '../__testUtils__/pgbackrest';
-import { putObjects, s3Client } from '../__testUtils__/s3';
 import { BackupCollector } from './BackupCollector';
 
 jest.setTimeout(120_000);

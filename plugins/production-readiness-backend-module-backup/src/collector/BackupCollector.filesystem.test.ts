@@ -162,6 +162,21 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
         at((8 - i) * DAY),
       );
     }
+    // A restore test of a backup taken 20 days ago: backups began before the oldest kept one.
+    write(
+      'restore-tests/payments/20261102T040000Z-restore-test.json',
+      JSON.stringify({
+        entityRef: 'resource:default/db',
+        backupId: 'base_000000010000000000000001',
+        backupTakenAt: at(20 * DAY).toISOString(),
+        startedAt: at(20 * DAY - 3_600_000).toISOString(),
+        finishedAt: at(20 * DAY - 3_000_000).toISOString(),
+        status: 'succeeded',
+        durationSeconds: 600,
+        validations: [{ name: 'rows', expected: 1, actual: 1, ok: true }],
+      }),
+      at(20 * DAY - 3_000_000),
+    );
     write(
       'walg/payments/wal_005/000000010000000000000007.br',
       'wal',
@@ -247,11 +262,25 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
         /^Newest WAL segment 000000010000000000000008 archived 10m ago \(limit 15m\)$/,
       ),
     });
+    // Six days of backups and a plan keeping seven: nothing can have been pruned yet.
     expect(results['backup.retention']).toMatchObject({
-      status: 'fail',
-      summary: expect.stringContaining(
-        'the oldest successful backup is 6d old, the plan keeps 7d',
+      status: 'warn',
+      summary: expect.stringMatching(
+        /^Retention not reached yet: the oldest successful backup is 6d old, the plan keeps 7d, and backups began only 6d ago/,
       ),
+    });
+    // A restore test of a 20-day-old backup shows that backups began earlier: pruned too soon.
+    const pruned = await evaluate({
+      [ANNOTATIONS.backupPrefix]: 'walg/payments',
+      [ANNOTATIONS.backupTool]: 'wal-g',
+      [ANNOTATIONS.restoreTestPrefix]: 'restore-tests/payments',
+      [ANNOTATIONS.backupPlan]:
+        'what: payments\nmethod: incremental\nschedule: "0 2 * * *"\nfullSchedule: "0 3 * * 0"\nrpo: 26h\nrto: 1h\nretention: 7d\nprocedure: wal-g backup-fetch',
+    });
+    expect(pruned['backup.retention']).toMatchObject({
+      status: 'fail',
+      summary:
+        'Retention below plan: the oldest successful backup is 6d old, the plan keeps 7d',
     });
   });
 

@@ -2,7 +2,6 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
-import { startS3, TestS3 } from '@internal/test-servers';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
 import { createBackupChecks } from '../checks/backupChecks';
 import { readBackupModuleSettings } from '../config';
@@ -22,8 +21,10 @@ import {
   listKeys,
   putObjects,
   s3Client,
+  startS3,
+  TestS3,
   uploadFolder,
-} from '../__testUtils__/s3';
+} from '@internal/test-servers';
 import { BackupCollector } from './BackupCollector';
 
 jest.setTimeout(180_000);

@@ -104,11 +104,15 @@ export async function collect(
     clusters: definitions,
     settings: { ...TEST_SETTINGS, ...options.settings },
   });
-  return collector.collect(entities, {
-    logger: mockServices.logger.mock(),
-    signal: options.signal ?? new AbortController().signal,
-    now: NOW,
-  });
+  try {
+    return await collector.collect(entities, {
+      logger: mockServices.logger.mock(),
+      signal: options.signal ?? new AbortController().signal,
+      now: NOW,
+    });
+  } finally {
+    collector.close();
+  }
 }
 
 const checks = createKubernetesChecks(TEST_SETTINGS);

@@ -1059,6 +1059,130 @@ function ordersDb(): KubeObject[] {
   ];
 }
 
+// ---------------------------------------------------------------------------------------------
+// reports-db: a single-instance StatefulSet database that declares high availability (prod-eu)
+// ---------------------------------------------------------------------------------------------
+
+function reportsDb(): KubeObject[] {
+  const labels = {
+    'app.kubernetes.io/name': 'reports-db',
+    'app.kubernetes.io/component': 'database',
+    [ID]: 'reports-db',
+  };
+  const selector = { 'app.kubernetes.io/name': 'reports-db' };
+  return [
+    object('apps/v1', 'StatefulSet', 'shop', 'reports-db', labels, {
+      spec: {
+        replicas: 1,
+        serviceName: 'reports-db',
+        podManagementPolicy: 'OrderedReady',
+        revisionHistoryLimit: 10,
+        persistentVolumeClaimRetentionPolicy: {
+          whenDeleted: 'Retain',
+          whenScaled: 'Retain',
+        },
+        selector: { matchLabels: selector },
+        updateStrategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { partition: 0 },
+        },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 999 },
+            containers: [
+              {
+                name: 'postgres',
+                image: 'postgres:16.4',
+                ports: [
+                  { name: 'postgres', containerPort: 5432, protocol: 'TCP' },
+                ],
+                env: [
+                  {
+                    name: 'POSTGRES_PASSWORD',
+                    valueFrom: {
+                      secretKeyRef: { name: 'reports-db', key: 'password' },
+                    },
+                  },
+                ],
+                readinessProbe: {
+                  exec: { command: ['pg_isready', '-U', 'postgres'] },
+                  periodSeconds: 5,
+                },
+                livenessProbe: {
+                  exec: { command: ['pg_isready', '-U', 'postgres'] },
+                  periodSeconds: 10,
+                },
+                resources: {
+                  requests: { cpu: '500m', memory: '1Gi' },
+                  limits: { memory: '1Gi' },
+                },
+                volumeMounts: [
+                  { name: 'data', mountPath: '/var/lib/postgresql/data' },
+                ],
+                terminationMessagePath: '/dev/termination-log',
+                terminationMessagePolicy: 'File',
+                imagePullPolicy: 'IfNotPresent',
+              },
+            ],
+            restartPolicy: 'Always',
+            terminationGracePeriodSeconds: 30,
+            dnsPolicy: 'ClusterFirst',
+            schedulerName: 'default-scheduler',
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            apiVersion: 'v1',
+            kind: 'PersistentVolumeClaim',
+            metadata: { name: 'data' },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: '20Gi' } },
+              volumeMode: 'Filesystem',
+            },
+          },
+        ],
+      },
+      status: {
+        observedGeneration: 1,
+        replicas: 1,
+        readyReplicas: 1,
+        currentReplicas: 1,
+        updatedReplicas: 1,
+        availableReplicas: 1,
+        currentRevision: 'reports-db-5b7f9c6d4',
+        updateRevision: 'reports-db-5b7f9c6d4',
+        collisionCount: 0,
+      },
+    }),
+    object(
+      'v1',
+      'PersistentVolumeClaim',
+      'shop',
+      'data-reports-db-0',
+      { 'app.kubernetes.io/name': 'reports-db' },
+      {
+        annotations: {
+          'pv.kubernetes.io/bind-completed': 'yes',
+          'volume.kubernetes.io/storage-provisioner': 'ebs.csi.aws.com',
+        },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          volumeMode: 'Filesystem',
+          volumeName: `pvc-${uid('pv', 'reports-db-0')}`,
+          resources: { requests: { storage: '20Gi' } },
+        },
+        status: {
+          phase: 'Bound',
+          accessModes: ['ReadWriteOnce'],
+          capacity: { storage: '20Gi' },
+        },
+      },
+    ),
+  ];
+}
+
 /** Deployments of other teams, so that lists span several pages. */
 export function fillerDeployments(count: number): KubeObject[] {
   return Array.from({ length: count }, (_, i) =>
@@ -1091,6 +1215,7 @@ export function prodEuObjects(): KubeObject[] {
     ...checkoutApi('prod-eu'),
     ...legacyReports(),
     ...ordersDb(),
+    ...reportsDb(),
     ...fillerDeployments(1200),
   ];
 }
@@ -1143,6 +1268,16 @@ export const ENTITIES = {
       [ID]: 'orders-db',
       'backstage.io/kubernetes-namespace': 'orders',
       'production-readiness.io/backup-tool': 'pgbackrest',
+      'production-readiness.io/high-availability': '3',
+    },
+  ),
+  reportsDb: entity(
+    'Resource',
+    'reports-db',
+    { type: 'database' },
+    {
+      [ID]: 'reports-db',
+      'production-readiness.io/high-availability': 'true',
     },
   ),
   ghost: entity('Component', 'ghost', { type: 'service' }, { [ID]: 'ghost' }),

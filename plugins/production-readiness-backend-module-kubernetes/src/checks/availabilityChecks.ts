@@ -15,6 +15,7 @@ import {
   workloadName,
 } from './helpers';
 import { KUBERNETES_COLLECTOR_ID } from '../collector/facts';
+import { createDatabaseHighAvailabilityCheck } from './databaseHighAvailability';
 
 const collectors = [KUBERNETES_COLLECTOR_ID];
 
@@ -405,5 +406,6 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
             );
       }),
     }),
+    createDatabaseHighAvailabilityCheck(),
   ];
 }

@@ -1,7 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATIONS,
-  EntityFilter,
   Evidence,
   formatDuration,
 } from '@production-readiness/plugin-production-readiness-common';
@@ -21,6 +20,7 @@ import {
   describeObject,
   evidence,
   KUBERNETES_ENTITIES,
+  kubernetesAnd,
   KubernetesCheckInput,
   listSome,
   missingCrd,
@@ -32,14 +32,6 @@ import { successDeadline } from './schedules';
 const collectors = [KUBERNETES_COLLECTOR_ID];
 
 /** Entities that run in Kubernetes and hold data: databases, or anything with a backup declared. */
-function kubernetesAnd(filters: EntityFilter[]): EntityFilter {
-  return {
-    anyOf: [ANNOTATIONS.kubernetesId, ANNOTATIONS.kubernetesLabelSelector].map(
-      annotation => ({ hasAnnotations: [annotation], anyOf: filters }),
-    ),
-  };
-}
-
 const STATEFUL_ENTITIES = kubernetesAnd([
   { kind: ['Resource'], type: ['database'] },
   { hasAnnotations: [ANNOTATIONS.backupPlan] },

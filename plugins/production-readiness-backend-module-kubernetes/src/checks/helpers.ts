@@ -25,6 +25,15 @@ export const KUBERNETES_ENTITIES: EntityFilter = {
   ],
 };
 
+/** Entities with Kubernetes annotations that also match one of `filters`. */
+export function kubernetesAnd(filters: EntityFilter[]): EntityFilter {
+  return {
+    anyOf: [ANNOTATIONS.kubernetesId, ANNOTATIONS.kubernetesLabelSelector].map(
+      annotation => ({ hasAnnotations: [annotation], anyOf: filters }),
+    ),
+  };
+}
+
 /** `Deployment orders/orders-api (prod-eu)`. */
 export function describeObject(kind: string, o: ObjectRef): string {
   return `${kind} ${o.namespace}/${o.name} (${o.cluster})`;
@@ -70,7 +79,8 @@ export interface KubernetesCheckInput {
   notInstalled: Map<string, Partial<Record<ResourceKind, string>>>;
 }
 
-function where(facts: KubernetesFacts): string {
+/** `backstage.io/kubernetes-id=orders-db in namespace orders in cluster prod-eu`. */
+export function where(facts: KubernetesFacts): string {
   const ns = facts.namespace ? ` in namespace ${facts.namespace}` : '';
   return `${facts.selector}${ns} in cluster${
     facts.clusters.length === 1 ? '' : 's'

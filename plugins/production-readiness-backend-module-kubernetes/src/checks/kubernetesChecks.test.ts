@@ -1,12 +1,15 @@
 import { Entity } from '@backstage/catalog-model';
 import { CollectedFacts } from '@production-readiness/plugin-production-readiness-node';
+import { matchesEntityFilter } from '@production-readiness/plugin-production-readiness-common';
 import {
   CHECK_IDS,
   collect,
   startTestClusters,
+  TEST_SETTINGS,
   TestClusters,
   verdict,
 } from '../__testUtils__/clusters';
+import { createKubernetesChecks } from './createKubernetesChecks';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
 import { KubeObject } from '@internal/test-servers';
 import { KubernetesFacts } from '../collector/facts';
@@ -27,6 +30,25 @@ afterAll(async () => {
 
 const run = (checkId: string, entity: Entity) =>
   verdict(checkId, entity, collected);
+
+/** The verdict after changing what prod-eu holds (on copies; restored afterwards). */
+const withEuObjects = async (
+  change: (objects: KubeObject[]) => KubeObject[],
+  checkId: string,
+  entity: Entity,
+) => {
+  const original = clusters.eu.objects;
+  clusters.eu.objects = change(original.map(o => structuredClone(o)));
+  try {
+    return await verdict(
+      checkId,
+      entity,
+      await collect(clusters.definitions, [entity]),
+    );
+  } finally {
+    clusters.eu.objects = original;
+  }
+};
 
 describe('the production-grade service (checkout-api, in prod-eu and prod-us)', () => {
   it.each([
@@ -377,24 +399,6 @@ describe('entities the clusters cannot answer for', () => {
 });
 
 describe('verdicts that follow the cluster state', () => {
-  const withEuObjects = async (
-    change: (objects: KubeObject[]) => KubeObject[],
-    checkId: string,
-    entity: Entity,
-  ) => {
-    const original = clusters.eu.objects;
-    clusters.eu.objects = change(original.map(o => structuredClone(o)));
-    try {
-      return await verdict(
-        checkId,
-        entity,
-        await collect(clusters.definitions, [entity]),
-      );
-    } finally {
-      clusters.eu.objects = original;
-    }
-  };
-
   it('fails Velero when the newest backup only PartiallyFailed', async () => {
     const result = await withEuObjects(
       objects =>
@@ -583,5 +587,355 @@ describe('verdicts that follow the cluster state', () => {
       summary:
         'PodDisruptionBudget allows no eviction for orders-db (prod-eu): orders-db: node drains will hang',
     });
+  });
+});
+
+describe('database high availability where declared (availability.database-ha)', () => {
+  const HA = 'production-readiness.io/high-availability';
+  const check = createKubernetesChecks(TEST_SETTINGS).find(
+    c => c.id === 'availability.database-ha',
+  )!;
+  const annotated = (
+    entity: Entity,
+    annotations: Record<string, string | undefined>,
+  ): Entity => {
+    const merged = { ...entity.metadata.annotations, ...annotations };
+    for (const [key, value] of Object.entries(annotations)) {
+      if (value === undefined) delete merged[key];
+    }
+    return {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: merged as Record<string, string>,
+      },
+    };
+  };
+  /** Changes the orders-db StatefulSet or its PodDisruptionBudget in prod-eu. */
+  const ordersDbWith = (
+    kind: 'StatefulSet' | 'PodDisruptionBudget',
+    change: (spec: any, object: KubeObject) => void,
+  ) =>
+    withEuObjects(
+      objects =>
+        objects.map(o => {
+          if (o.kind === kind && o.metadata.name === 'orders-db') {
+            change(o.spec, o);
+          }
+          return o;
+        }),
+      'availability.database-ha',
+      ENTITIES.ordersDb,
+    );
+  const podSpec = (spec: any) => spec.template.spec;
+
+  it('passes the replicated, spread and quorum-protected database, showing what it looked at', async () => {
+    const result = await run('availability.database-ha', ENTITIES.ordersDb);
+    expect(result).toEqual({
+      status: 'pass',
+      summary:
+        'Declared high availability (3 instances) holds: orders-db (prod-eu) 3/3 ready, required anti-affinity on kubernetes.io/hostname, PodDisruptionBudget orders-db (maxUnavailable 1) keeps 2 of 3 up, quorum 2',
+      evidence: [
+        {
+          label: 'declared',
+          value: 'production-readiness.io/high-availability=3',
+          source: 'catalog',
+        },
+        {
+          label: 'StatefulSet orders/orders-db',
+          value: {
+            requiredInstances: 3,
+            replicas: 3,
+            readyReplicas: 3,
+            spread: 'required anti-affinity on kubernetes.io/hostname',
+            disruptionBudget:
+              'orders-db (maxUnavailable 1) keeps 2 of 3 up, quorum 2',
+          },
+          source: 'kubernetes:prod-eu',
+        },
+      ],
+    });
+  });
+
+  it('fails the single-instance database that declares high availability', async () => {
+    const result = await run('availability.database-ha', ENTITIES.reportsDb);
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (2 instances) does not hold: reports-db (prod-eu): spec.replicas is 1 (2 required), no anti-affinity or topology spread of its pods on kubernetes.io/hostname or topology.kubernetes.io/zone, no PodDisruptionBudget',
+    });
+    expect(result.evidence).toContainEqual({
+      label: 'StatefulSet shop/reports-db',
+      value: {
+        requiredInstances: 2,
+        replicas: 1,
+        readyReplicas: 1,
+        spread: 'none',
+        disruptionBudget: 'none',
+      },
+      source: 'kubernetes:prod-eu',
+    });
+    // The general replica check says the same thing from its own angle.
+    await expect(
+      run('availability.replicas', ENTITIES.reportsDb),
+    ).resolves.toMatchObject({ status: 'fail' });
+  });
+
+  it('fails when more instances are declared than the StatefulSet runs', async () => {
+    const result = await verdict(
+      'availability.database-ha',
+      annotated(ENTITIES.ordersDb, { [HA]: '5' }),
+      collected,
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (5 instances) does not hold: orders-db (prod-eu): spec.replicas is 3 (5 required)',
+    });
+  });
+
+  it('fails when the replicas are declared but not ready', async () => {
+    const result = await ordersDbWith('StatefulSet', (_spec, o) => {
+      (o.status as any).readyReplicas = 1;
+      (o.status as any).availableReplicas = 1;
+    });
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (3 instances) does not hold: orders-db (prod-eu): only 1 of 3 replicas ready (3 required)',
+    });
+  });
+
+  it('fails when nothing spreads the pods over nodes or zones', async () => {
+    const result = await ordersDbWith('StatefulSet', spec => {
+      delete podSpec(spec).affinity;
+    });
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (3 instances) does not hold: orders-db (prod-eu): no anti-affinity or topology spread of its pods on kubernetes.io/hostname or topology.kubernetes.io/zone',
+    });
+  });
+
+  it("ignores anti-affinity that selects other pods than the database's own", async () => {
+    const result = await ordersDbWith('StatefulSet', spec => {
+      podSpec(
+        spec,
+      ).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector =
+        { matchLabels: { 'app.kubernetes.io/name': 'checkout-api' } };
+    });
+    expect(result.status).toBe('fail');
+    expect(result.evidence).toContainEqual(
+      expect.objectContaining({
+        label: 'StatefulSet orders/orders-db',
+        value: expect.objectContaining({ spread: 'none' }),
+      }),
+    );
+  });
+
+  it('warns when the spread is only preferred', async () => {
+    const result = await ordersDbWith('StatefulSet', spec => {
+      const anti = podSpec(spec).affinity.podAntiAffinity;
+      anti.preferredDuringSchedulingIgnoredDuringExecution = [
+        {
+          weight: 100,
+          podAffinityTerm:
+            anti.requiredDuringSchedulingIgnoredDuringExecution[0],
+        },
+      ];
+      delete anti.requiredDuringSchedulingIgnoredDuringExecution;
+    });
+    expect(result).toMatchObject({
+      status: 'warn',
+      summary:
+        'Declared high availability (3 instances) is not enforced: orders-db (prod-eu): pods may share a node or zone (only preferred anti-affinity on kubernetes.io/hostname)',
+    });
+  });
+
+  it.each([
+    [
+      1,
+      'DoNotSchedule',
+      'pass',
+      'Declared high availability (3 instances) holds: orders-db (prod-eu) 3/3 ready, topology spread on topology.kubernetes.io/zone (maxSkew 1, DoNotSchedule), PodDisruptionBudget orders-db (maxUnavailable 1) keeps 2 of 3 up, quorum 2',
+    ],
+    [
+      2,
+      'DoNotSchedule',
+      'warn',
+      'Declared high availability (3 instances) is not enforced: orders-db (prod-eu): pods may share a node or zone (only topology spread on topology.kubernetes.io/zone (maxSkew 2, DoNotSchedule))',
+    ],
+    [
+      1,
+      'ScheduleAnyway',
+      'warn',
+      'Declared high availability (3 instances) is not enforced: orders-db (prod-eu): pods may share a node or zone (only topology spread on topology.kubernetes.io/zone (maxSkew 1, ScheduleAnyway))',
+    ],
+  ])(
+    'judges a zone spread with maxSkew %p and %s: %s',
+    async (maxSkew, whenUnsatisfiable, status, summary) => {
+      const result = await ordersDbWith('StatefulSet', spec => {
+        delete podSpec(spec).affinity;
+        podSpec(spec).topologySpreadConstraints = [
+          {
+            maxSkew,
+            topologyKey: 'topology.kubernetes.io/zone',
+            whenUnsatisfiable,
+            labelSelector: {
+              matchLabels: { 'app.kubernetes.io/name': 'orders-db' },
+            },
+          },
+        ];
+      });
+      expect(result).toMatchObject({ status, summary });
+    },
+  );
+
+  it.each([
+    [
+      { maxUnavailable: '50%' },
+      'orders-db (maxUnavailable 50%) keeps 1 of 3 up, below the quorum of 2',
+    ],
+    [
+      { minAvailable: 1 },
+      'orders-db (minAvailable 1) keeps 1 of 3 up, below the quorum of 2',
+    ],
+    [
+      { maxUnavailable: 'one' },
+      'orders-db (maxUnavailable one) is neither an integer nor a percentage',
+    ],
+  ])(
+    'fails when the PodDisruptionBudget %j does not keep a quorum',
+    async (budget, text) => {
+      const result = await ordersDbWith('PodDisruptionBudget', spec => {
+        delete spec.maxUnavailable;
+        Object.assign(spec, budget);
+      });
+      expect(result).toMatchObject({
+        status: 'fail',
+        summary: `Declared high availability (3 instances) does not hold: orders-db (prod-eu): PodDisruptionBudget ${text}`,
+      });
+    },
+  );
+
+  it('passes a minAvailable percentage that rounds up to the quorum', async () => {
+    const result = await ordersDbWith('PodDisruptionBudget', spec => {
+      delete spec.maxUnavailable;
+      spec.minAvailable = '51%';
+    });
+    expect(result).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining(
+        'PodDisruptionBudget orders-db (minAvailable 51%) keeps 2 of 3 up, quorum 2',
+      ),
+    });
+  });
+
+  it('applies only where high availability is declared', () => {
+    expect(matchesEntityFilter(ENTITIES.ordersDb, check.appliesTo)).toBe(true);
+    // A database that declares nothing is not held to it ("HA where declared").
+    expect(
+      matchesEntityFilter(
+        annotated(ENTITIES.ordersDb, { [HA]: undefined }),
+        check.appliesTo,
+      ),
+    ).toBe(false);
+    expect(matchesEntityFilter(ENTITIES.checkoutApi, check.appliesTo)).toBe(
+      false,
+    );
+    expect(
+      matchesEntityFilter(
+        annotated(ENTITIES.checkoutApi, { [HA]: '3' }),
+        check.appliesTo,
+      ),
+    ).toBe(true);
+    // Without Kubernetes annotations this module cannot look.
+    expect(
+      matchesEntityFilter(
+        annotated(ENTITIES.ordersDb, {
+          'backstage.io/kubernetes-id': undefined,
+        }),
+        check.appliesTo,
+      ),
+    ).toBe(false);
+  });
+
+  it('is unknown when the entity has Deployments but no StatefulSet', async () => {
+    await expect(
+      verdict(
+        'availability.database-ha',
+        annotated(ENTITIES.checkoutApi, { [HA]: 'true' }),
+        collected,
+      ),
+    ).resolves.toMatchObject({
+      status: 'unknown',
+      summary:
+        'No StatefulSet matches backstage.io/kubernetes-id=checkout-api in clusters prod-eu, prod-us (only Deployment checkout-api (prod-eu), checkout-api (prod-us)); database instances are read from StatefulSets',
+    });
+  });
+
+  it.each([
+    [
+      'three',
+      'annotation production-readiness.io/high-availability "three" is not valid: use true (at least 2 instances) or the number of instances that must be ready, from 2 to 99',
+    ],
+    [
+      '1',
+      'annotation production-readiness.io/high-availability "1" asks for a single instance, which is not high availability: use true or a number of instances from 2 to 99, or remove the annotation',
+    ],
+    [
+      '0',
+      'annotation production-readiness.io/high-availability "0" asks for no instance, which is not high availability: use true or a number of instances from 2 to 99, or remove the annotation',
+    ],
+    [
+      '2.5',
+      'annotation production-readiness.io/high-availability "2.5" is not valid: use true (at least 2 instances) or the number of instances that must be ready, from 2 to 99',
+    ],
+    [
+      '100',
+      'annotation production-readiness.io/high-availability "100" is not valid: use true (at least 2 instances) or the number of instances that must be ready, from 2 to 99',
+    ],
+    [
+      'false',
+      'annotation production-readiness.io/high-availability "false" is not valid: use true (at least 2 instances) or the number of instances that must be ready, from 2 to 99',
+    ],
+    [
+      '',
+      'annotation production-readiness.io/high-availability "" is not valid: use true (at least 2 instances) or the number of instances that must be ready, from 2 to 99',
+    ],
+  ])(
+    'is unknown, with the reason, when the annotation is %p (never pass on a healthy cluster)',
+    async (value, summary) => {
+      const result = await verdict(
+        'availability.database-ha',
+        annotated(ENTITIES.ordersDb, { [HA]: value }),
+        collected,
+      );
+      expect(result).toMatchObject({ status: 'unknown', summary });
+      expect(result.evidence).toEqual([
+        {
+          label: 'annotation production-readiness.io/high-availability',
+          value,
+          source: 'catalog',
+        },
+      ]);
+    },
+  );
+
+  it('is an error when PodDisruptionBudgets cannot be listed where the database runs', async () => {
+    clusters.eu.forbidden.add('poddisruptionbudgets.policy');
+    try {
+      const result = await verdict(
+        'availability.database-ha',
+        ENTITIES.ordersDb,
+        await collect(clusters.definitions, [ENTITIES.ordersDb]),
+      );
+      expect(result.status).toBe('error');
+      expect(result.summary).toMatch(
+        /^cluster "prod-eu" forbids list on poddisruptionbudgets\.policy \(403 Forbidden\)/,
+      );
+    } finally {
+      clusters.eu.forbidden.delete('poddisruptionbudgets.policy');
+    }
   });
 });

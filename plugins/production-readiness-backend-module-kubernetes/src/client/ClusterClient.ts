@@ -22,7 +22,9 @@ import {
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import * as http from 'node:http';
 import { ClusterDefinition } from '../config';
+import { createClusterAgent } from './clusterAgent';
 import {
   createBoundedHttpLibrary,
   describeAbort,
@@ -144,6 +146,7 @@ export class ClusterClient {
   private constructor(
     readonly cluster: ClusterDefinition,
     private readonly kubeConfig: KubeConfig,
+    private readonly agent: http.Agent,
     private readonly options: {
       pageSize: number;
       requestTimeoutMs: number;
@@ -181,7 +184,17 @@ export class ClusterClient {
       ],
       currentContext: cluster.name,
     });
-    return new ClusterClient(cluster, kubeConfig, options);
+    return new ClusterClient(
+      cluster,
+      kubeConfig,
+      createClusterAgent(cluster),
+      options,
+    );
+  }
+
+  /** Closes the cluster's idle connections; a later request opens new ones. */
+  close(): void {
+    this.agent.destroy();
   }
 
   /** API clients whose requests honour `signal` and the module's time and size limits. */
@@ -193,6 +206,7 @@ export class ClusterClient {
         signal,
         timeoutMs: this.options.requestTimeoutMs,
         maxBytes: this.options.maxResponseBytes,
+        agent: this.agent,
       }),
     });
     return {

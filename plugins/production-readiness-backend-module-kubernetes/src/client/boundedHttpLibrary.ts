@@ -27,13 +27,16 @@ export function describeAbort(reason: unknown, timeoutMs: number): string {
 /**
  * The client's transport, replaced so that every request honours the refresh's AbortSignal
  * plus a per-request time limit, and refuses bodies larger than `maxBytes` instead of
- * buffering whatever a broken or hostile server sends. TLS settings (CA, skipTLSVerify) come
- * from the agent the KubeConfig puts on the request.
+ * buffering whatever a broken or hostile server sends. Requests go through the cluster's
+ * keep-alive `agent` (which carries its TLS settings), not the fresh agent `KubeConfig` puts
+ * on every request context, which would open a new connection per page. A request that is
+ * aborted or cut short destroys its socket, so only cleanly finished connections are reused.
  */
 export function createBoundedHttpLibrary(options: {
   signal: AbortSignal;
   timeoutMs: number;
   maxBytes: number;
+  agent: http.Agent;
 }): HttpLibrary {
   const { timeoutMs, maxBytes } = options;
   const send = (request: RequestContext) =>
@@ -61,7 +64,7 @@ export function createBoundedHttpLibrary(options: {
         {
           method: request.getHttpMethod(),
           headers: request.getHeaders(),
-          agent: request.getAgent() as http.Agent | undefined,
+          agent: options.agent,
           signal,
         },
         res => {

@@ -1,12 +1,18 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { Socket } from 'node:net';
 import { Entity } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   collect,
   startTestClusters,
+  TEST_SETTINGS,
   TestClusters,
   verdict,
 } from '../__testUtils__/clusters';
 import { createSelfSignedCertificate } from '@internal/test-servers';
-import { ENTITIES } from '../__testUtils__/fixtures';
+import { ENTITIES, NOW } from '../__testUtils__/fixtures';
+import { KubernetesCollector } from './KubernetesCollector';
 
 jest.setTimeout(60_000);
 
@@ -119,6 +125,75 @@ describe('batch collection', () => {
         '/apis/cert-manager.io/v1/certificates',
       ]),
     );
+  });
+});
+
+describe('connections', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('reuses keep-alive connections per cluster across pages, kinds and refreshes, and closes them', async () => {
+    // Every new connection, TLS (prod-eu) or plain (prod-us), as the agents open them.
+    const tls = jest.spyOn(https.Agent.prototype, 'createConnection');
+    const plain = jest.spyOn(http.Agent.prototype, 'createConnection');
+    const opened = (spy: jest.SpyInstance) =>
+      spy.mock.results.map(r => r.value as Socket);
+    const collector = KubernetesCollector.create({
+      clusters: clusters.definitions,
+      settings: TEST_SETTINGS,
+    });
+    const refresh = () =>
+      collector.collect([ENTITIES.checkoutApi], {
+        logger: mockServices.logger.mock(),
+        signal: new AbortController().signal,
+        now: NOW,
+      });
+    try {
+      await refresh();
+      await refresh();
+      // 2 x 19 requests to prod-eu and 2 x 17 to prod-us, at most 4 in flight per cluster.
+      expect(requestCounts()).toEqual({ 'prod-eu': 38, 'prod-us': 34 });
+      for (const spy of [tls, plain]) {
+        expect(opened(spy).length).toBeGreaterThanOrEqual(1);
+        expect(opened(spy).length).toBeLessThanOrEqual(
+          TEST_SETTINGS.concurrency,
+        );
+      }
+      // Idle connections stay open for the next refresh...
+      expect(
+        [...opened(tls), ...opened(plain)].some(socket => !socket.destroyed),
+      ).toBe(true);
+    } finally {
+      collector.close();
+    }
+    // ...until the collector is closed at shutdown.
+    expect(
+      [...opened(tls), ...opened(plain)].every(socket => socket.destroyed),
+    ).toBe(true);
+  });
+
+  it('does not reuse a connection whose answer was cut short', async () => {
+    const plain = jest.spyOn(http.Agent.prototype, 'createConnection');
+    clusters.us.faults.set('/api/v1/services', { bodyBytes: 3 * 1024 * 1024 });
+    const collected = await collect(
+      clusters.definitions,
+      [ENTITIES.checkoutApi],
+      {
+        settings: { maxResponseBytes: 1024 * 1024, concurrency: 1 },
+      },
+    );
+    await expect(
+      verdict('monitoring.scrape-config', ENTITIES.checkoutApi, collected),
+    ).resolves.toMatchObject({
+      status: 'error',
+      summary:
+        'cluster "prod-us": listing services failed: response body is larger than 1048576 bytes',
+    });
+    // One request at a time: the first connection served every list up to the oversized
+    // answer, which destroyed it; the lists after it needed exactly one new connection.
+    expect(plain).toHaveBeenCalledTimes(2);
+    await expect(
+      verdict('availability.replicas', ENTITIES.checkoutApi, collected),
+    ).resolves.toMatchObject({ status: 'pass' });
   });
 });
 

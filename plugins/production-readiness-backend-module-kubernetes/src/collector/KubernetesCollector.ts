@@ -134,6 +134,13 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
     );
   }
 
+  /** Closes the keep-alive connections to every cluster (at backend shutdown). */
+  close(): void {
+    for (const client of this.clients) {
+      client.close();
+    }
+  }
+
   appliesTo(entity: Entity): boolean {
     return hasKubernetesAnnotations(entity);
   }

@@ -303,10 +303,15 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
           .map(s => s.trim())
           .filter(Boolean),
       );
+      const namespace =
+        entity.metadata.annotations?.[ANNOTATIONS.kubernetesNamespace];
       const serviceRules = scoped
         .filter(
           ({ rule, scope: s }) =>
             (s.kind === 'services' && s.accepts(target.service)) ||
+            (s.kind === 'namespaces' &&
+              namespace !== undefined &&
+              s.accepts(namespace)) ||
             (rule.type === 'alerting' && alertNames.has(rule.name)),
         )
         .map(s => s.rule);

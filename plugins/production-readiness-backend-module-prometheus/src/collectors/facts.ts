@@ -54,7 +54,10 @@ export interface PrometheusEntityFacts extends EntityTarget {
   baseUrl: string;
   observedAt: string;
   targets: TargetFact[];
-  /** Rules restricted to this service (or named in `prometheus.io/alert`). */
+  /**
+   * Rules restricted to this service, to the entity's `backstage.io/kubernetes-namespace`, or
+   * named in `prometheus.io/alert`.
+   */
   rules: RuleFact[];
   /** Rules not restricted to any service (shared by every entity of the instance). */
   fleetRules: RuleFact[];

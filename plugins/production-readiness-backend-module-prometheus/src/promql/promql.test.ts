@@ -108,4 +108,29 @@ describe('rules', () => {
     expect(accepts('vector(1)', { job: 'payments' })).toEqual(['payments']);
     expect(accepts('x > 1', { sloth_service: 'orders' })).toEqual(['orders']);
   });
+
+  it('scopes rules without a service matcher to the namespaces they select', () => {
+    const scope = ruleScope(
+      rule(
+        'predict_linear(kubelet_volume_stats_available_bytes{namespace="orders"}[6h], 86400) < 0',
+      ),
+      'job',
+    );
+    expect(scope.kind).toBe('namespaces');
+    expect(
+      ['orders', 'payments'].filter(
+        ns => scope.kind === 'namespaces' && scope.accepts(ns),
+      ),
+    ).toEqual(['orders']);
+    // A service matcher wins over a namespace matcher; neither makes it instance-wide.
+    expect(
+      ruleScope(rule('up{job="orders",namespace="shop"} == 0'), 'job').kind,
+    ).toBe('services');
+    expect(
+      ruleScope(
+        rule('predict_linear(node_filesystem_avail_bytes[6h], 86400) < 0'),
+        'job',
+      ).kind,
+    ).toBe('fleet');
+  });
 });

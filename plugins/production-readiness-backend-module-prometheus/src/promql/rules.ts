@@ -136,12 +136,18 @@ export type RuleScope =
   /** Not restricted to any service: applies to every service on the instance. */
   | { kind: 'fleet' }
   /** Restricted by static labels or matchers on the service label. */
-  | { kind: 'services'; accepts(service: string): boolean };
+  | { kind: 'services'; accepts(service: string): boolean }
+  /**
+   * Not restricted to a service but to Kubernetes namespaces (e.g. a volume-fill alert on
+   * `kubelet_volume_stats_available_bytes{namespace="orders"}`): it watches the entities
+   * deployed there, not the whole instance.
+   */
+  | { kind: 'namespaces'; accepts(namespace: string): boolean };
 
 /**
  * Tells which services a rule watches: a static service label, a Sloth `sloth_service`
  * label, or matchers on the service label in its expression. A rule with none of these is
- * instance-wide.
+ * about the namespaces its `namespace` matchers select, or, without those, instance-wide.
  */
 export function ruleScope(
   rule: Pick<RuleFact, 'query' | 'labels'>,
@@ -157,11 +163,20 @@ export function ruleScope(
   const positive = matchers.filter(m => m.op === '=' || m.op === '=~');
   if (positive.length === 0) {
     const negative = matchers.filter(m => m.op === '!=' || m.op === '!~');
-    return negative.length === 0
+    if (negative.length) {
+      return {
+        kind: 'services',
+        accepts: s => negative.every(m => matcherAccepts(m, s)),
+      };
+    }
+    const namespaces = findLabelMatchers(rule.query).filter(
+      m => m.name === 'namespace' && (m.op === '=' || m.op === '=~'),
+    );
+    return namespaces.length === 0
       ? { kind: 'fleet' }
       : {
-          kind: 'services',
-          accepts: s => negative.every(m => matcherAccepts(m, s)),
+          kind: 'namespaces',
+          accepts: ns => namespaces.some(m => matcherAccepts(m, ns)),
         };
   }
   return {

@@ -1,3 +1,7 @@
+/*
+ * Object helpers for tests and the demo that use the S3-protocol server: a client for it, and
+ * uploading, listing and deleting keys in bulk.
+ */
 import {
   DeleteObjectsCommand,
   ListObjectsV2Command,
@@ -6,9 +10,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { TestS3 } from '@internal/test-servers';
+import { TestS3 } from './s3';
 import pLimit from 'p-limit';
 
+/** An S3 client for the test server (or a proxy in front of it at `endpoint`). */
 export function s3Client(s3: TestS3, endpoint = s3.endpoint): S3Client {
   return new S3Client({
     endpoint,

@@ -1,0 +1,267 @@
+/*
+ * What a cluster, the Prometheus operator and the backup jobs make of a rendered BLM bundle
+ * once it is deployed, for the golden-path test. There is no Kubernetes API server on these
+ * machines: `kubectl apply -k deploy/kubernetes` is stood in for by turning the manifests into
+ * the objects the API server would list after its controllers ran (uid, resourceVersion,
+ * status, the Jobs a CronJob created, the Backups a Velero Schedule created). Everything else
+ * downstream is real: Prometheus loads the PrometheusRules' groups and scrapes what the
+ * ServiceMonitors select, Alertmanager gets the generated routes, pgBackRest takes the backups.
+ */
+import { objectUid, KubeObject } from '@internal/test-servers';
+import { parseExpression } from 'cron-parser';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** A manifest as written in the repository (no server-side fields yet). */
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  spec?: any;
+}
+
+/** The manifests `kubectl apply -k <dir>` would apply: the kustomization's resources, in order. */
+export function readKustomization(dir: string): Manifest[] {
+  const kustomization = parseYaml(
+    fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'),
+  ) as { resources: string[] };
+  return kustomization.resources.flatMap(file =>
+    parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))
+      .map(d => d.toJS() as Manifest)
+      .filter(Boolean),
+  );
+}
+
+/** Removes a file and its entry in the kustomization, as a developer deleting a piece would. */
+export function removeFromKustomization(dir: string, file: string) {
+  const kustomizationFile = path.join(dir, 'kustomization.yaml');
+  const text = fs.readFileSync(kustomizationFile, 'utf8');
+  const kept = text
+    .split('\n')
+    .filter(line => line.trim() !== `- ${file}`)
+    .join('\n');
+  if (kept === text) {
+    throw new Error(`${file} is not listed in ${kustomizationFile}`);
+  }
+  fs.writeFileSync(kustomizationFile, kept);
+  fs.rmSync(path.join(dir, file));
+}
+
+/** The newest time at or before `now` a cron schedule fired. */
+function lastRun(schedule: string, now: Date, timeZone = 'Etc/UTC'): Date {
+  return parseExpression(schedule, { currentDate: now, tz: timeZone })
+    .prev()
+    .toDate();
+}
+
+const minutes = (date: Date) => Math.floor(date.getTime() / MINUTE);
+const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * The objects the API server lists once `manifests` were applied `ageDays` ago and the
+ * workloads came up: Deployments rolled out with every replica ready, CronJobs whose last
+ * scheduled Job succeeded, Velero Schedules whose last Backup completed.
+ */
+export function asDeployed(
+  manifests: Manifest[],
+  now: Date,
+  options: { ageDays?: number } = {},
+): KubeObject[] {
+  const created = new Date(now.getTime() - (options.ageDays ?? 7) * DAY);
+  let version = 48_200_000;
+  const objects: KubeObject[] = [];
+  const add = (manifest: Manifest, status?: unknown, createdAt = created) => {
+    version += 7;
+    const namespace = manifest.metadata.namespace ?? 'default';
+    const object: KubeObject = {
+      ...manifest,
+      metadata: {
+        ...manifest.metadata,
+        namespace,
+        uid: objectUid(manifest.kind, namespace, manifest.metadata.name),
+        resourceVersion: String(version),
+        generation: 1,
+        creationTimestamp: iso(createdAt),
+      },
+      ...(status !== undefined ? { status } : {}),
+    };
+    objects.push(object);
+    return object;
+  };
+
+  for (const manifest of manifests) {
+    const spec = manifest.spec ?? {};
+    switch (manifest.kind) {
+      case 'Deployment': {
+        const replicas = spec.replicas ?? 1;
+        add(manifest, {
+          observedGeneration: 1,
+          replicas,
+          updatedReplicas: replicas,
+          readyReplicas: replicas,
+          availableReplicas: replicas,
+          conditions: [
+            {
+              type: 'Available',
+              status: 'True',
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+            },
+            {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'NewReplicaSetAvailable',
+              message: `ReplicaSet "${manifest.metadata.name}-6d8f7c9b5d" has successfully progressed.`,
+            },
+          ],
+        });
+        break;
+      }
+      case 'Service':
+        add(
+          {
+            ...manifest,
+            spec: {
+              clusterIP: `10.96.${(version >> 8) & 255}.${version & 255}`,
+              ...spec,
+            },
+          },
+          { loadBalancer: {} },
+        );
+        break;
+      case 'PodDisruptionBudget':
+        add(manifest, {
+          observedGeneration: 1,
+          currentHealthy: 2,
+          desiredHealthy: 1,
+          disruptionsAllowed: 1,
+          expectedPods: 2,
+        });
+        break;
+      case 'HorizontalPodAutoscaler':
+        add(manifest, {
+          currentReplicas: spec.minReplicas,
+          desiredReplicas: spec.minReplicas,
+          currentMetrics: [
+            {
+              type: 'Resource',
+              resource: {
+                name: 'cpu',
+                current: { averageUtilization: 12, averageValue: '12m' },
+              },
+            },
+          ],
+        });
+        break;
+      case 'CronJob': {
+        const scheduled = lastRun(spec.schedule, now, spec.timeZone);
+        const finished = new Date(scheduled.getTime() + 3 * MINUTE);
+        const cronJob = add(manifest, {
+          lastScheduleTime: iso(scheduled),
+          lastSuccessfulTime: iso(finished),
+        });
+        add(
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            metadata: {
+              name: `${manifest.metadata.name}-${minutes(scheduled)}`,
+              namespace: manifest.metadata.namespace,
+              labels: spec.jobTemplate?.metadata?.labels,
+              ownerReferences: [
+                {
+                  apiVersion: 'batch/v1',
+                  kind: 'CronJob',
+                  name: manifest.metadata.name,
+                  uid: cronJob.metadata.uid,
+                  controller: true,
+                  blockOwnerDeletion: true,
+                },
+              ],
+            },
+            spec: spec.jobTemplate?.spec,
+          },
+          {
+            startTime: iso(scheduled),
+            completionTime: iso(finished),
+            succeeded: 1,
+            ready: 0,
+            terminating: 0,
+            uncountedTerminatedPods: {},
+            conditions: [
+              {
+                type: 'SuccessCriteriaMet',
+                status: 'True',
+                lastProbeTime: iso(finished),
+                lastTransitionTime: iso(finished),
+                reason: 'CompletionsReached',
+                message: 'Reached expected number of succeeded pods',
+              },
+              {
+                type: 'Complete',
+                status: 'True',
+                lastProbeTime: iso(finished),
+                lastTransitionTime: iso(finished),
+                reason: 'CompletionsReached',
+                message: 'Reached expected number of succeeded pods',
+              },
+            ],
+          },
+          scheduled,
+        );
+        break;
+      }
+      case 'Schedule': {
+        const started = lastRun(spec.schedule, now);
+        const completed = new Date(started.getTime() + 4 * MINUTE);
+        const stamp = iso(started).replace(/[-:TZ]/g, '');
+        add(manifest, {
+          phase: 'Enabled',
+          lastBackup: iso(started),
+          lastSkipped: undefined,
+        });
+        add(
+          {
+            apiVersion: 'velero.io/v1',
+            kind: 'Backup',
+            metadata: {
+              name: `${manifest.metadata.name}-${stamp}`,
+              namespace: manifest.metadata.namespace,
+              labels: {
+                'velero.io/schedule-name': manifest.metadata.name,
+                'velero.io/storage-location': spec.template?.storageLocation,
+              },
+            },
+            spec: spec.template,
+          },
+          {
+            phase: 'Completed',
+            version: 1,
+            formatVersion: '1.1.0',
+            startTimestamp: iso(started),
+            completionTimestamp: iso(completed),
+            expiration: iso(new Date(started.getTime() + 14 * DAY)),
+            progress: { itemsBackedUp: 41, totalItems: 41 },
+            volumeSnapshotsAttempted: 1,
+            volumeSnapshotsCompleted: 1,
+          },
+          started,
+        );
+        break;
+      }
+      default:
+        // NetworkPolicy, ServiceMonitor, PrometheusRule, ConfigMap: no status to speak of.
+        add(manifest);
+    }
+  }
+  return objects;
+}

@@ -1,0 +1,793 @@
+/*
+ * Golden path (the scaffolder's promise, tested on the whole backend assembly): a service created with the BLM bundle is production-ready as soon as it is
+ * deployed, and removing any one BLM piece makes the matching check fail.
+ *
+ * Every service below is rendered by the real `production-readiness:blm:render` action, then
+ * "deployed" into real systems: its generated rules are loaded into a real Prometheus that
+ * scrapes the template's own service (skeleton/src/server.ts, run with the generated
+ * Deployment's environment), its generated Alertmanager route goes into a real Alertmanager
+ * next to the platform's Watchdog route, real pgBackRest backs up a real PostgreSQL into the
+ * generated backup prefix of an S3-protocol server and a real restore test writes its record
+ * under the generated restore-test prefix. Only the Kubernetes API is a stand-in (see
+ * __testUtils__/deploy.ts). The readiness engine then evaluates the fleet with the
+ * Kubernetes, Prometheus and backup modules.
+ *
+ * One fleet holds the complete service and one variant per removed piece, so all of them are
+ * evaluated from the same batch of upstream calls.
+ */
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  createSelfSignedCertificate,
+  FakeKubeApiServer,
+  putObjects,
+  runRestoreTest,
+  s3Client,
+  startAlertmanager,
+  startFakeKubeApiServer,
+  startPgBackRest,
+  startPrometheus,
+  startS3,
+  TestAlertmanager,
+  TestPrometheus,
+  TestS3,
+  uploadFolder,
+} from '@internal/test-servers';
+import {
+  ReadinessTestBackend,
+  startReadinessTestBackend,
+} from '@production-readiness/plugin-production-readiness-backend/testUtils';
+import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
+import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
+import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
+import {
+  CheckResult,
+  ReadinessReport,
+  restoreTestRecordSchema,
+} from '@production-readiness/plugin-production-readiness-common';
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
+import { createBlmRenderAction } from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
+import {
+  asDeployed,
+  readKustomization,
+  removeFromKustomization,
+} from './__testUtils__/deploy';
+
+jest.setTimeout(300_000);
+
+const BUCKET = 'backups';
+const CLUSTER_TOKEN = 'golden-path-reader-token';
+const SKELETON = path.resolve(
+  __dirname,
+  '../../../templates/service-with-blm/skeleton',
+);
+
+/** Statuses other than `pass`, by check id. */
+type NotPassing = Record<string, 'warn' | 'fail' | 'unknown' | 'error'>;
+
+/** A service rendered by the template, possibly with one BLM piece taken away. */
+interface Variant {
+  name: string;
+  /** What is taken away, in words, for the test's name. */
+  removed?: string;
+  database: boolean;
+  /** Changes to the rendered workspace before anything is deployed. */
+  edit?(workspace: string): void;
+  /** Deployment-side pieces that are missing: nothing reaches the real systems for them. */
+  skip?: {
+    alertRoute?: boolean;
+    backups?: boolean;
+    restoreTest?: boolean;
+  };
+  /** Every check that does not pass, on the Component and on its database Resource. */
+  expected: { component: NotPassing; database?: NotPassing };
+}
+
+const K8S = 'deploy/kubernetes';
+
+/**
+ * A database backed up minutes ago: the plan keeps 14 backups, 2 exist, and nothing can have
+ * been pruned yet, so retention is met with a note.
+ */
+const NEW_DATABASE: NotPassing = { 'backup.retention': 'warn' };
+
+function editYaml(file: string, change: (doc: any) => void) {
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d =>
+    d.toJS(),
+  );
+  docs.forEach(change);
+  fs.writeFileSync(file, docs.map(d => stringify(d)).join('---\n'));
+}
+
+function editPodSpec(workspace: string, change: (pod: any) => void) {
+  editYaml(path.join(workspace, K8S, 'deployment.yaml'), doc =>
+    change(doc.spec.template.spec),
+  );
+}
+
+function removeAnnotation(workspace: string, kind: string, key: string) {
+  editYaml(path.join(workspace, 'catalog-info.yaml'), doc => {
+    if (doc.kind === kind) delete doc.metadata.annotations[key];
+  });
+}
+
+const removeManifest = (file: string) => (workspace: string) =>
+  removeFromKustomization(path.join(workspace, K8S), file);
+
+/*
+ * Not among the variants: the Velero Schedule. The template adds it with a database, but the
+ * generated service mounts no PersistentVolumeClaim (its data lives in the database, backed
+ * up by pgBackRest), so `backup.velero-schedule` rightly has nothing to judge without it; the
+ * Kubernetes module's own tests cover it on a StatefulSet with volumes.
+ */
+const VARIANTS: Variant[] = [
+  {
+    name: 'orders-api',
+    database: true,
+    expected: { component: {}, database: NEW_DATABASE },
+  },
+  {
+    name: 'no-pdb-api',
+    removed: 'the PodDisruptionBudget',
+    database: false,
+    edit: removeManifest('pdb.yaml'),
+    expected: { component: { 'availability.pod-disruption-budget': 'fail' } },
+  },
+  {
+    name: 'no-hpa-api',
+    removed: 'the HorizontalPodAutoscaler',
+    database: false,
+    edit: removeManifest('hpa.yaml'),
+    expected: { component: { 'availability.autoscaling': 'fail' } },
+  },
+  {
+    name: 'no-netpol-api',
+    removed: 'the NetworkPolicy',
+    database: false,
+    edit: removeManifest('networkpolicy.yaml'),
+    expected: { component: { 'security.network-policy': 'fail' } },
+  },
+  {
+    name: 'unbounded-tmp-api',
+    removed: "the emptyDir's sizeLimit",
+    database: false,
+    edit: ws =>
+      editPodSpec(ws, pod => {
+        for (const volume of pod.volumes) delete volume.emptyDir.sizeLimit;
+      }),
+    expected: { component: { 'logging.emptydir-size-limit': 'fail' } },
+  },
+  {
+    name: 'no-ephemeral-limit-api',
+    removed: 'the ephemeral-storage limit',
+    database: false,
+    edit: ws =>
+      editPodSpec(ws, pod => {
+        for (const c of pod.containers) {
+          delete c.resources.limits['ephemeral-storage'];
+        }
+      }),
+    expected: { component: { 'logging.ephemeral-storage-limit': 'fail' } },
+  },
+  {
+    name: 'no-servicemonitor-api',
+    removed: 'the ServiceMonitor (so Prometheus never scrapes the service)',
+    database: false,
+    edit: removeManifest('monitoring/servicemonitor.yaml'),
+    expected: {
+      component: {
+        'monitoring.scrape-config': 'fail',
+        'monitoring.prometheus-scraped': 'fail',
+      },
+    },
+  },
+  {
+    name: 'no-rules-api',
+    removed: 'the PrometheusRule (so Prometheus never loads its rules)',
+    database: false,
+    edit: removeManifest('monitoring/prometheusrule.yaml'),
+    expected: {
+      component: {
+        'monitoring.prometheus-rule': 'fail',
+        'monitoring.alert-rules': 'fail',
+        'monitoring.baseline-alerts': 'fail',
+        'monitoring.slo-rules': 'fail',
+        'logging.disk-fill-alert': 'fail',
+        // No alert of the service exists, so there is no routing to judge.
+        'monitoring.alert-routing': 'unknown',
+      },
+    },
+  },
+  {
+    name: 'no-route-api',
+    removed: "the Alertmanager route to the team's receiver",
+    database: false,
+    skip: { alertRoute: true },
+    expected: { component: { 'monitoring.alert-routing': 'fail' } },
+  },
+  {
+    name: 'no-backup-job-api',
+    removed: 'the backup CronJob',
+    database: true,
+    edit: removeManifest('backup/backup-cronjob.yaml'),
+    expected: {
+      component: { 'backup.cluster-backup-job': 'fail' },
+      database: NEW_DATABASE,
+    },
+  },
+  {
+    name: 'no-restore-job-api',
+    removed: 'the restore-test CronJob',
+    database: true,
+    edit: removeManifest('backup/restore-test-cronjob.yaml'),
+    expected: {
+      component: { 'backup.cluster-restore-test': 'fail' },
+      database: NEW_DATABASE,
+    },
+  },
+  {
+    name: 'no-backups-api',
+    removed: 'the backups (the backup job never wrote any)',
+    database: true,
+    skip: { backups: true, restoreTest: true },
+    expected: {
+      component: { 'backup.dependencies-healthy': 'fail' },
+      database: {
+        'backup.fresh': 'fail',
+        'backup.method': 'fail',
+        'backup.size-sane': 'fail',
+        'backup.retention': 'fail',
+        'backup.restore-tested': 'fail',
+        'backup.errors': 'unknown',
+        'backup.restore-within-rto': 'unknown',
+      },
+    },
+  },
+  {
+    name: 'no-restore-test-api',
+    removed: 'the restore-test record',
+    database: true,
+    skip: { restoreTest: true },
+    expected: {
+      component: { 'backup.dependencies-healthy': 'fail' },
+      database: {
+        ...NEW_DATABASE,
+        'backup.restore-tested': 'fail',
+        'backup.restore-within-rto': 'unknown',
+      },
+    },
+  },
+  {
+    name: 'no-plan-api',
+    removed: 'the backup plan annotation',
+    database: true,
+    edit: ws =>
+      removeAnnotation(ws, 'Resource', 'production-readiness.io/backup-plan'),
+    expected: {
+      component: { 'backup.dependencies-healthy': 'fail' },
+      database: {
+        'backup.plan': 'fail',
+        // Without a plan there is no RPO, schedule, retention or RTO to compare with.
+        'backup.fresh': 'unknown',
+        'backup.method': 'unknown',
+        'backup.retention': 'unknown',
+        'backup.restore-within-rto': 'unknown',
+      },
+    },
+  },
+  {
+    name: 'no-runbook-api',
+    removed: 'the runbook annotation',
+    database: false,
+    edit: ws =>
+      removeAnnotation(ws, 'Component', 'production-readiness.io/runbook'),
+    expected: { component: { 'documentation.runbook': 'fail' } },
+  },
+];
+
+const RECEIVER = (variant: Variant) => `team-${variant.name}`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(r => server.close(r));
+  return port;
+}
+
+/** Renders one variant's bundle with the real action into a fresh workspace. */
+async function render(variant: Variant, root: string): Promise<string> {
+  const workspace = path.join(root, variant.name);
+  fs.mkdirSync(workspace, { recursive: true });
+  await createBlmRenderAction().handler(
+    createMockActionContext({
+      workspacePath: workspace,
+      input: {
+        name: variant.name,
+        owner: `group:default/${RECEIVER(variant)}`,
+        system: 'webshop',
+        lifecycle: 'production',
+        tier: 'tier-1',
+        image: `ghcr.io/acme/${variant.name}`,
+        alertReceiver: RECEIVER(variant),
+        onCall: 'pagerduty:P123ABC',
+        runbookUrl: `https://backstage.example.com/docs/default/component/${variant.name}/runbook/`,
+        database: variant.database,
+        ...(variant.database ? { backupLocation: 'main' } : {}),
+      },
+    }) as any,
+  );
+  variant.edit?.(workspace);
+  return workspace;
+}
+
+function readCatalog(workspace: string): Entity[] {
+  return parseAllDocuments(
+    fs.readFileSync(path.join(workspace, 'catalog-info.yaml'), 'utf8'),
+  ).map(d => {
+    const entity = d.toJS() as Entity;
+    entity.metadata.namespace ??= 'default';
+    return entity;
+  });
+}
+
+function catalogEntity(kind: string, name: string, spec: object): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default' },
+    spec,
+  };
+}
+
+/** Real backups of a real PostgreSQL into the prefix the bundle declares, plus a restore test. */
+async function backUp(
+  database: Entity,
+  variant: Variant,
+  s3: TestS3,
+): Promise<void> {
+  const annotations = database.metadata.annotations!;
+  const stanza = annotations['production-readiness.io/backup-stanza'];
+  const fixture = await startPgBackRest({ stanza });
+  try {
+    const port = fixture.postgres.port;
+    await fixture.psql(
+      port,
+      `CREATE ROLE app_user LOGIN; CREATE TABLE orders (id bigserial PRIMARY KEY, customer text NOT NULL);
+       GRANT SELECT, INSERT ON orders TO app_user;
+       INSERT INTO orders (customer) SELECT 'customer-' || g FROM generate_series(1, 2000) g;`,
+    );
+    await fixture.pgbackrest('stanza-create');
+    await fixture.pgbackrest('--type=full', 'backup');
+    await fixture.psql(
+      port,
+      `INSERT INTO orders (customer) SELECT 'late-' || g FROM generate_series(1, 300) g;`,
+    );
+    await fixture.pgbackrest('--type=incr', 'backup');
+    const client = s3Client(s3);
+    await uploadFolder(
+      client,
+      BUCKET,
+      fixture.repoPath,
+      `${annotations['production-readiness.io/backup-prefix']}/`,
+    );
+    if (variant.skip?.restoreTest) return;
+    // The checks the generated restore-test script runs, on a real restore.
+    const outcome = await runRestoreTest(fixture, [
+      { name: 'database accepts queries', sql: 'SELECT 1', expected: 1 },
+      {
+        name: 'application roles restored (user accounts)',
+        sql: "SELECT count(*) FROM pg_roles WHERE rolname = 'app_user'",
+        expected: 1,
+      },
+      {
+        name: 'orders restored',
+        sql: 'SELECT count(*) FROM orders',
+        expected: 2300,
+      },
+    ]);
+    const record = restoreTestRecordSchema.parse({
+      entityRef: stringifyEntityRef(database),
+      ...outcome,
+    });
+    expect(record.status).toBe('succeeded');
+    const stamp = record.finishedAt.replace(/[-:]/g, '').replace(/\..*/, '');
+    await putObjects(client, BUCKET, {
+      [`${annotations['production-readiness.io/restore-test-prefix']}/${stamp}Z-restore-test.json`]:
+        JSON.stringify(record, null, 2),
+    });
+  } finally {
+    await fixture.stop();
+  }
+}
+
+/** The template's own service, started as its Deployment would start it. */
+async function startService(
+  deployment: any,
+): Promise<{ child: ChildProcess; hostPort: string }> {
+  const container = deployment.spec.template.spec.containers[0];
+  const env = Object.fromEntries(
+    (container.env as Array<{ name: string; value?: string }>)
+      .filter(e => e.value !== undefined)
+      .map(e => [e.name, e.value!]),
+  );
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: SKELETON,
+    env: { ...env, PORT: String(port), PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', chunk => {
+      logs.push(String(chunk));
+      if (logs.join('').includes('"msg":"listening"')) resolve();
+    });
+    child.stderr!.on('data', chunk => logs.push(String(chunk)));
+    child.once('exit', code =>
+      reject(new Error(`the service exited (${code}): ${logs.join('')}`)),
+    );
+  });
+  const line = JSON.parse(logs.join('').split('\n')[0]);
+  expect(line).toMatchObject({ level: 'info', msg: 'listening', port });
+  // Some traffic, so the request metrics the rules read exist.
+  for (const route of ['/', '/', '/healthz', '/missing']) {
+    await fetch(`http://127.0.0.1:${port}${route}`);
+  }
+  return { child, hostPort: `127.0.0.1:${port}` };
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const PLATFORM_RULES = {
+  groups: [
+    {
+      name: 'platform',
+      rules: [
+        {
+          alert: 'Watchdog',
+          expr: 'vector(1)',
+          labels: { severity: 'none' },
+          annotations: {
+            summary: 'Always firing, so a silent alerting pipeline is noticed.',
+          },
+        },
+      ],
+    },
+  ],
+};
+
+describe('golden path: a service rendered with the BLM bundle and deployed', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-path-'));
+  const entities: Entity[] = [];
+  let cluster: FakeKubeApiServer;
+  let s3: TestS3;
+  let prometheus: TestPrometheus;
+  let alertmanager: TestAlertmanager;
+  let service: ChildProcess | undefined;
+  let backend: ReadinessTestBackend;
+  const reports = new Map<string, ReadinessReport>();
+
+  beforeAll(async () => {
+    const now = new Date();
+    const workspaces = new Map<Variant, string>();
+    for (const variant of VARIANTS) {
+      workspaces.set(variant, await render(variant, root));
+    }
+
+    // Kubernetes: every variant applied with `kubectl apply -k deploy/kubernetes`.
+    const manifests = VARIANTS.flatMap(v =>
+      readKustomization(path.join(workspaces.get(v)!, K8S)),
+    );
+    const tls = createSelfSignedCertificate();
+    cluster = await startFakeKubeApiServer({
+      objects: asDeployed(manifests, now),
+      token: CLUSTER_TOKEN,
+      tls,
+    });
+
+    // The template's service, scraped for every ServiceMonitor that selects a Service.
+    const deployment = manifests.find(
+      m => m.kind === 'Deployment' && m.metadata.name === 'orders-api',
+    );
+    const started = await startService(deployment);
+    service = started.child;
+    const services = manifests.filter(m => m.kind === 'Service');
+    const scrapeConfigs = manifests
+      .filter(m => m.kind === 'ServiceMonitor')
+      .map(monitor => {
+        const selected = services.find(s =>
+          Object.entries(monitor.spec.selector.matchLabels).every(
+            ([k, v]) => s.metadata.labels?.[k] === v,
+          ),
+        );
+        // The Prometheus operator names the job after the Service it scrapes.
+        return {
+          job_name: selected!.metadata.name,
+          metrics_path: monitor.spec.endpoints[0].path,
+          scrape_interval: '1s',
+          static_configs: [
+            {
+              targets: [started.hostPort],
+              labels: {
+                namespace: selected!.metadata.namespace,
+                service: selected!.metadata.name,
+              },
+            },
+          ],
+        };
+      });
+
+    // Alertmanager: the platform's tree with the Watchdog route, plus each generated route.
+    const teamRoutes = VARIANTS.filter(v => !v.skip?.alertRoute).flatMap(
+      v =>
+        parseYaml(
+          fs.readFileSync(
+            path.join(workspaces.get(v)!, 'monitoring/alertmanager-route.yaml'),
+            'utf8',
+          ),
+        ).route.routes,
+    );
+    const webhook = { webhook_configs: [{ url: 'http://127.0.0.1:9/' }] };
+    alertmanager = await startAlertmanager({
+      configYaml: stringify({
+        route: {
+          receiver: 'platform-default',
+          group_by: ['alertname'],
+          group_wait: '1s',
+          routes: [
+            {
+              receiver: 'deadman',
+              matchers: ['alertname="Watchdog"'],
+              repeat_interval: '1m',
+            },
+            ...teamRoutes,
+          ],
+        },
+        receivers: [
+          { name: 'platform-default', ...webhook },
+          { name: 'deadman', ...webhook },
+          ...VARIANTS.map(v => ({ name: RECEIVER(v), ...webhook })),
+        ],
+      }),
+    });
+
+    // Prometheus: the PrometheusRules the operator would load, and the platform's rules.
+    prometheus = await startPrometheus({
+      alertResendDelay: '1s',
+      config: {
+        global: { evaluation_interval: '1s' },
+        scrape_configs: scrapeConfigs,
+        alerting: {
+          alertmanagers: [
+            {
+              static_configs: [
+                { targets: [new URL(alertmanager.baseUrl).host] },
+              ],
+            },
+          ],
+        },
+      },
+      ruleFiles: {
+        'platform.yaml': stringify(PLATFORM_RULES),
+        ...Object.fromEntries(
+          manifests
+            .filter(m => m.kind === 'PrometheusRule')
+            .map(rule => [
+              `${rule.metadata.namespace}-${rule.metadata.name}.yaml`,
+              stringify({ groups: rule.spec.groups }),
+            ]),
+        ),
+      },
+    });
+
+    // Backups: real pgBackRest for every database whose job ran.
+    s3 = await startS3({ buckets: [BUCKET] });
+    // The catalog: the generated catalog-info files, and the owners and system they name.
+    entities.push(
+      ...VARIANTS.flatMap(v => readCatalog(workspaces.get(v)!)),
+      ...VARIANTS.map(v =>
+        catalogEntity('Group', RECEIVER(v), { type: 'team', children: [] }),
+      ),
+      catalogEntity('Group', 'platform', { type: 'team', children: [] }),
+      catalogEntity('System', 'webshop', { owner: 'group:default/platform' }),
+    );
+    // Two at a time: restores of several clusters at once on two cores take longer in all.
+    const limit = pLimit(2);
+    await Promise.all(
+      VARIANTS.filter(v => v.database && !v.skip?.backups).map(variant =>
+        limit(() =>
+          backUp(
+            readCatalog(workspaces.get(variant)!).find(
+              e => e.kind === 'Resource',
+            )!,
+            variant,
+            s3,
+          ),
+        ),
+      ),
+    );
+
+    await waitFor(
+      'targets up, rules evaluated and the Watchdog in Alertmanager',
+      async () => {
+        const targets = await (
+          await fetch(`${prometheus.baseUrl}/api/v1/targets`)
+        ).json();
+        const rules = await (
+          await fetch(`${prometheus.baseUrl}/api/v1/rules`)
+        ).json();
+        const alerts = await (
+          await fetch(`${alertmanager.baseUrl}/api/v2/alerts`)
+        ).json();
+        return (
+          targets.data.activeTargets.length === scrapeConfigs.length &&
+          targets.data.activeTargets.every((t: any) => t.health === 'up') &&
+          rules.data.groups
+            .flatMap((g: any) => g.rules)
+            .every((r: any) => r.health === 'ok') &&
+          alerts.some((a: any) => a.labels.alertname === 'Watchdog')
+        );
+      },
+    );
+
+    backend = await startReadinessTestBackend({
+      features: [kubernetesModule, prometheusModule, backupModule],
+      entities,
+      rootConfig: {
+        kubernetes: {
+          serviceLocatorMethod: { type: 'multiTenant' },
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'prod',
+                  url: cluster.baseUrl,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: CLUSTER_TOKEN,
+                  caData: Buffer.from(tls.cert).toString('base64'),
+                },
+              ],
+            },
+          ],
+        },
+      },
+      config: {
+        prometheus: {
+          instances: [
+            {
+              name: 'main',
+              baseUrl: prometheus.baseUrl,
+              alertmanager: { baseUrl: alertmanager.baseUrl },
+            },
+          ],
+        },
+        backup: {
+          locations: [
+            {
+              name: 'main',
+              type: 's3',
+              bucket: BUCKET,
+              endpoint: s3.endpoint,
+              region: s3.region,
+              forcePathStyle: true,
+              credentials: s3.credentials,
+            },
+          ],
+        },
+      },
+    });
+    // Databases first: a component's dependency checks read their results.
+    const ordered = [
+      ...entities.filter(e => e.kind === 'Resource'),
+      ...entities.filter(e => e.kind !== 'Resource'),
+    ];
+    for (const entity of ordered) {
+      const ref = stringifyEntityRef(entity);
+      reports.set(ref, await backend.refresh(ref));
+    }
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    service?.kill('SIGTERM');
+    await Promise.all([
+      prometheus?.stop(),
+      alertmanager?.stop(),
+      s3?.stop(),
+      cluster?.stop(),
+    ]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  /** The statuses of a report that are not `pass`, by check id. */
+  const notPassing = (report: ReadinessReport | undefined): NotPassing =>
+    Object.fromEntries(
+      (report?.results ?? [])
+        .filter((r: CheckResult) => r.status !== 'pass')
+        .map(r => [r.checkId, r.status]),
+    ) as NotPassing;
+
+  const reportsOf = (variant: Variant) => ({
+    component: reports.get(`component:default/${variant.name}`),
+    database: reports.get(`resource:default/${variant.name}-db`),
+  });
+
+  it('passes every check of the complete service and opens its gate', () => {
+    const { component, database } = reportsOf(VARIANTS[0]);
+    expect(notPassing(component)).toEqual({});
+    expect(notPassing(database)).toEqual(NEW_DATABASE);
+    expect(
+      database!.results.find(r => r.checkId === 'backup.retention')!.summary,
+    ).toMatch(
+      /^Retention not reached yet: 2 of the 14 backups the plan keeps exist so far, and backups began only .* ago, so none can have been pruned/,
+    );
+    // Every module and the engine's own checks judged it: nothing was skipped.
+    const pillars = new Set(
+      component!.results.map(r => r.checkId.split('.')[0]),
+    );
+    expect([...pillars].sort()).toEqual([
+      'availability',
+      'backup',
+      'documentation',
+      'logging',
+      'monitoring',
+      'security',
+    ]);
+    const ids = component!.results.map(r => r.checkId);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'availability.replicas', // Kubernetes module
+        'backup.cluster-restore-test', // Kubernetes module
+        'monitoring.prometheus-scraped', // Prometheus module
+        'monitoring.alert-routing', // Prometheus module with Alertmanager
+        'backup.dependencies-healthy', // the engine, from the database's results
+        'documentation.runbook', // the engine's catalog checks
+      ]),
+    );
+    expect(database!.results.map(r => r.checkId)).toEqual(
+      expect.arrayContaining(['backup.fresh', 'backup.restore-tested']), // backup module
+    );
+    expect(component!.gate).toMatchObject({
+      requiredLevel: 'silver',
+      achievedLevel: 'gold',
+      allowed: true,
+      blocking: [],
+    });
+    expect(database!.gate.blocking).toEqual([]);
+  });
+
+  it.each(VARIANTS.filter(v => v.removed).map(v => [v.removed!, v] as const))(
+    'fails the matching check, and only that, without %s',
+    (_removed, variant) => {
+      const { component, database } = reportsOf(variant);
+      expect({
+        component: notPassing(component),
+        database: notPassing(database),
+      }).toEqual({
+        component: variant.expected.component,
+        database: variant.expected.database ?? {},
+      });
+      // The gate names the failed checks that stand between the service and production.
+      const blocking = component!.gate.blocking.map(b => b.checkId);
+      expect(Object.keys(variant.expected.component)).toEqual(
+        expect.arrayContaining(blocking),
+      );
+      expect(component!.gate.allowed).toBe(blocking.length === 0);
+    },
+  );
+});

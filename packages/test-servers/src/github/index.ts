@@ -1,0 +1,10 @@
+export { startGitHubApiStandIn } from './gitHubApiStandIn';
+export type {
+  GitHubApiStandIn,
+  GitHubStandInRepository,
+  RecordedPullRequest,
+  RepositoryPermissions,
+  UnhandledRequest,
+} from './gitHubApiStandIn';
+export { GitRepository } from './GitRepository';
+export type { GitCommit, RepositoryFile } from './GitRepository';
