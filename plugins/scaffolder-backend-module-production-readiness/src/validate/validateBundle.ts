@@ -405,10 +405,19 @@ export async function validateBundle(
   options: {
     promtoolPath?: string;
     promtool?: 'auto' | 'required' | 'skip';
+    /**
+     * Validate only these files (relative to `root`), e.g. the ones a render step added to an
+     * existing repository; problems in the repository's own files are not this task's to fix.
+     */
+    files?: string[];
   } = {},
 ): Promise<BundleValidation> {
   const problems: BundleProblem[] = [];
-  const files = await listFiles(root);
+  const only = options.files && new Set(options.files);
+  const files = (await listFiles(root)).filter(f => !only || only.has(f));
+  for (const missing of [...(only ?? [])].filter(f => !files.includes(f))) {
+    problems.push({ file: missing, message: 'is not in the workspace' });
+  }
   const checked: string[] = [];
   const ruleFiles: string[] = [];
   const ruleTests: string[] = [];

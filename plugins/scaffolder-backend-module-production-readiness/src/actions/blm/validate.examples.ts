@@ -26,4 +26,17 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Validate only the files a render step added to an existing repository',
+    example: stringify({
+      steps: [
+        {
+          id: 'validate',
+          action: 'production-readiness:blm:validate',
+          input: { files: '${{ steps.blm.output.files }}' },
+        },
+      ],
+    }),
+  },
 ];

@@ -102,6 +102,38 @@ describe('production-readiness:blm:validate', () => {
     );
   });
 
+  it('validates only the listed files, so existing files of a repository do not fail the task', async () => {
+    await renderBundle();
+    // The repository's own deployment predates the BLM bundle and lacks what the checks need.
+    edit('deploy/kubernetes/deployment.yaml', ([d]) => {
+      d.spec.replicas = 1;
+    });
+    const added = ['monitoring/rules.yaml', 'deploy/kubernetes/pdb.yaml'];
+    const { ctx, done } = run({ files: added });
+    await done;
+    expect(ctx.output).toHaveBeenCalledWith(
+      'checkedFiles',
+      [...added].sort(),
+    );
+    expect(ctx.output).toHaveBeenCalledWith('promtool', 'ran');
+
+    // A listed file is still judged, and a listed file that is not there is a problem.
+    edit('deploy/kubernetes/pdb.yaml', ([pdb]) => {
+      delete pdb.spec.selector;
+    });
+    const listed = run({
+      files: [...added, 'docs/missing.md'],
+      promtool: 'skip',
+    }).done.catch(e => e.message);
+    await expect(listed).resolves.toContain(
+      'deploy/kubernetes/pdb.yaml: spec.selector',
+    );
+    await expect(listed).resolves.toContain(
+      'docs/missing.md: is not in the workspace',
+    );
+    await expect(listed).resolves.not.toContain('deployment.yaml');
+  });
+
   it('names missing and invalid catalog annotations', async () => {
     await renderBundle();
     edit('catalog-info.yaml', ([component, database]) => {

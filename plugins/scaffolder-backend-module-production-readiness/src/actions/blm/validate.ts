@@ -31,6 +31,13 @@ export function createBlmValidateAction() {
             .describe(
               'auto: run promtool when installed; required: fail without it; skip: never run it',
             ),
+        files: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              "Validate only these files (relative to targetPath), e.g. the render step's files output when adding BLM to an existing repository; default: every file",
+            ),
       },
       output: {
         checkedFiles: z =>
@@ -50,7 +57,10 @@ export function createBlmValidateAction() {
         );
       }
       const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
-      const result = await validateBundle(root, { promtool: mode });
+      const result = await validateBundle(root, {
+        promtool: mode,
+        files: ctx.input.files,
+      });
       if (result.promtool === 'not found') {
         ctx.logger.warn(
           'promtool not found on PATH: Prometheus rules were not checked or unit-tested',
