@@ -466,12 +466,16 @@ describe('DefaultReadinessEngine', () => {
     });
   });
 
-  it("fails a component whose database's backup fails, within the same refresh", async () => {
+  it("fails a component whose database's backup fails, within the same refresh, and re-evaluates it when the database is refreshed", async () => {
+    let backupAgeHours = 96;
     const ledgerDb: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Resource',
       metadata: { name: 'ledger-db', namespace: 'default' },
       spec: { type: 'database', owner: 'group:default/team-a' },
+      relations: [
+        { type: 'dependencyOf', targetRef: 'component:default/ledger-api' },
+      ],
     };
     const ledgerApi: Entity = {
       ...component('ledger-api'),
@@ -484,7 +488,7 @@ describe('DefaultReadinessEngine', () => {
       id: 'backups',
       title: 'Backups',
       collect: async () => ({
-        facts: new Map([['resource:default/ledger-db', 96]]),
+        facts: new Map([['resource:default/ledger-db', backupAgeHours]]),
       }),
     });
     const freshBackup = createReadinessCheck({
@@ -528,6 +532,17 @@ describe('DefaultReadinessEngine', () => {
         status: 'fail',
         summary:
           'resource:default/ledger-db: Newest backup within RPO is fail (Newest backup 96h old, RPO 24h)',
+      }),
+    ]);
+
+    // The owner fixes the backup job and re-runs the database's checks: its dependent follows.
+    backupAgeHours = 2;
+    const summary = await engine.refreshEntity('resource:default/ledger-db');
+    expect(summary.entities).toBe(2);
+    expect(await store.getResults('component:default/ledger-api')).toEqual([
+      expect.objectContaining({
+        checkId: 'backup.dependencies-healthy',
+        status: 'pass',
       }),
     ]);
   });

@@ -2,6 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
+  RELATION_DEPENDENCY_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
@@ -48,7 +49,10 @@ export interface RefreshSummary {
 export interface ReadinessEngine {
   /** Evaluates every entity of the configured kinds, then forgets entities no longer in the catalog. */
   refreshAll(): Promise<RefreshSummary>;
-  /** Evaluates one entity now; throws NotFoundError when the catalog does not have it. */
+  /**
+   * Evaluates one entity now, with the entities that depend on it; throws NotFoundError when
+   * the catalog does not have it.
+   */
   refreshEntity(entityRef: string): Promise<RefreshSummary>;
 }
 
@@ -136,14 +140,29 @@ export class DefaultReadinessEngine implements ReadinessEngine {
   }
 
   async refreshEntity(entityRef: string): Promise<RefreshSummary> {
-    const { catalog, auth } = this.options;
-    const entity = await catalog.getEntityByRef(entityRef, {
-      credentials: await auth.getOwnServiceCredentials(),
-    });
+    const { catalog, auth, config } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) {
       throw new NotFoundError(`Entity ${entityRef} is not in the catalog`);
     }
-    return this.evaluate([entity]);
+    // Entities that depend on this one read its results (a component's databases): evaluate
+    // them in the same run, so they do not keep a stale verdict until the scheduled refresh.
+    const dependentRefs = (entity.relations ?? [])
+      .filter(r => r.type === RELATION_DEPENDENCY_OF)
+      .map(r => r.targetRef);
+    const dependents = dependentRefs.length
+      ? (
+          await catalog.getEntitiesByRefs(
+            { entityRefs: dependentRefs },
+            { credentials },
+          )
+        ).items.filter(
+          (e): e is Entity =>
+            e !== undefined && config.entityKinds.includes(e.kind),
+        )
+      : [];
+    return this.evaluate([entity, ...dependents]);
   }
 
   /** Evaluates the given entities completely and stores the outcome. */
