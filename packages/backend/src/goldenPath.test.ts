@@ -443,15 +443,6 @@ async function startService(
   return { child, hostPort: `127.0.0.1:${port}` };
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>) {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await new Promise(r => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const PLATFORM_RULES = {
   groups: [
     {
@@ -621,28 +612,11 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       ),
     );
 
-    await waitFor(
-      'targets up, rules evaluated and the Watchdog in Alertmanager',
-      async () => {
-        const targets = await (
-          await fetch(`${prometheus.baseUrl}/api/v1/targets`)
-        ).json();
-        const rules = await (
-          await fetch(`${prometheus.baseUrl}/api/v1/rules`)
-        ).json();
-        const alerts = await (
-          await fetch(`${alertmanager.baseUrl}/api/v2/alerts`)
-        ).json();
-        return (
-          targets.data.activeTargets.length === scrapeConfigs.length &&
-          targets.data.activeTargets.every((t: any) => t.health === 'up') &&
-          rules.data.groups
-            .flatMap((g: any) => g.rules)
-            .every((r: any) => r.health === 'ok') &&
-          alerts.some((a: any) => a.labels.alertname === 'Watchdog')
-        );
-      },
-    );
+    await prometheus.waitForEvaluation({
+      targets: scrapeConfigs.length,
+      healthy: true,
+    });
+    await alertmanager.waitForAlert('Watchdog');
 
     backend = await startReadinessTestBackend({
       features: [kubernetesModule, prometheusModule, backupModule],

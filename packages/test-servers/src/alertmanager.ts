@@ -2,10 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHttpServer, TestHttpServer } from './httpServer';
 import { findBinary } from './ServerProcess';
+import { waitFor } from './waitFor';
 import { createWorkDir } from './workDir';
 
 /** A running Alertmanager on loopback. */
-export type TestAlertmanager = TestHttpServer;
+export interface TestAlertmanager extends TestHttpServer {
+  /** Resolves once an alert with this `alertname` is active in Alertmanager. */
+  waitForAlert(alertname: string): Promise<void>;
+}
 
 export interface StartAlertmanagerOptions {
   /** `alertmanager.yml` as YAML text (kept verbatim: the API echoes it in `config.original`). */
@@ -23,7 +27,7 @@ export async function startAlertmanager(
   const workDir = createWorkDir('alertmanager');
   const configFile = join(workDir.path, 'alertmanager.yml');
   writeFileSync(configFile, options.configYaml);
-  return startHttpServer({
+  const server = await startHttpServer({
     name: 'Alertmanager',
     command: binary,
     args: port => [
@@ -35,4 +39,14 @@ export async function startAlertmanager(
     workDir,
     readyPath: '/-/ready',
   });
+  return {
+    ...server,
+    waitForAlert: alertname =>
+      waitFor(`alert ${alertname} in Alertmanager`, async () => {
+        const alerts: Array<{ labels: Record<string, string> }> = await (
+          await fetch(`${server.baseUrl}/api/v2/alerts`)
+        ).json();
+        return alerts.some(a => a.labels.alertname === alertname);
+      }),
+  };
 }

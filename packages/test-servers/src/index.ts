@@ -18,6 +18,7 @@ export type {
   TestAlertmanager,
 } from './alertmanager';
 export { startHttpServer } from './httpServer';
+export { waitFor } from './waitFor';
 export type { TestHttpServer } from './httpServer';
 export { startS3, TEST_S3_CREDENTIALS } from './s3';
 export type { TestS3 } from './s3';

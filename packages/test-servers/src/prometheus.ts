@@ -2,12 +2,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHttpServer, TestHttpServer } from './httpServer';
 import { findBinary } from './ServerProcess';
+import { waitFor } from './waitFor';
 import { createWorkDir } from './workDir';
 
 /** A running Prometheus server on loopback. */
 export interface TestPrometheus extends TestHttpServer {
   /** Rewrites the rule files and asks Prometheus to reload them. */
   replaceRules(ruleFiles: Record<string, string>): Promise<void>;
+  /**
+   * Resolves once `targets` scrape targets were scraped and every rule was evaluated; with
+   * `healthy`, once every target is up and every rule evaluated without error.
+   */
+  waitForEvaluation(options: {
+    targets: number;
+    healthy?: boolean;
+  }): Promise<void>;
 }
 
 export interface StartPrometheusOptions {
@@ -70,8 +79,33 @@ export async function startPrometheus(
     workDir,
     readyPath: '/-/ready',
   });
+  const getData = async (path: string) =>
+    (await (await fetch(`${server.baseUrl}${path}`)).json()).data;
   return {
     ...server,
+    waitForEvaluation: ({ targets, healthy }) =>
+      waitFor(
+        `${targets} targets scraped and rules evaluated${
+          healthy ? ' healthy' : ''
+        } by Prometheus`,
+        async () => {
+          const active: Array<{ health: string }> = (
+            await getData('/api/v1/targets')
+          ).activeTargets;
+          const rules: Array<{ health: string }> = (
+            await getData('/api/v1/rules')
+          ).groups.flatMap((g: { rules: unknown[] }) => g.rules);
+          return (
+            active.length === targets &&
+            active.every(t =>
+              healthy ? t.health === 'up' : t.health !== 'unknown',
+            ) &&
+            rules.every(r =>
+              healthy ? r.health === 'ok' : r.health !== 'unknown',
+            )
+          );
+        },
+      ),
     async replaceRules(ruleFiles) {
       writeRules(ruleFiles);
       const response = await fetch(`${server.baseUrl}/-/reload`, {

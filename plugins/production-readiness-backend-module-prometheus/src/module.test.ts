@@ -5,12 +5,7 @@ import {
   TestAlertmanager,
   TestPrometheus,
 } from '@internal/test-servers';
-import {
-  component,
-  readFixture,
-  startExporter,
-  waitFor,
-} from './__testUtils__/harness';
+import { component, readFixture, startExporter } from './__testUtils__/harness';
 import prometheusModule from './index';
 
 jest.setTimeout(120_000);
@@ -52,22 +47,7 @@ describe('production-readiness-backend-module-prometheus in a backend', () => {
         'shipping.yaml': readFixture('rules', 'shipping.yaml'),
       },
     });
-    await waitFor('targets scraped and rules evaluated', async () => {
-      const targets = await (
-        await fetch(`${prometheus.baseUrl}/api/v1/targets`)
-      ).json();
-      const rules = await (
-        await fetch(`${prometheus.baseUrl}/api/v1/rules`)
-      ).json();
-      const healths: string[] = [
-        ...targets.data.activeTargets,
-        ...rules.data.groups.flatMap((g: { rules: unknown[] }) => g.rules),
-      ].map((x: { health: string }) => x.health);
-      return (
-        targets.data.activeTargets.length === 2 &&
-        healths.every(h => h === 'up' || h === 'ok')
-      );
-    });
+    await prometheus.waitForEvaluation({ targets: 2, healthy: true });
   });
 
   afterAll(async () => {

@@ -16,7 +16,6 @@ import {
   startExporter,
   startProxy,
   statuses,
-  waitFor,
 } from './__testUtils__/harness';
 import { parseQueryTemplate, renderQueryTemplate } from './promql/promql';
 
@@ -168,32 +167,8 @@ describe('against real Prometheus and Alertmanager', () => {
     amProxy = await startProxy(alertmanager.baseUrl);
 
     // Wait for scrapes, rule evaluations and the Watchdog reaching Alertmanager.
-    await waitFor('targets scraped and rules evaluated', async () => {
-      const targets = await (
-        await fetch(`${prometheus.baseUrl}/api/v1/targets`)
-      ).json();
-      const rules = await (
-        await fetch(`${prometheus.baseUrl}/api/v1/rules`)
-      ).json();
-      return (
-        targets.data.activeTargets.length === 6 &&
-        targets.data.activeTargets.every(
-          (t: { health: string }) => t.health !== 'unknown',
-        ) &&
-        rules.data.groups.every((g: { rules: Array<{ health: string }> }) =>
-          g.rules.every(r => r.health !== 'unknown'),
-        )
-      );
-    });
-    await waitFor('Watchdog in Alertmanager', async () => {
-      const alerts = await (
-        await fetch(`${alertmanager.baseUrl}/api/v2/alerts`)
-      ).json();
-      return alerts.some(
-        (a: { labels: Record<string, string> }) =>
-          a.labels.alertname === 'Watchdog',
-      );
-    });
+    await prometheus.waitForEvaluation({ targets: 6 });
+    await alertmanager.waitForAlert('Watchdog');
   });
 
   afterAll(async () => {

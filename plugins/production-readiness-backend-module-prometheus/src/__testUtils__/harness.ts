@@ -263,18 +263,3 @@ export function component(
     spec: { type: 'service', lifecycle: 'production', owner },
   };
 }
-
-/** Polls until `probe` resolves true (bounded). */
-export async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs = 40_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}`);
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
