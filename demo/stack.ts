@@ -128,11 +128,13 @@ async function main() {
   const status: Record<string, string> = {};
   const config: Record<string, any> = {
     productionReadiness: {
-      // Eight demo entities: re-evaluating them every minute costs little and lets the
+      // A few demo entities: re-evaluating them every minute costs little and lets the
       // demo (and a restarted demo, whose scheduler remembers the previous run) catch up fast.
+      // A refresh takes seconds; the short timeout frees the task within a minute when the
+      // previous start was stopped in the middle of one (the scheduler then holds its lock).
       schedule: {
         frequency: { minutes: 1 },
-        timeout: { minutes: 5 },
+        timeout: { minutes: 1 },
         initialDelay: { seconds: 15 },
       },
     },

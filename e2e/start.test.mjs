@@ -2,13 +2,24 @@
 // demo stack (real Prometheus, Alertmanager, S3 with real pgBackRest backups, the Kubernetes
 // API stand-in). Runs scripts/start for real (its own process group), signs in as the guest
 // user like the browser does, checks the demo services' readiness through the public API and
-// in Chromium, then stops everything it started.
+// in Chromium (tab, fleet page, and a dry-run of the service template in the Template
+// Editor), then stops everything it started.
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, signInAsGuest } from './tools/browser.mjs';
+import {
+  dryRunResults,
+  fillServiceWithBlmForm,
+  openResultFile,
+  openTemplateDirectory,
+  provideDirectoryPicker,
+  readTemplateDirectory,
+  runDryRun,
+  serviceWithBlmValues,
+} from './tools/templateEditor.mjs';
 
 const BACKEND = 'http://localhost:7007';
 const FRONTEND = 'http://localhost:3000';
@@ -16,6 +27,10 @@ const STARTUP_LIMIT_MS = 300_000;
 const logFile = new URL('../.data/test-results/start.log', import.meta.url);
 const stackFile = new URL('../.data/demo/stack.json', import.meta.url);
 const API = `${BACKEND}/api/production-readiness/entities`;
+const tab = name =>
+  `${FRONTEND}/catalog/default/component/${name}/production-readiness`;
+const resultsDir = new URL('../.data/test-results/', import.meta.url);
+const templateDir = new URL('../templates/service-with-blm/', import.meta.url);
 
 function portInUse(port) {
   return new Promise(resolve => {
@@ -44,6 +59,58 @@ async function waitFor(what, probe, child) {
       logFile.pathname
     }`,
   );
+}
+
+const escapeRegExp = text => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Retries `assertion` until it passes (UI state that settles after a click), then gives up. */
+async function eventually(assertion, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+/**
+ * One Chromium context for the browser tests, signed in as the guest once (the app remembers
+ * the choice); each test gets its own page. Reusing the context spares a sign-in and a cold
+ * load of the development bundle per test.
+ */
+const chromium = {
+  browser: undefined,
+  context: undefined,
+  async page() {
+    if (!this.context) {
+      this.browser ??= await launchChromium();
+      const context = await this.browser.newContext({
+        viewport: { width: 1400, height: 1000 },
+      });
+      const first = await context.newPage();
+      await signInAsGuest(first, FRONTEND);
+      await first.close();
+      this.context = context;
+    }
+    return this.context.newPage();
+  },
+  async close() {
+    await this.browser?.close();
+  },
+};
+
+/** Runs `use(page)` in a new page of the signed-in context, then closes the page. */
+async function withGuestPage(use, { beforeOpen } = {}) {
+  const page = await chromium.page();
+  try {
+    await beforeOpen?.(page);
+    return await use(page);
+  } finally {
+    await page.close();
+  }
 }
 
 describe('scripts/start', () => {
@@ -100,6 +167,7 @@ describe('scripts/start', () => {
   );
 
   after(async () => {
+    await chromium.close();
     if (!child || child.exitCode !== null) return;
     const exited = new Promise(resolve => child.once('exit', resolve));
     process.kill(-child.pid, 'SIGINT');
@@ -394,15 +462,7 @@ describe('scripts/start', () => {
   });
 
   it('shows the statuses in the Production Readiness tab and re-runs the checks from it', async () => {
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({
-        viewport: { width: 1400, height: 1000 },
-      });
-      await signInAsGuest(page, FRONTEND);
-
-      const tab = name =>
-        `${FRONTEND}/catalog/default/component/${name}/production-readiness`;
+    await withGuestPage(async page => {
       await page.goto(tab('payments-api'));
       await page
         .getByText(/Production gate: blocked by 2 check/)
@@ -459,19 +519,11 @@ describe('scripts/start', () => {
         `evaluatedAt ${before} -> ${after}`,
       );
       await page.getByText('gold', { exact: true }).first().waitFor();
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('lists the fleet worst first, searches it and exports what is shown as CSV', async () => {
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({
-        viewport: { width: 1400, height: 1000 },
-        acceptDownloads: true,
-      });
-      await signInAsGuest(page, FRONTEND);
+    await withGuestPage(async page => {
       await page.goto(`${FRONTEND}/production-readiness`);
       await page.getByText('9 entities').waitFor({ timeout: 60_000 });
       const rows = page.locator('tbody tr:has(a)');
@@ -507,9 +559,359 @@ describe('scripts/start', () => {
           .sort(),
         ['component:default/ledger-api', 'resource:default/ledger-db'],
       );
-    } finally {
-      await browser.close();
+    });
+  });
+
+  /** The check catalogue (titles and remediation the tab shows). */
+  async function checkCatalogue(headers) {
+    const response = await fetch(`${BACKEND}/api/production-readiness/checks`, {
+      headers,
+    });
+    assert.equal(response.status, 200);
+    return new Map((await response.json()).checks.map(c => [c.id, c]));
+  }
+
+  /**
+   * Opens each failing check of the tab like a reader does and returns what its details say,
+   * by check id, after asserting that the row and its details show the report's summary, the
+   * failed status and the fix.
+   */
+  async function readFailingChecks(page, results, catalogue) {
+    const shown = {};
+    for (const result of results) {
+      const check = catalogue.get(result.checkId);
+      // A row is a button named by its status, title, summary and severity; its details are
+      // the region the button names.
+      const name = new RegExp(`^Failed ${escapeRegExp(check.title)} `);
+      const row = page.getByRole('button', { name });
+      assert.ok(
+        (await row.textContent()).includes(result.summary),
+        `${result.checkId} row: ${await row.textContent()}`,
+      );
+      await row.click();
+      const details = page.getByRole('region', { name });
+      await details.getByText('How to fix').waitFor();
+      const text = await details.innerText();
+      for (const expected of [
+        result.summary,
+        'Failed since',
+        result.remediation ?? check.remediation,
+      ]) {
+        assert.ok(
+          text.includes(expected),
+          `${result.checkId} details lack "${expected}":\n${text}`,
+        );
+      }
+      shown[result.checkId] = text;
     }
+    return shown;
+  }
+
+  /**
+   * Opens an entity's tab and returns the report it shows: the API's report from before and
+   * after the page loaded, once both are the same evaluation (the engine re-evaluates every
+   * minute, and summaries with ages change between evaluations).
+   */
+  async function openTabWithReport(page, ref, headers) {
+    for (let attempt = 1; ; attempt++) {
+      const before = await currentReport(ref, headers);
+      await page.goto(tab(ref.split('/').pop()));
+      await page.getByText(/Production gate/).waitFor({ timeout: 60_000 });
+      const response = await fetch(`${API}/${ref}/report`, { headers });
+      const after = await response.json();
+      if (after.evaluatedAt === before.evaluatedAt) return before;
+      assert.ok(attempt < 3, `${ref} was re-evaluated during every page load`);
+    }
+  }
+
+  it("shows inventory-api's failing checks in its tab: the empty backup and the default-receiver routing", async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const catalogue = await checkCatalogue(headers);
+    await withGuestPage(async page => {
+      const report = await openTabWithReport(
+        page,
+        'component/default/inventory-api',
+        headers,
+      );
+      const failing = report.results.filter(r => r.status === 'fail');
+      assert.deepEqual(failing.map(r => r.checkId).sort(), [
+        'backup.dependencies-healthy',
+        'monitoring.alert-routing',
+      ]);
+      await page.getByText('Production gate: blocked by 2 check(s)').waitFor();
+      const shown = await readFailingChecks(page, failing, catalogue);
+      assert.match(
+        shown['backup.dependencies-healthy'],
+        /resource:default\/inventory-db: Backup size is sane is fail \(.*the location holds 0 B/,
+      );
+      assert.match(
+        shown['monitoring.alert-routing'],
+        /8 of 8 alerts reach only the default receiver "default-catchall"/,
+      );
+      await page.screenshot({
+        path: new URL('tab-inventory-api.png', resultsDir).pathname,
+        fullPage: true,
+      });
+    });
+  });
+
+  it('shows in its tab that ledger-api is blocked by ledger-db, whose newest backup is older than its RPO', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const catalogue = await checkCatalogue(headers);
+    await withGuestPage(async page => {
+      const report = await openTabWithReport(
+        page,
+        'component/default/ledger-api',
+        headers,
+      );
+      const failing = report.results.filter(r => r.status === 'fail');
+      assert.deepEqual(
+        failing.map(r => r.checkId),
+        ['backup.dependencies-healthy'],
+      );
+      await page.getByText('Production gate: blocked by 1 check(s)').waitFor();
+      const shown = await readFailingChecks(page, failing, catalogue);
+      assert.match(
+        shown['backup.dependencies-healthy'],
+        /resource:default\/ledger-db: Newest backup within RPO is fail \(.*finished 3d( \d+h)? ago, older than the RPO of 1d\)/,
+      );
+      // Team Payments owns ledger-api; the guest may read but not re-run.
+      assert.equal(
+        await page.getByRole('button', { name: 'Re-run checks' }).count(),
+        0,
+      );
+    });
+  });
+
+  /** The entities the fleet table shows, as entity refs, from their tab links. */
+  async function fleetRows(page) {
+    const hrefs = await page
+      .getByRole('table')
+      .getByRole('link')
+      .evaluateAll(links => links.map(a => a.getAttribute('href')));
+    return hrefs
+      .map(href =>
+        href.match(
+          /^\/catalog\/([^/]+)\/([^/]+)\/([^/]+)\/production-readiness$/,
+        ),
+      )
+      .filter(Boolean)
+      .map(([, namespace, kind, name]) => `${kind}:${namespace}/${name}`)
+      .sort();
+  }
+
+  /**
+   * Chooses values in one of the fleet table's filters. Backstage's table filters do not tie
+   * their label to the select (the select is named by its value), so the select is found
+   * next to its label.
+   */
+  async function chooseFilter(page, label, values) {
+    await page
+      .locator('label')
+      .filter({ hasText: new RegExp(`^${label}$`) })
+      .locator('xpath=..')
+      .getByRole('button')
+      .first()
+      .click();
+    const listbox = page.getByRole('listbox');
+    for (const value of values) {
+      await listbox.getByRole('option', { name: value, exact: true }).click();
+    }
+    // A multiple select stays open; a single select closes on its choice.
+    if (await listbox.isVisible()) await page.keyboard.press('Escape');
+    await listbox.waitFor({ state: 'hidden' });
+  }
+
+  it('filters the fleet by owner, gate, level and lifecycle, and clears the filters', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const response = await fetch(
+      `${BACKEND}/api/production-readiness/overview`,
+      { headers },
+    );
+    assert.equal(response.status, 200);
+    const fleet = (await response.json()).items;
+    const refs = keep =>
+      fleet
+        .filter(keep)
+        .map(e => e.entityRef)
+        .sort();
+    const everything = refs(() => true);
+    const teamOrders = refs(e => e.owner === 'group:default/team-orders');
+    const noLevel = refs(e => e.achievedLevel === 'none');
+    const noLevelInProduction = refs(
+      e => e.achievedLevel === 'none' && e.lifecycle === 'production',
+    );
+    // The demo catalog's states, so that a wrong overview cannot pass unnoticed.
+    assert.deepEqual(teamOrders, [
+      'component:default/inventory-api',
+      'component:default/orders-api',
+      'resource:default/inventory-db',
+      'resource:default/orders-db',
+      'system:default/webshop',
+    ]);
+    assert.deepEqual(noLevelInProduction, [
+      'component:default/inventory-api',
+      'component:default/ledger-api',
+      'component:default/payments-api',
+    ]);
+
+    await withGuestPage(async page => {
+      await page.goto(`${FRONTEND}/production-readiness`);
+      await page
+        .getByText(`${fleet.length} entities`)
+        .waitFor({ timeout: 60_000 });
+      await eventually(async () =>
+        assert.deepEqual(await fleetRows(page), everything),
+      );
+      await page.getByRole('button', { name: 'filter list' }).click();
+
+      await chooseFilter(page, 'Owner', ['team-orders']);
+      await eventually(async () =>
+        assert.deepEqual(await fleetRows(page), teamOrders),
+      );
+      await chooseFilter(page, 'Gate', ['blocked']);
+      await eventually(async () =>
+        assert.deepEqual(await fleetRows(page), [
+          'component:default/inventory-api',
+        ]),
+      );
+      await page.getByText('Filters (2)').waitFor();
+
+      await page.getByRole('button', { name: 'Clear all' }).click();
+      await eventually(async () =>
+        assert.deepEqual(await fleetRows(page), everything),
+      );
+
+      await chooseFilter(page, 'Level', ['none']);
+      await eventually(async () =>
+        assert.deepEqual(await fleetRows(page), noLevel),
+      );
+      assert.ok(!noLevel.includes('component:default/orders-api'));
+      await chooseFilter(page, 'Lifecycle', ['production']);
+      await eventually(async () =>
+        assert.deepEqual(await fleetRows(page), noLevelInProduction),
+      );
+    });
+  });
+
+  it('lists the service-with-blm template on the Create page with its title and opens its form', async () => {
+    const { token } = await guestToken();
+    // The catalog ingests the template (templates/locations.yaml) with the demo files.
+    const template = await eventually(async () => {
+      const response = await fetch(
+        `${BACKEND}/api/catalog/entities/by-name/template/default/service-with-blm`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      assert.equal(response.status, 200);
+      return response.json();
+    }, 90_000);
+    assert.equal(
+      template.metadata.title,
+      'Service with backup, logging and monitoring',
+    );
+    await withGuestPage(async page => {
+      await page.goto(`${FRONTEND}/create`);
+      const title = page.getByRole('heading', {
+        name: template.metadata.title,
+        exact: true,
+      });
+      await title.waitFor({ timeout: 60_000 });
+      // The card: the innermost block holding the title and a Choose button.
+      const card = page
+        .locator('div')
+        .filter({ has: title })
+        .filter({ has: page.getByRole('button', { name: 'Choose' }) })
+        .last();
+      await card.getByRole('button', { name: 'Choose' }).click();
+      // The registered template's form, loaded from the catalog through the scaffolder.
+      await page.waitForURL(/\/create\/templates\/default\/service-with-blm$/);
+      await page
+        .getByRole('textbox', { name: 'Name', exact: true })
+        .waitFor({ timeout: 30_000 });
+    });
+  });
+
+  it('dry-runs the service-with-blm template from the Template Editor and shows the files it produces', async () => {
+    const values = serviceWithBlmValues('e2e-api');
+    const files = readTemplateDirectory(templateDir);
+    assert.ok(files.some(f => f.path === 'template.yaml'));
+    await withGuestPage(
+      async page => {
+        await openTemplateDirectory(page, FRONTEND, files, 'template.yaml');
+        await fillServiceWithBlmForm(page, values);
+        const dryRun = await runDryRun(page);
+        assert.equal(dryRun.status, 200, JSON.stringify(dryRun.body));
+        // What the editor marks a result failed by.
+        assert.deepEqual(
+          dryRun.body.log
+            .filter(l => l.body.status === 'failed')
+            .map(l => l.body.message),
+          [],
+        );
+
+        const results = dryRunResults(page);
+        await results.getByRole('button', { name: 'Result 1' }).waitFor();
+
+        // Every step ran except the two that cannot in a dry run (publish, register).
+        await results.getByRole('tab', { name: 'Log' }).click();
+        for (const step of ['Service code', 'Backup, logging and monitoring']) {
+          await results
+            .getByRole('button', { name: step, exact: true })
+            .click();
+          await results.getByText(`Finished step ${step}`).waitFor();
+        }
+        await results
+          .getByRole('button', { name: 'Validate the bundle', exact: true })
+          .click();
+        await results
+          .getByText(/BLM bundle valid: \d+ files, promtool ran/)
+          .waitFor();
+        await results.getByText('Finished step Validate the bundle').waitFor();
+        for (const step of ['Publish', 'Register']) {
+          await results
+            .getByRole('button', { name: `${step} Skipped`, exact: true })
+            .waitFor();
+        }
+
+        // The produced files, with what was typed in the form.
+        const produced = {
+          'catalog-info.yaml': [
+            `name: ${values.name}`,
+            'owner: group:default/team-orders',
+            'system: system:default/webshop',
+            `description: ${values.description}`,
+          ],
+          'deploy/kubernetes/deployment.yaml': [
+            `name: ${values.name}`,
+            'team: team-orders',
+          ],
+          'monitoring/rules.yaml': [`job="${values.name}"`],
+        };
+        for (const [path, expected] of Object.entries(produced)) {
+          assert.ok(
+            dryRun.body.directoryContents.some(f => f.path === path),
+            `${path} not produced`,
+          );
+          const viewer = await openResultFile(page, path);
+          await eventually(async () => {
+            const text = await viewer.innerText();
+            for (const line of expected) {
+              assert.ok(
+                text.includes(line),
+                `${path} lacks "${line}":\n${text}`,
+              );
+            }
+          });
+        }
+        await page.screenshot({
+          path: new URL('template-editor-dry-run.png', resultsDir).pathname,
+        });
+      },
+      { beforeOpen: provideDirectoryPicker },
+    );
   });
 
   it('refuses catalog reads without a token', async () => {

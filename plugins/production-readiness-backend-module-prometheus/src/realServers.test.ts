@@ -2,6 +2,7 @@ import {
   startAlertmanager,
   startPrometheus,
   TestAlertmanager,
+  waitFor,
   TestPrometheus,
 } from '@internal/test-servers';
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
@@ -168,6 +169,27 @@ describe('against real Prometheus and Alertmanager', () => {
 
     // Wait for scrapes, rule evaluations and the Watchdog reaching Alertmanager.
     await prometheus.waitForEvaluation({ targets: 6 });
+    // Until Prometheus's own address is known the self-scrape fails, and the broken rule
+    // evaluates fine while its series are missing: wait for the states the tests judge.
+    await waitFor(
+      'the self-scrape up and the broken rule failing',
+      async () => {
+        const get = async (path: string) =>
+          (await (await fetch(`${prometheus.baseUrl}${path}`)).json()).data;
+        const targets = (await get('/api/v1/targets')).activeTargets;
+        const rules = (await get('/api/v1/rules')).groups.flatMap(
+          (g: { rules: unknown[] }) => g.rules,
+        );
+        return (
+          targets.some(
+            (t: any) => t.labels.job === 'prometheus' && t.health === 'up',
+          ) &&
+          rules.some(
+            (r: any) => r.name === 'BillingReadyRatio' && r.health === 'err',
+          )
+        );
+      },
+    );
     await alertmanager.waitForAlert('Watchdog');
   });
 

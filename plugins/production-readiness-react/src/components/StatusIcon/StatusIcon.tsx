@@ -49,6 +49,8 @@ export function StatusIcon(props: {
         fontSize={props.fontSize ?? 'small'}
         aria-label={STATUS_DESCRIPTIONS[props.status]}
         role="img"
+        // Material UI hides icons from assistive technology unless told otherwise.
+        aria-hidden={false}
       />
     </Tooltip>
   );

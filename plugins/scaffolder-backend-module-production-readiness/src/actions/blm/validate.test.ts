@@ -111,10 +111,7 @@ describe('production-readiness:blm:validate', () => {
     const added = ['monitoring/rules.yaml', 'deploy/kubernetes/pdb.yaml'];
     const { ctx, done } = run({ files: added });
     await done;
-    expect(ctx.output).toHaveBeenCalledWith(
-      'checkedFiles',
-      [...added].sort(),
-    );
+    expect(ctx.output).toHaveBeenCalledWith('checkedFiles', [...added].sort());
     expect(ctx.output).toHaveBeenCalledWith('promtool', 'ran');
 
     // A listed file is still judged, and a listed file that is not there is a problem.
