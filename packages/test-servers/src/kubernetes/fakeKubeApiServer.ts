@@ -112,6 +112,13 @@ const SERVED = [
     kind: 'Certificate',
     crd: true,
   },
+  {
+    group: 'postgresql.cnpg.io',
+    version: 'v1',
+    plural: 'clusters',
+    kind: 'Cluster',
+    crd: true,
+  },
 ];
 
 /** What the server does instead of answering a list normally. */

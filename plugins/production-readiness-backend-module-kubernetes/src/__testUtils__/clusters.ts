@@ -47,7 +47,7 @@ export async function startTestClusters(): Promise<TestClusters> {
   const us = await startFakeKubeApiServer({
     objects: prodUsObjects(),
     token: TOKENS['prod-us'],
-    notInstalled: ['velero.io'],
+    notInstalled: ['velero.io', 'postgresql.cnpg.io'],
   });
   const definitions: ClusterDefinition[] = [
     {

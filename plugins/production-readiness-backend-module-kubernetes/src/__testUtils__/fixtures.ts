@@ -1183,6 +1183,396 @@ function reportsDb(): KubeObject[] {
   ];
 }
 
+// ---------------------------------------------------------------------------------------------
+// payments-db and analytics-db: PostgreSQL run by the CloudNativePG operator (prod-eu). The
+// operator creates the instance Pods, their PVCs and PodDisruptionBudgets itself (no StatefulSet);
+// the Cluster objects are as `kubectl get clusters.postgresql.cnpg.io -o json` prints them, after
+// the operator's webhook filled in its defaults.
+// ---------------------------------------------------------------------------------------------
+
+const CNPG_OPERATOR_VERSION = '1.24.1';
+
+interface CnpgOptions {
+  namespace: string;
+  name: string;
+  /** metadata.labels of the Cluster. */
+  labels: Record<string, string>;
+  /** spec.inheritedMetadata.labels: copied by the operator onto Pods, PVCs, PDBs... */
+  inheritedLabels: Record<string, string>;
+  database: string;
+  instances: number;
+  /** Ready instance numbers (1-based). */
+  ready: number[];
+  /** Distinct nodes the instances run on. */
+  nodesUsed: number;
+  affinity: Record<string, unknown>;
+  phase: string;
+  phaseReason?: string;
+  storage: string;
+}
+
+function cnpgDatabase(o: CnpgOptions): KubeObject[] {
+  const instanceNames = Array.from(
+    { length: o.instances },
+    (_, i) => `${o.name}-${i + 1}`,
+  );
+  const primary = instanceNames[0];
+  const notReady = instanceNames.filter((_, i) => !o.ready.includes(i + 1));
+  const healthy = o.phase === 'Cluster in healthy state';
+  const operatorLabels = {
+    'app.kubernetes.io/name': 'postgresql',
+    'app.kubernetes.io/instance': o.name,
+    'app.kubernetes.io/version': '16',
+    'app.kubernetes.io/component': 'database',
+    'app.kubernetes.io/managed-by': 'cloudnative-pg',
+    'cnpg.io/cluster': o.name,
+    ...o.inheritedLabels,
+  };
+  const cluster = object(
+    'postgresql.cnpg.io/v1',
+    'Cluster',
+    o.namespace,
+    o.name,
+    o.labels,
+    {
+      annotations: {
+        'meta.helm.sh/release-name': o.name,
+        'meta.helm.sh/release-namespace': o.namespace,
+      },
+      created: at(-200 * DAY),
+      spec: {
+        affinity: o.affinity,
+        backup: {
+          barmanObjectStore: {
+            destinationPath: `s3://acme-backups/cnpg/${o.name}`,
+            s3Credentials: {
+              accessKeyId: { key: 'ACCESS_KEY_ID', name: `${o.name}-s3` },
+              secretAccessKey: {
+                key: 'ACCESS_SECRET_KEY',
+                name: `${o.name}-s3`,
+              },
+            },
+            wal: { compression: 'gzip', maxParallel: 4 },
+            data: { compression: 'gzip', jobs: 2 },
+          },
+          retentionPolicy: '30d',
+          target: 'prefer-standby',
+        },
+        bootstrap: {
+          initdb: {
+            database: o.database,
+            owner: o.database,
+            encoding: 'UTF8',
+            localeCType: 'C',
+            localeCollate: 'C',
+          },
+        },
+        enablePDB: true,
+        enableSuperuserAccess: false,
+        failoverDelay: 0,
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:16.4',
+        inheritedMetadata: { labels: o.inheritedLabels },
+        instances: o.instances,
+        logLevel: 'info',
+        maxSyncReplicas: 0,
+        minSyncReplicas: 0,
+        monitoring: {
+          customQueriesConfigMap: [
+            { key: 'queries', name: 'cnpg-default-monitoring' },
+          ],
+          disableDefaultQueries: false,
+          enablePodMonitor: true,
+        },
+        postgresGID: 26,
+        postgresUID: 26,
+        postgresql: {
+          parameters: {
+            archive_mode: 'on',
+            archive_timeout: '5min',
+            dynamic_shared_memory_type: 'posix',
+            log_destination: 'csvlog',
+            log_directory: '/controller/log',
+            log_filename: 'postgres',
+            log_rotation_age: '0',
+            log_rotation_size: '0',
+            log_truncate_on_rotation: 'false',
+            logging_collector: 'on',
+            max_connections: '200',
+            max_parallel_workers: '32',
+            max_replication_slots: '32',
+            max_worker_processes: '32',
+            shared_buffers: '1GB',
+            shared_memory_type: 'mmap',
+            shared_preload_libraries: '',
+            ssl_max_protocol_version: 'TLSv1.3',
+            ssl_min_protocol_version: 'TLSv1.3',
+            wal_keep_size: '512MB',
+            wal_level: 'logical',
+            wal_log_hints: 'on',
+            wal_receiver_timeout: '5s',
+            wal_sender_timeout: '5s',
+          },
+          syncReplicaElectionConstraint: { enabled: false },
+        },
+        primaryUpdateMethod: 'switchover',
+        primaryUpdateStrategy: 'unsupervised',
+        replicationSlots: {
+          highAvailability: { enabled: true, slotPrefix: '_cnpg_' },
+          synchronizeReplicas: { enabled: true },
+          updateInterval: 30,
+        },
+        resources: {
+          requests: { cpu: '1', memory: '4Gi' },
+          limits: { memory: '4Gi' },
+        },
+        smartShutdownTimeout: 180,
+        startDelay: 3600,
+        stopDelay: 1800,
+        storage: {
+          resizeInUseVolumes: true,
+          size: o.storage,
+          storageClass: 'ssd',
+        },
+        switchoverDelay: 3600,
+      },
+      status: {
+        certificates: {
+          clientCASecret: `${o.name}-ca`,
+          expirations: {
+            [`${o.name}-ca`]: '2027-02-20 09:12:44 +0000 UTC',
+            [`${o.name}-replication`]: '2027-02-20 09:12:44 +0000 UTC',
+            [`${o.name}-server`]: '2027-02-20 09:12:44 +0000 UTC',
+          },
+          replicationTLSSecret: `${o.name}-replication`,
+          serverAltDNSNames: ['rw', 'r', 'ro'].flatMap(service => [
+            `${o.name}-${service}`,
+            `${o.name}-${service}.${o.namespace}`,
+            `${o.name}-${service}.${o.namespace}.svc`,
+            `${o.name}-${service}.${o.namespace}.svc.cluster.local`,
+          ]),
+          serverCASecret: `${o.name}-ca`,
+          serverTLSSecret: `${o.name}-server`,
+        },
+        cloudNativePGCommitHash: 'b3f1b8d2e',
+        cloudNativePGOperatorHash:
+          '6a3d0f4b1e8c29d7f5a0c3b6e9d2f1a4c7b0e3d6f9a2c5b8e1d4f7a0c3b6e9d2',
+        conditions: [
+          {
+            type: 'ConsistentSystemID',
+            status: 'True',
+            reason: 'Unique',
+            message:
+              'A single, unique system ID was found across reporting instances.',
+            lastTransitionTime: at(-200 * DAY),
+          },
+          healthy
+            ? {
+                type: 'Ready',
+                status: 'True',
+                reason: 'ClusterIsReady',
+                message: 'Cluster is Ready',
+                lastTransitionTime: at(-3 * DAY),
+              }
+            : {
+                type: 'Ready',
+                status: 'False',
+                reason: 'ClusterIsNotReady',
+                message: 'Cluster Is Not Ready',
+                lastTransitionTime: at(-40 * 60_000),
+              },
+          {
+            type: 'ContinuousArchiving',
+            status: 'True',
+            reason: 'ContinuousArchivingSuccess',
+            message: 'Continuous archiving is working',
+            lastTransitionTime: at(-200 * DAY),
+          },
+          {
+            type: 'LastBackupSucceeded',
+            status: 'True',
+            reason: 'LastBackupSucceeded',
+            message: 'Backup was successful',
+            lastTransitionTime: at(-9 * HOUR),
+          },
+        ],
+        configMapResourceVersion: {
+          metrics: { 'cnpg-default-monitoring': '48099871' },
+        },
+        currentPrimary: primary,
+        currentPrimaryTimestamp: at(-3 * DAY),
+        firstRecoverabilityPoint: at(-30 * DAY),
+        healthyPVC: instanceNames,
+        image: 'ghcr.io/cloudnative-pg/postgresql:16.4',
+        instanceNames,
+        instances: o.instances,
+        instancesReportedState: Object.fromEntries(
+          instanceNames
+            .filter(n => !notReady.includes(n))
+            .map(n => [n, { isPrimary: n === primary, timeLineID: 1 }]),
+        ),
+        instancesStatus: notReady.length
+          ? {
+              healthy: instanceNames.filter(n => !notReady.includes(n)),
+              failed: notReady,
+            }
+          : { healthy: instanceNames },
+        lastSuccessfulBackup: at(-9 * HOUR),
+        latestGeneratedNode: o.instances,
+        managedRolesStatus: {},
+        phase: o.phase,
+        ...(o.phaseReason ? { phaseReason: o.phaseReason } : {}),
+        poolerIntegrations: { pgBouncerIntegration: {} },
+        pvcCount: o.instances,
+        readService: `${o.name}-r`,
+        readyInstances: o.ready.length,
+        secretsResourceVersion: {
+          applicationSecretVersion: '48000101',
+          clientCaSecretVersion: '48000097',
+          replicationSecretVersion: '48000099',
+          serverCaSecretVersion: '48000097',
+          serverSecretVersion: '48000098',
+        },
+        switchReplicaClusterStatus: {},
+        targetPrimary: primary,
+        targetPrimaryTimestamp: at(-3 * DAY),
+        timelineID: 1,
+        topology: {
+          instances: Object.fromEntries(instanceNames.map(n => [n, {}])),
+          nodesUsed: o.nodesUsed,
+          successfullyExtracted: true,
+        },
+        writeService: `${o.name}-rw`,
+      },
+    },
+  );
+  const ownedByCluster = [
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      name: o.name,
+      uid: cluster.metadata.uid,
+      controller: true,
+    },
+  ];
+  // The operator's budgets (pkg/specs/poddisruptionbudget.go): the primary is never evicted
+  // voluntarily; with 3 or more instances at most one replica is.
+  const budget = (role: 'primary' | 'replica', pods: number) =>
+    object(
+      'policy/v1',
+      'PodDisruptionBudget',
+      o.namespace,
+      role === 'primary' ? `${o.name}-primary` : o.name,
+      operatorLabels,
+      {
+        ownerReferences: ownedByCluster,
+        spec: {
+          minAvailable: role === 'primary' ? 1 : o.instances - 2,
+          selector: {
+            matchLabels: {
+              'cnpg.io/cluster': o.name,
+              'cnpg.io/instanceRole': role,
+            },
+          },
+        },
+        status: {
+          observedGeneration: 1,
+          currentHealthy: pods,
+          desiredHealthy: role === 'primary' ? 1 : o.instances - 2,
+          disruptionsAllowed:
+            role === 'primary' ? 0 : Math.max(pods - (o.instances - 2), 0),
+          expectedPods: role === 'primary' ? 1 : o.instances - 1,
+        },
+      },
+    );
+  const volumes = instanceNames.map((instance, i) =>
+    object(
+      'v1',
+      'PersistentVolumeClaim',
+      o.namespace,
+      instance,
+      {
+        ...operatorLabels,
+        'cnpg.io/instanceName': instance,
+        'cnpg.io/pvcRole': 'PG_DATA',
+      },
+      {
+        annotations: {
+          'cnpg.io/nodeSerial': String(i + 1),
+          'cnpg.io/operatorVersion': CNPG_OPERATOR_VERSION,
+          'cnpg.io/pvcStatus': 'ready',
+          'pv.kubernetes.io/bind-completed': 'yes',
+          'volume.kubernetes.io/storage-provisioner': 'ebs.csi.aws.com',
+        },
+        ownerReferences: ownedByCluster,
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'ssd',
+          volumeMode: 'Filesystem',
+          volumeName: `pvc-${uid('pv', instance)}`,
+          resources: { requests: { storage: o.storage } },
+        },
+        status: {
+          phase: 'Bound',
+          accessModes: ['ReadWriteOnce'],
+          capacity: { storage: o.storage },
+        },
+      },
+    ),
+  );
+  return [
+    cluster,
+    budget('primary', 1),
+    ...(o.instances >= 3 ? [budget('replica', o.ready.length - 1)] : []),
+    ...volumes,
+  ];
+}
+
+/** A healthy three-instance cluster with required anti-affinity, matched by its own labels. */
+function paymentsDb(): KubeObject[] {
+  return cnpgDatabase({
+    namespace: 'payments',
+    name: 'payments-db',
+    labels: {
+      'app.kubernetes.io/name': 'payments-db',
+      'app.kubernetes.io/part-of': 'shop',
+      [ID]: 'payments-db',
+    },
+    inheritedLabels: {
+      [ID]: 'payments-db',
+      'app.kubernetes.io/part-of': 'shop',
+    },
+    database: 'payments',
+    instances: 3,
+    ready: [1, 2, 3],
+    nodesUsed: 3,
+    // topologyKey left out: the operator uses kubernetes.io/hostname.
+    affinity: { podAntiAffinityType: 'required' },
+    phase: 'Cluster in healthy state',
+    storage: '50Gi',
+  });
+}
+
+/**
+ * A degraded one, matched only through the labels it passes on to its Pods: anti-affinity left
+ * at the default (preferred), so two instances share a node, and one of three is not ready.
+ */
+function analyticsDb(): KubeObject[] {
+  return cnpgDatabase({
+    namespace: 'analytics',
+    name: 'analytics-db',
+    labels: { 'app.kubernetes.io/name': 'analytics-db' },
+    inheritedLabels: { [ID]: 'analytics-db' },
+    database: 'analytics',
+    instances: 3,
+    ready: [1, 2],
+    nodesUsed: 2,
+    affinity: { podAntiAffinityType: 'preferred' },
+    phase: 'Waiting for the instances to become active',
+    phaseReason: 'Some instances are not yet active. Please wait.',
+    storage: '200Gi',
+  });
+}
+
 /** Deployments of other teams, so that lists span several pages. */
 export function fillerDeployments(count: number): KubeObject[] {
   return Array.from({ length: count }, (_, i) =>
@@ -1216,11 +1606,13 @@ export function prodEuObjects(): KubeObject[] {
     ...legacyReports(),
     ...ordersDb(),
     ...reportsDb(),
+    ...paymentsDb(),
+    ...analyticsDb(),
     ...fillerDeployments(1200),
   ];
 }
 
-/** What the prod-us cluster holds: checkout-api only; Velero is not installed there. */
+/** What the prod-us cluster holds: checkout-api only; Velero and CloudNativePG are not installed there. */
 export function prodUsObjects(): KubeObject[] {
   return checkoutApi('prod-us');
 }
@@ -1278,6 +1670,24 @@ export const ENTITIES = {
     {
       [ID]: 'reports-db',
       'production-readiness.io/high-availability': 'true',
+    },
+  ),
+  paymentsDb: entity(
+    'Resource',
+    'payments-db',
+    { type: 'database' },
+    {
+      [ID]: 'payments-db',
+      'production-readiness.io/high-availability': '3',
+    },
+  ),
+  analyticsDb: entity(
+    'Resource',
+    'analytics-db',
+    { type: 'database' },
+    {
+      [ID]: 'analytics-db',
+      'production-readiness.io/high-availability': '3',
     },
   ),
   ghost: entity('Component', 'ghost', { type: 'service' }, { [ID]: 'ghost' }),

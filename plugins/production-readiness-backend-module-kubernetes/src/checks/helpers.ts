@@ -64,6 +64,7 @@ export const plural = (n: number, word: string, many = `${word}s`) =>
 function clustersWithObjects(facts: KubernetesFacts): Set<string> {
   return new Set([
     ...facts.workloads.map(w => w.cluster),
+    ...facts.cnpgClusters.map(c => c.cluster),
     ...facts.cronJobs.map(c => c.cluster),
     ...facts.persistentVolumeClaims.map(p => p.cluster),
   ]);
@@ -92,11 +93,15 @@ export function where(facts: KubernetesFacts): string {
  * shares: no facts or no clusters or a bad annotation give `unknown` (saying what to set);
  * a failed list of a kind the check needs, where the entity runs or might run, gives `error`;
  * no workload at all gives `unknown` when the check needs workloads.
+ * `discovery` names further kinds (besides Deployments and StatefulSets) where the entity's
+ * objects may be found, so that a failure to list them in any cluster is an error.
  */
 export function withKubernetesFacts(
   kinds: ResourceKind[],
   evaluate: (input: KubernetesCheckInput) => CheckEvaluation,
-  options: { needsWorkloads?: boolean } = { needsWorkloads: true },
+  options: { needsWorkloads?: boolean; discovery?: ResourceKind[] } = {
+    needsWorkloads: true,
+  },
 ): (context: CheckContext) => CheckEvaluation {
   return context => {
     const facts = context.facts<KubernetesFacts>(KUBERNETES_COLLECTOR_ID);
@@ -131,13 +136,14 @@ export function withKubernetesFacts(
       string,
       Partial<Record<ResourceKind, string>>
     >();
+    const discovery = [...DISCOVERY, ...(options.discovery ?? [])];
     for (const cluster of facts.clusters) {
       const sources = facts.sources[cluster] ?? {};
-      const discoveryFailed = DISCOVERY.some(
+      const discoveryFailed = discovery.some(
         k => sources[k]?.state === 'error',
       );
       if (!withObjects.has(cluster) && !discoveryFailed) continue;
-      for (const kind of new Set([...DISCOVERY, ...kinds])) {
+      for (const kind of new Set([...discovery, ...kinds])) {
         const state = sources[kind];
         if (state?.state === 'error') {
           errors.push(state.reason);

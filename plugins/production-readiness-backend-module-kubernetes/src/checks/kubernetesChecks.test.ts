@@ -860,7 +860,7 @@ describe('database high availability where declared (availability.database-ha)',
     ).toBe(false);
   });
 
-  it('is unknown when the entity has Deployments but no StatefulSet', async () => {
+  it('is unknown when the entity has Deployments but no StatefulSet or CloudNativePG Cluster', async () => {
     await expect(
       verdict(
         'availability.database-ha',
@@ -870,7 +870,7 @@ describe('database high availability where declared (availability.database-ha)',
     ).resolves.toMatchObject({
       status: 'unknown',
       summary:
-        'No StatefulSet matches backstage.io/kubernetes-id=checkout-api in clusters prod-eu, prod-us (only Deployment checkout-api (prod-eu), checkout-api (prod-us)); database instances are read from StatefulSets',
+        'No StatefulSet or CloudNativePG Cluster matches backstage.io/kubernetes-id=checkout-api in clusters prod-eu, prod-us (only Deployment checkout-api (prod-eu), checkout-api (prod-us)); database instances are read from StatefulSets and CloudNativePG Clusters; cluster "prod-us" does not serve clusters.postgresql.cnpg.io/v1 (404): the CRD of CloudNativePG is not installed',
     });
   });
 
@@ -938,4 +938,314 @@ describe('database high availability where declared (availability.database-ha)',
       clusters.eu.forbidden.delete('poddisruptionbudgets.policy');
     }
   });
+});
+
+describe('CloudNativePG databases (availability.database-ha)', () => {
+  const HA = 'production-readiness.io/high-availability';
+  const HEALTHY_EVIDENCE = {
+    requiredInstances: 3,
+    instances: 3,
+    readyInstances: 3,
+    phase: 'Cluster in healthy state',
+    phaseReason: null,
+    currentPrimary: 'payments-db-1',
+    instanceNames: 'payments-db-1, payments-db-2, payments-db-3',
+    nodesUsed: 3,
+    affinity:
+      'enablePodAntiAffinity true (default), podAntiAffinityType required, topologyKey kubernetes.io/hostname (default)',
+    spread: 'required anti-affinity on kubernetes.io/hostname',
+    disruptionBudget:
+      'payments-db (minAvailable 1); payments-db-primary (minAvailable 1)',
+    matchedBy: 'metadata.labels',
+  };
+  const isPaymentsDb = (o: KubeObject) =>
+    o.kind === 'Cluster' && o.metadata.name === 'payments-db';
+  const isPaymentsDbBudget = (o: KubeObject) =>
+    o.kind === 'PodDisruptionBudget' && o.metadata.namespace === 'payments';
+  /** The verdict on payments-db after changing its Cluster (and possibly other objects). */
+  const paymentsDbWith = (
+    change: (spec: any, status: any) => void,
+    keep: (o: KubeObject) => boolean = () => true,
+  ) =>
+    withEuObjects(
+      objects =>
+        objects.filter(keep).map(o => {
+          if (isPaymentsDb(o)) change(o.spec, o.status);
+          return o;
+        }),
+      'availability.database-ha',
+      ENTITIES.paymentsDb,
+    );
+
+  it('passes the healthy cluster with required anti-affinity and the operator PodDisruptionBudgets, showing what it looked at', async () => {
+    await expect(
+      run('availability.database-ha', ENTITIES.paymentsDb),
+    ).resolves.toEqual({
+      status: 'pass',
+      summary:
+        'Declared high availability (3 instances) holds: payments-db (prod-eu) 3/3 instances ready, Cluster in healthy state, required anti-affinity on kubernetes.io/hostname, operator PodDisruptionBudgets payments-db (minAvailable 1), payments-db-primary (minAvailable 1)',
+      evidence: [
+        {
+          label: 'declared',
+          value: 'production-readiness.io/high-availability=3',
+          source: 'catalog',
+        },
+        {
+          label: 'CloudNativePG Cluster payments/payments-db',
+          value: HEALTHY_EVIDENCE,
+          source: 'kubernetes:prod-eu',
+        },
+      ],
+    });
+  });
+
+  it('fails the degraded cluster, matched through the labels it passes on to its Pods, with its phase', async () => {
+    const result = await run('availability.database-ha', ENTITIES.analyticsDb);
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (3 instances) does not hold: analytics-db (prod-eu): only 2 of 3 instances ready (3 required), phase "Waiting for the instances to become active" (Some instances are not yet active. Please wait.), pods may share a node or zone (only preferred anti-affinity on kubernetes.io/hostname: affinity.podAntiAffinityType is preferred, the default), its 3 instances run on 2 nodes (status.topology.nodesUsed)',
+    });
+    expect(result.evidence).toContainEqual({
+      label: 'CloudNativePG Cluster analytics/analytics-db',
+      value: {
+        requiredInstances: 3,
+        instances: 3,
+        readyInstances: 2,
+        phase: 'Waiting for the instances to become active',
+        phaseReason: 'Some instances are not yet active. Please wait.',
+        currentPrimary: 'analytics-db-1',
+        instanceNames: 'analytics-db-1, analytics-db-2, analytics-db-3',
+        nodesUsed: 2,
+        affinity:
+          'enablePodAntiAffinity true (default), podAntiAffinityType preferred, topologyKey kubernetes.io/hostname (default)',
+        spread: 'preferred anti-affinity on kubernetes.io/hostname',
+        disruptionBudget:
+          'analytics-db (minAvailable 1); analytics-db-primary (minAvailable 1)',
+        matchedBy: 'pod labels',
+      },
+      source: 'kubernetes:prod-eu',
+    });
+  });
+
+  it('fails when more instances are declared than the cluster runs', async () => {
+    const entity: Entity = {
+      ...ENTITIES.paymentsDb,
+      metadata: {
+        ...ENTITIES.paymentsDb.metadata,
+        annotations: { ...ENTITIES.paymentsDb.metadata.annotations, [HA]: '4' },
+      },
+    };
+    await expect(
+      verdict('availability.database-ha', entity, collected),
+    ).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (4 instances) does not hold: payments-db (prod-eu): spec.instances is 3 (4 required)',
+    });
+  });
+
+  it.each([
+    ['podAntiAffinityType preferred', { podAntiAffinityType: 'preferred' }],
+    ['no affinity settings (the operator defaults to preferred)', {}],
+  ])('warns with %s', async (_case, affinity) => {
+    const result = await paymentsDbWith(spec => {
+      spec.affinity = affinity;
+    });
+    expect(result).toMatchObject({
+      status: 'warn',
+      summary:
+        'Declared high availability (3 instances) is not enforced: payments-db (prod-eu): pods may share a node or zone (only preferred anti-affinity on kubernetes.io/hostname: affinity.podAntiAffinityType is preferred, the default)',
+    });
+    expect(result.remediation).toMatch(
+      /^Set spec\.affinity\.podAntiAffinityType: required on the CloudNativePG Cluster/,
+    );
+  });
+
+  it.each([
+    [
+      { enablePodAntiAffinity: false, podAntiAffinityType: 'required' },
+      'no anti-affinity or topology spread of its pods on kubernetes.io/hostname or topology.kubernetes.io/zone (affinity.enablePodAntiAffinity is false)',
+    ],
+    [
+      {
+        podAntiAffinityType: 'required',
+        topologyKey: 'topology.kubernetes.io/region',
+      },
+      'no anti-affinity or topology spread of its pods on kubernetes.io/hostname or topology.kubernetes.io/zone (affinity.topologyKey is topology.kubernetes.io/region)',
+    ],
+  ])('fails when affinity %j spreads nothing', async (affinity, problem) => {
+    const result = await paymentsDbWith(spec => {
+      spec.affinity = affinity;
+    });
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary: `Declared high availability (3 instances) does not hold: payments-db (prod-eu): ${problem}`,
+    });
+  });
+
+  it('counts a required anti-affinity on zones, and additional anti-affinity terms of its own', async () => {
+    const zones = await paymentsDbWith(spec => {
+      spec.affinity.topologyKey = 'topology.kubernetes.io/zone';
+    });
+    expect(zones).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining(
+        'required anti-affinity on topology.kubernetes.io/zone',
+      ),
+    });
+    const additional = await paymentsDbWith(spec => {
+      spec.affinity = {
+        enablePodAntiAffinity: false,
+        additionalPodAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            {
+              labelSelector: {
+                matchLabels: { 'cnpg.io/cluster': 'payments-db' },
+              },
+              topologyKey: 'kubernetes.io/hostname',
+            },
+          ],
+        },
+      };
+    });
+    expect(additional).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining(
+        'required anti-affinity on kubernetes.io/hostname',
+      ),
+    });
+  });
+
+  it('fails when spec.enablePDB is false', async () => {
+    const result = await paymentsDbWith(
+      spec => {
+        spec.enablePDB = false;
+      },
+      // The operator deletes its budgets then.
+      o => !isPaymentsDbBudget(o),
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (3 instances) does not hold: payments-db (prod-eu): spec.enablePDB is false: the operator creates no PodDisruptionBudget, so a node drain may evict every instance at once',
+    });
+    expect(result.evidence).toContainEqual(
+      expect.objectContaining({
+        value: expect.objectContaining({
+          disruptionBudget: 'none: spec.enablePDB is false',
+        }),
+      }),
+    );
+  });
+
+  it('reads an absent enablePDB as true, the CRD default', async () => {
+    await expect(
+      paymentsDbWith(spec => {
+        delete spec.enablePDB;
+      }),
+    ).resolves.toMatchObject({ status: 'pass' });
+  });
+
+  it('fails when the budgets the operator should keep do not exist', async () => {
+    const result = await paymentsDbWith(
+      () => {},
+      o => !isPaymentsDbBudget(o),
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Declared high availability (3 instances) does not hold: payments-db (prod-eu): spec.enablePDB is true but the cluster has no PodDisruptionBudget (the operator creates them while it runs)',
+    });
+  });
+
+  it("warns during a node maintenance window, when the operator lifts the replicas' budget", async () => {
+    const result = await paymentsDbWith(
+      spec => {
+        spec.nodeMaintenanceWindow = { inProgress: true, reusePVC: true };
+      },
+      o => !(isPaymentsDbBudget(o) && o.metadata.name === 'payments-db'),
+    );
+    expect(result).toMatchObject({
+      status: 'warn',
+      summary:
+        "Declared high availability (3 instances) is not enforced: payments-db (prod-eu): a node maintenance window is in progress (spec.nodeMaintenanceWindow.inProgress): the operator has lifted the replicas' PodDisruptionBudget",
+    });
+  });
+
+  it.each([
+    [
+      'Switchover in progress',
+      'warn',
+      'is not enforced: payments-db (prod-eu): phase "Switchover in progress"',
+    ],
+    [
+      'Failing over',
+      'fail',
+      'does not hold: payments-db (prod-eu): phase "Failing over"',
+    ],
+    [
+      'Cluster is unrecoverable and needs manual intervention',
+      'fail',
+      'does not hold: payments-db (prod-eu): phase "Cluster is unrecoverable and needs manual intervention"',
+    ],
+    [
+      undefined,
+      'fail',
+      'does not hold: payments-db (prod-eu): no status.phase (the CloudNativePG operator has not reported on it)',
+    ],
+  ])(
+    'judges phase %p with every instance ready: %s',
+    async (phase, status, summary) => {
+      const result = await paymentsDbWith((_spec, clusterStatus) => {
+        clusterStatus.phase = phase;
+      });
+      expect(result).toMatchObject({
+        status,
+        summary: `Declared high availability (3 instances) ${summary}`,
+      });
+    },
+  );
+
+  it('matches a selector on the labels the operator puts on the Pods', async () => {
+    const entity: Entity = {
+      ...ENTITIES.ghost,
+      metadata: {
+        name: 'pods',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-label-selector':
+            'cnpg.io/cluster=payments-db,cnpg.io/podRole=instance',
+        },
+      },
+    };
+    const facts = (await collect(clusters.definitions, [entity])).facts.get(
+      'component:default/pods',
+    )!;
+    expect(
+      facts.cnpgClusters.map(c => [
+        c.cluster,
+        c.namespace,
+        c.name,
+        c.matchedBy,
+      ]),
+    ).toEqual([['prod-eu', 'payments', 'payments-db', 'pod labels']]);
+  });
+
+  it.each([
+    'availability.replicas',
+    'availability.pod-disruption-budget',
+    'availability.spread',
+    'availability.rolling-update',
+    'availability.probes',
+  ])(
+    '%s stays unknown for a database whose only workload is a CloudNativePG Cluster',
+    async checkId => {
+      await expect(run(checkId, ENTITIES.paymentsDb)).resolves.toMatchObject({
+        status: 'unknown',
+        summary:
+          'No Deployment or StatefulSet matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us',
+      });
+    },
+  );
 });

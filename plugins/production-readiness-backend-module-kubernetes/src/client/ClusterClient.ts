@@ -32,6 +32,7 @@ import {
 } from './boundedHttpLibrary';
 import {
   Certificate,
+  CnpgCluster,
   PodMonitor,
   PrometheusRule,
   ServiceMonitor,
@@ -65,6 +66,7 @@ export interface ResourceTypes {
   velerobackups: VeleroBackup;
   velerorestores: VeleroRestore;
   certificates: Certificate;
+  cnpgclusters: CnpgCluster;
 }
 
 /** The outcome of listing one kind from one cluster. */

@@ -1,3 +1,7 @@
+import {
+  V1PodAntiAffinity,
+  V1TopologySpreadConstraint,
+} from '@kubernetes/client-node';
 import { KubernetesLabelSelector } from '../collector/labelSelector';
 
 /** Metadata every listed object has (custom resources arrive as plain JSON). */
@@ -107,5 +111,54 @@ export type Certificate = CustomObject<
     }>;
     notAfter?: string;
     renewalTime?: string;
+  }
+>;
+
+/**
+ * postgresql.cnpg.io/v1 Cluster: a PostgreSQL cluster whose instance Pods the CloudNativePG
+ * operator creates directly (no StatefulSet). Field names and defaults follow the operator's
+ * `api/v1/cluster_types.go`.
+ */
+export type CnpgCluster = CustomObject<
+  {
+    /** Number of instances; the CRD defaults it to 1. */
+    instances?: number;
+    /** Labels and annotations the operator copies onto every object it creates, Pods included. */
+    inheritedMetadata?: {
+      labels?: { [key: string]: string };
+      annotations?: { [key: string]: string };
+    };
+    affinity?: {
+      /** Generated anti-affinity between the instances unless explicitly false. */
+      enablePodAntiAffinity?: boolean;
+      /** `preferred` (default when empty) or `required`. */
+      podAntiAffinityType?: string;
+      /** Defaults to kubernetes.io/hostname. */
+      topologyKey?: string;
+      additionalPodAntiAffinity?: V1PodAntiAffinity;
+    };
+    topologySpreadConstraints?: V1TopologySpreadConstraint[];
+    /** Operator-managed PodDisruptionBudgets; default true. */
+    enablePDB?: boolean;
+    nodeMaintenanceWindow?: { inProgress?: boolean; reusePVC?: boolean };
+  },
+  {
+    /** PVC groups detected; may differ from the instance Pods. */
+    instances?: number;
+    readyInstances?: number;
+    /** `Cluster in healthy state` when nothing is going on. */
+    phase?: string;
+    phaseReason?: string;
+    currentPrimary?: string;
+    targetPrimary?: string;
+    instanceNames?: string[];
+    instancesStatus?: { [status: string]: string[] };
+    topology?: { nodesUsed?: number; successfullyExtracted?: boolean };
+    conditions?: Array<{
+      type?: string;
+      status?: string;
+      reason?: string;
+      message?: string;
+    }>;
   }
 >;

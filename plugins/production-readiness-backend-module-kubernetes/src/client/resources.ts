@@ -78,6 +78,12 @@ export const RESOURCES = {
     version: 'v1',
     crdOf: 'cert-manager',
   },
+  cnpgclusters: {
+    plural: 'clusters',
+    group: 'postgresql.cnpg.io',
+    version: 'v1',
+    crdOf: 'CloudNativePG',
+  },
 } satisfies Record<string, ResourceSpec>;
 
 export type ResourceKind = keyof typeof RESOURCES;

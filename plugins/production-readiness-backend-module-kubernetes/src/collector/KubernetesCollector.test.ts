@@ -63,8 +63,9 @@ describe('batch collection', () => {
     const collected = await collect(clusters.definitions, fleet);
     const many = requestCounts();
 
-    // prod-eu: 17 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 17 kinds.
-    expect(one).toEqual({ 'prod-eu': 19, 'prod-us': 17 });
+    // prod-eu: 18 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 18 kinds
+    // (CloudNativePG's answers 404 there, still one call).
+    expect(one).toEqual({ 'prod-eu': 20, 'prod-us': 18 });
     expect(many).toEqual(one);
     expect(collected.facts.size).toBe(500);
     expect(
@@ -123,6 +124,7 @@ describe('batch collection', () => {
         '/apis/velero.io/v1/backups',
         '/apis/velero.io/v1/restores',
         '/apis/cert-manager.io/v1/certificates',
+        '/apis/postgresql.cnpg.io/v1/clusters',
       ]),
     );
   });
@@ -150,8 +152,8 @@ describe('connections', () => {
     try {
       await refresh();
       await refresh();
-      // 2 x 19 requests to prod-eu and 2 x 17 to prod-us, at most 4 in flight per cluster.
-      expect(requestCounts()).toEqual({ 'prod-eu': 38, 'prod-us': 34 });
+      // 2 x 20 requests to prod-eu and 2 x 18 to prod-us, at most 4 in flight per cluster.
+      expect(requestCounts()).toEqual({ 'prod-eu': 40, 'prod-us': 36 });
       for (const spy of [tls, plain]) {
         expect(opened(spy).length).toBeGreaterThanOrEqual(1);
         expect(opened(spy).length).toBeLessThanOrEqual(
@@ -364,6 +366,79 @@ describe('upstream failures', () => {
       summary:
         'namespace orders (prod-eu): cluster "prod-eu" does not serve schedules.velero.io/v1 (404): the CRD of Velero is not installed',
     });
+  });
+
+  it('gives unknown for database HA when CloudNativePG is not installed where the database runs, and nothing else changes', async () => {
+    clusters.eu.notInstalled.add('postgresql.cnpg.io');
+    const collected = await collect(clusters.definitions, [
+      ENTITIES.paymentsDb,
+      ENTITIES.ordersDb,
+    ]);
+    // Its PersistentVolumeClaims (labelled through spec.inheritedMetadata) are still there.
+    await expect(
+      verdict('availability.database-ha', ENTITIES.paymentsDb, collected),
+    ).resolves.toMatchObject({
+      status: 'unknown',
+      summary:
+        'No Deployment, StatefulSet or CloudNativePG Cluster matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us; cluster "prod-eu" does not serve clusters.postgresql.cnpg.io/v1 (404): the CRD of CloudNativePG is not installed',
+    });
+    await expect(
+      verdict('availability.replicas', ENTITIES.paymentsDb, collected),
+    ).resolves.toMatchObject({
+      status: 'unknown',
+      summary:
+        'No Deployment or StatefulSet matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us',
+    });
+    // A StatefulSet database is judged as before.
+    await expect(
+      verdict('availability.database-ha', ENTITIES.ordersDb, collected),
+    ).resolves.toMatchObject({ status: 'pass' });
+  });
+
+  it('reports a refused CloudNativePG list anywhere as error for database HA, and only there', async () => {
+    // prod-us, where orders-db has nothing, gets CloudNativePG but refuses to list it.
+    clusters.us.notInstalled.delete('postgresql.cnpg.io');
+    clusters.us.forbidden.add('clusters.postgresql.cnpg.io');
+    try {
+      const collected = await collect(clusters.definitions, [
+        ENTITIES.ordersDb,
+      ]);
+      // Instances of the declared database may be among the Clusters it cannot list.
+      await expect(
+        verdict('availability.database-ha', ENTITIES.ordersDb, collected),
+      ).resolves.toMatchObject({
+        status: 'error',
+        summary:
+          'cluster "prod-us" forbids list on clusters.postgresql.cnpg.io (403 Forbidden); grant the service account the RBAC verb "list" on resource "clusters" in API group "postgresql.cnpg.io" at cluster scope (ClusterRole + ClusterRoleBinding): clusters.postgresql.cnpg.io is forbidden: User "system:serviceaccount:backstage:production-readiness" cannot list resource "clusters" in API group "postgresql.cnpg.io" at the cluster scope',
+      });
+      for (const checkId of [
+        'availability.replicas',
+        'availability.pod-disruption-budget',
+        'security.network-policy',
+      ]) {
+        await expect(
+          verdict(checkId, ENTITIES.ordersDb, collected),
+        ).resolves.toMatchObject({ status: 'pass' });
+      }
+    } finally {
+      clusters.us.notInstalled.add('postgresql.cnpg.io');
+    }
+  });
+
+  it('reports a refused CloudNativePG list where the database runs as error', async () => {
+    clusters.eu.forbidden.add('clusters.postgresql.cnpg.io');
+    const collected = await collect(clusters.definitions, [
+      ENTITIES.paymentsDb,
+    ]);
+    const result = await verdict(
+      'availability.database-ha',
+      ENTITIES.paymentsDb,
+      collected,
+    );
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(
+      /^cluster "prod-eu" forbids list on clusters\.postgresql\.cnpg\.io \(403 Forbidden\); grant the service account the RBAC verb "list" on resource "clusters" in API group "postgresql\.cnpg\.io"/,
+    );
   });
 
   it('turns a 500 into error for the checks reading that kind', async () => {

@@ -168,6 +168,7 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
           clusters: snapshots.map(s => s.cluster),
           sources: {},
           workloads: [],
+          cnpgClusters: [],
           cronJobs: [],
           ingresses: [],
           persistentVolumeClaims: [],

@@ -52,6 +52,50 @@ export interface WorkloadFact extends ObjectRef {
   volumeClaims: string[];
 }
 
+/**
+ * A CloudNativePG Cluster (`postgresql.cnpg.io/v1`) of the entity: a PostgreSQL database whose
+ * instance Pods the operator creates directly, without a StatefulSet.
+ */
+export interface CnpgClusterFact extends ObjectRef {
+  /**
+   * What the entity's selector matched: the Cluster's own labels, or the labels its instance
+   * Pods surely carry (`spec.inheritedMetadata.labels` plus the operator's `cnpg.io/*` and
+   * `app.kubernetes.io/*` labels).
+   */
+  matchedBy: 'metadata.labels' | 'pod labels';
+  /** spec.instances (the CRD defaults it to 1). */
+  instances: number;
+  /** status.readyInstances (0 when the operator has not reported it). */
+  readyInstances: number;
+  phase?: string;
+  phaseReason?: string;
+  currentPrimary?: string;
+  instanceNames: string[];
+  /** status.topology.nodesUsed: how many distinct nodes run the instances. */
+  nodesUsed?: number;
+  /** spec.affinity with the operator's defaults applied. */
+  antiAffinity: {
+    enabled: boolean;
+    type: string;
+    topologyKey: string;
+    /** The fields that were not set and took the operator's default. */
+    defaulted: string[];
+  };
+  /** The instance Pods as the operator builds them: their known labels and scheduling rules. */
+  podTemplate: V1PodTemplateSpec;
+  /** spec.enablePDB (default true). */
+  enablePDB: boolean;
+  /** A node maintenance window is in progress with reusePVC, so the replicas' PDB is lifted. */
+  maintenanceWindow: boolean;
+  /** The operator's PodDisruptionBudgets of the cluster (selector label `cnpg.io/cluster`). */
+  disruptionBudgets: Array<{
+    name: string;
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+    disruptionsAllowed?: number;
+  }>;
+}
+
 /** One run of a CronJob. */
 export interface JobFact {
   name: string;
@@ -149,6 +193,8 @@ export interface KubernetesFacts {
   /** Per cluster, how listing each kind went. */
   sources: Record<string, Partial<Record<ResourceKind, SourceState>>>;
   workloads: WorkloadFact[];
+  /** CloudNativePG Clusters matched to the entity. */
+  cnpgClusters: CnpgClusterFact[];
   cronJobs: CronJobFact[];
   ingresses: IngressFact[];
   /** PVCs labelled for the entity or mounted by its workloads. */
