@@ -1209,6 +1209,12 @@ interface CnpgOptions {
   phase: string;
   phaseReason?: string;
   storage: string;
+  /** Its own backups (ScheduledBackup to object storage), as offsets from NOW in ms. */
+  backups: {
+    lastSuccessful: number;
+    /** Set when the newest backup failed, with the operator's message. */
+    lastFailed?: { at: number; message: string };
+  };
 }
 
 function cnpgDatabase(o: CnpgOptions): KubeObject[] {
@@ -1387,13 +1393,21 @@ function cnpgDatabase(o: CnpgOptions): KubeObject[] {
             message: 'Continuous archiving is working',
             lastTransitionTime: at(-200 * DAY),
           },
-          {
-            type: 'LastBackupSucceeded',
-            status: 'True',
-            reason: 'LastBackupSucceeded',
-            message: 'Backup was successful',
-            lastTransitionTime: at(-9 * HOUR),
-          },
+          o.backups.lastFailed
+            ? {
+                type: 'LastBackupSucceeded',
+                status: 'False',
+                reason: 'LastBackupFailed',
+                message: o.backups.lastFailed.message,
+                lastTransitionTime: at(o.backups.lastFailed.at),
+              }
+            : {
+                type: 'LastBackupSucceeded',
+                status: 'True',
+                reason: 'LastBackupSucceeded',
+                message: 'Backup was successful',
+                lastTransitionTime: at(o.backups.lastSuccessful),
+              },
         ],
         configMapResourceVersion: {
           metrics: { 'cnpg-default-monitoring': '48099871' },
@@ -1416,7 +1430,10 @@ function cnpgDatabase(o: CnpgOptions): KubeObject[] {
               failed: notReady,
             }
           : { healthy: instanceNames },
-        lastSuccessfulBackup: at(-9 * HOUR),
+        lastSuccessfulBackup: at(o.backups.lastSuccessful),
+        ...(o.backups.lastFailed
+          ? { lastFailedBackup: at(o.backups.lastFailed.at) }
+          : {}),
         latestGeneratedNode: o.instances,
         managedRolesStatus: {},
         phase: o.phase,
@@ -1549,12 +1566,15 @@ function paymentsDb(): KubeObject[] {
     affinity: { podAntiAffinityType: 'required' },
     phase: 'Cluster in healthy state',
     storage: '50Gi',
+    // The nightly ScheduledBackup at 02:00 finished at 02:30.
+    backups: { lastSuccessful: -7.5 * HOUR },
   });
 }
 
 /**
  * A degraded one, matched only through the labels it passes on to its Pods: anti-affinity left
- * at the default (preferred), so two instances share a node, and one of three is not ready.
+ * at the default (preferred), so two instances share a node, and one of three is not ready;
+ * its last backup failed.
  */
 function analyticsDb(): KubeObject[] {
   return cnpgDatabase({
@@ -1570,6 +1590,15 @@ function analyticsDb(): KubeObject[] {
     phase: 'Waiting for the instances to become active',
     phaseReason: 'Some instances are not yet active. Please wait.',
     storage: '200Gi',
+    // Tonight's backup could not reach the object store; yesterday's is the newest.
+    backups: {
+      lastSuccessful: -(31 * HOUR + 25 * 60_000),
+      lastFailed: {
+        at: -(7 * HOUR + 50 * 60_000),
+        message:
+          'unexpected failure invoking barman-cloud-backup: exit status 4',
+      },
+    },
   });
 }
 
@@ -1679,6 +1708,15 @@ export const ENTITIES = {
     {
       [ID]: 'payments-db',
       'production-readiness.io/high-availability': '3',
+      'production-readiness.io/backup-plan': [
+        'what: payments database, all schemas and roles',
+        'method: full',
+        'schedule: "0 2 * * *"',
+        'rpo: 24h',
+        'rto: 2h',
+        'retention: 30d',
+        'procedure: https://runbooks.example.com/payments-db/restore',
+      ].join('\n'),
     },
   ),
   analyticsDb: entity(

@@ -3,6 +3,7 @@ import {
   ANNOTATIONS,
   Evidence,
   formatDuration,
+  parseBackupPlan,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
   CheckEvaluation,
@@ -12,6 +13,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import { PURPOSE_LABEL } from '../collector/buildFacts';
 import {
+  CnpgClusterFact,
   CronJobFact,
   KUBERNETES_COLLECTOR_ID,
   VeleroFact,
@@ -94,6 +96,155 @@ function cronJobProblem(c: CronJobFact, now: Date): string | undefined {
     }" ran at ${window.deadline.toISOString()}`;
   }
   return undefined;
+}
+
+/**
+ * How old the newest CloudNativePG backup may be when the entity declares no backup plan: a
+ * daily ScheduledBackup plus two hours for it to run. The CronJob path needs no default, as
+ * every CronJob carries its own schedule; a Cluster does not (its ScheduledBackups are not read).
+ */
+const CNPG_DEFAULT_MAX_BACKUP_AGE_MS = 26 * 60 * 60 * 1000;
+
+const CNPG_REMEDIATION =
+  'Configure backups of the CloudNativePG Cluster (spec.backup.barmanObjectStore or volumeSnapshot, or a backup plugin such as barman-cloud.cloudnative-pg.io in spec.plugins) with a ScheduledBackup; for failures see `kubectl cnpg status <cluster>` and the status.error of its Backup objects.';
+
+/** Before when the newest backup must be: from the entity's backup plan, or the default. */
+function cnpgBackupWindow(
+  entity: Entity,
+  now: Date,
+): { deadline: number; rule: string } {
+  const fallback = (why: string) => ({
+    deadline: now.getTime() - CNPG_DEFAULT_MAX_BACKUP_AGE_MS,
+    rule: `${why}: at most ${formatDuration(
+      CNPG_DEFAULT_MAX_BACKUP_AGE_MS,
+    )} old`,
+  });
+  if (entity.metadata.annotations?.[ANNOTATIONS.backupPlan] === undefined) {
+    return fallback('no backup plan');
+  }
+  const plan = parseBackupPlan(entity.metadata.annotations);
+  if (!plan.ok) return fallback(plan.error);
+  const window = successDeadline(plan.value.schedule, now);
+  if ('error' in window) return fallback(`backup plan ${window.error}`);
+  return {
+    deadline: window.deadline.getTime(),
+    rule: `backup plan schedule "${plan.value.schedule}"`,
+  };
+}
+
+/** Judges the backups a CloudNativePG Cluster takes of itself, from its spec and status. */
+function cnpgBackupVerdict(
+  c: CnpgClusterFact,
+  window: { deadline: number; rule: string },
+  now: Date,
+): { state: 'ok' | 'fail' | 'unknown'; text: string; evidence: Evidence } {
+  const b = c.backup;
+  const cond = b.condition;
+  const pluginOnly =
+    b.methods.length > 0 && b.methods.every(m => m.startsWith('plugin '));
+  // The operator leaves status.lastSuccessfulBackup unset for plugin backups; the condition
+  // goes False (BackupStarted) when each backup starts and True when it completes, so its
+  // lastTransitionTime is when the last one completed.
+  const success =
+    b.lastSuccessfulBackup ??
+    (pluginOnly && cond?.status === 'True'
+      ? cond.lastTransitionTime
+      : undefined);
+  const item = evidence(
+    c.cluster,
+    describeObject('CloudNativePG Cluster', c),
+    {
+      backupMethods: b.methods.length ? b.methods.join(', ') : 'none',
+      condition: cond
+        ? `LastBackupSucceeded ${cond.status}${
+            cond.reason ? ` (${cond.reason})` : ''
+          }${cond.message ? `: ${cond.message}` : ''}`
+        : null,
+      lastSuccessfulBackup: b.lastSuccessfulBackup ?? null,
+      lastFailedBackup: b.lastFailedBackup ?? null,
+      firstRecoverabilityPoint: b.firstRecoverabilityPoint ?? null,
+      schedule: window.rule,
+    },
+    success,
+  );
+  const who = `CloudNativePG Cluster ${c.name} (${c.cluster})`;
+  const result = (state: 'ok' | 'fail' | 'unknown', text: string) => ({
+    state,
+    text,
+    evidence: item,
+  });
+  if (!b.methods.length) {
+    return result(
+      'fail',
+      `${who} has no backup configured (neither spec.backup.barmanObjectStore nor spec.backup.volumeSnapshot, and no backup plugin in spec.plugins)`,
+    );
+  }
+  if (cond?.status === 'False' && cond.reason !== 'BackupStarted') {
+    return result(
+      'fail',
+      `last backup of ${who} failed${
+        b.lastFailedBackup ? ` ${ago(now, b.lastFailedBackup)}` : ''
+      }: ${
+        cond.message ?? cond.reason ?? 'LastBackupSucceeded is False'
+      }; last success ${ago(now, success)}`,
+    );
+  }
+  if (!success) {
+    if (pluginOnly && cond?.status === 'False') {
+      return result(
+        'unknown',
+        `${who}: a plugin backup is running and the operator records no completion time for plugin backups`,
+      );
+    }
+    return result('fail', `${who} has no successful backup yet`);
+  }
+  const at = Date.parse(success);
+  if (Number.isNaN(at)) {
+    return result(
+      'unknown',
+      `${who}: backup time "${success.slice(0, 40)}" cannot be read`,
+    );
+  }
+  if (at < window.deadline) {
+    return result(
+      'fail',
+      `${who} last backed up successfully ${ago(now, success)}, too old for ${
+        window.rule
+      }`,
+    );
+  }
+  return result(
+    'ok',
+    `${c.name} (${c.cluster}) last backed up successfully ${ago(now, success)}`,
+  );
+}
+
+/** Judges CloudNativePG Clusters that back themselves up, for entities without a backup CronJob. */
+function evaluateCnpgBackups(input: KubernetesCheckInput): CheckEvaluation {
+  const now = input.context.now;
+  const window = cnpgBackupWindow(input.context.entity, now);
+  const verdicts = input.facts.cnpgClusters.map(c =>
+    cnpgBackupVerdict(c, window, now),
+  );
+  const items = verdicts.map(v => v.evidence);
+  const texts = (state: string) =>
+    verdicts.filter(v => v.state === state).map(v => v.text);
+  if (texts('fail').length) {
+    return checkResult.fail(texts('fail').join('; '), items, CNPG_REMEDIATION);
+  }
+  if (texts('unknown').length) {
+    return checkResult.unknown(
+      texts('unknown').join('; '),
+      items,
+      CNPG_REMEDIATION,
+    );
+  }
+  return checkResult.pass(
+    `CloudNativePG backs up the database: ${listSome(texts('ok'))} (${
+      window.rule
+    })`,
+    items,
+  );
 }
 
 const BACKUP_PHASES_OK = ['Completed'];
@@ -239,7 +390,9 @@ export function createBackupChecks(options: {
       id: 'backup.cluster-backup-job',
       pillar: 'backup',
       title: 'Backup job runs on schedule',
-      description: `A backup CronJob of the entity (label ${PURPOSE_LABEL}=backup, or "backup" in its name) is not suspended, its last Job succeeded, and it succeeded within its own schedule. With backup tool velero, the Velero Schedule is judged instead.`,
+      description: `A backup CronJob of the entity (label ${PURPOSE_LABEL}=backup, or "backup" in its name) is not suspended, its last Job succeeded, and it succeeded within its own schedule. With backup tool velero, the Velero Schedule is judged instead. Without a backup CronJob, a CloudNativePG Cluster of the entity passes when it has backup configured, its LastBackupSucceeded condition is not False, and its last successful backup is within the schedule of the entity's backup plan (${formatDuration(
+        CNPG_DEFAULT_MAX_BACKUP_AGE_MS,
+      )} without a plan).`,
       severity: 'critical',
       appliesTo: STATEFUL_ENTITIES,
       remediation: `Add a backup CronJob labelled ${PURPOSE_LABEL}: backup and backstage.io/kubernetes-id, and fix the failing Job (kubectl logs job/<name>).`,
@@ -252,9 +405,13 @@ export function createBackupChecks(options: {
           'veleroschedules',
           'velerobackups',
           'persistentvolumeclaims',
+          'cnpgclusters',
         ],
         input => {
-          const nothing = nothingFound(input);
+          // A CloudNativePG Cluster may be all the entity has (its Pods are not workloads).
+          const nothing = input.facts.cnpgClusters.length
+            ? undefined
+            : nothingFound(input);
           if (nothing) return nothing;
           const backups = input.facts.cronJobs.filter(
             c => c.purpose === 'backup',
@@ -267,6 +424,9 @@ export function createBackupChecks(options: {
                 ...velero,
                 summary: `Backups are taken by Velero: ${velero.summary}`,
               };
+            }
+            if (input.facts.cnpgClusters.length) {
+              return evaluateCnpgBackups(input);
             }
             return checkResult.fail(
               `No backup CronJob matches ${input.facts.selector}${
@@ -306,7 +466,7 @@ export function createBackupChecks(options: {
             items,
           );
         },
-        { needsWorkloads: false },
+        { needsWorkloads: false, discovery: ['cnpgclusters'] },
       ),
     }),
     createReadinessCheck({

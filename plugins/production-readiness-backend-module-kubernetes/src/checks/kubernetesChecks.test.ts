@@ -1249,3 +1249,231 @@ describe('CloudNativePG databases (availability.database-ha)', () => {
     },
   );
 });
+
+describe("CloudNativePG's own backups (backup.cluster-backup-job)", () => {
+  const JOB = 'backup.cluster-backup-job';
+  const PLAN = 'production-readiness.io/backup-plan';
+  const isCluster = (name: string) => (o: KubeObject) =>
+    o.kind === 'Cluster' && o.metadata.name === name;
+  /** The verdict on an entity after changing its Cluster's spec and status. */
+  const clusterWith = (
+    entity: Entity,
+    change: (spec: any, status: any) => void,
+  ) =>
+    withEuObjects(
+      objects =>
+        objects.map(o => {
+          if (isCluster(entity.metadata.name)(o)) change(o.spec, o.status);
+          return o;
+        }),
+      JOB,
+      entity,
+    );
+  const backupCondition = (status: any) =>
+    status.conditions.find((c: any) => c.type === 'LastBackupSucceeded');
+  const withoutPlan = (entity: Entity): Entity => {
+    const { [PLAN]: _plan, ...annotations } = entity.metadata.annotations!;
+    return { ...entity, metadata: { ...entity.metadata, annotations } };
+  };
+
+  it('passes the cluster whose last backup succeeded within the schedule of the backup plan, showing what it looked at', async () => {
+    await expect(run(JOB, ENTITIES.paymentsDb)).resolves.toEqual({
+      status: 'pass',
+      summary:
+        'CloudNativePG backs up the database: payments-db (prod-eu) last backed up successfully 7h 30m ago (backup plan schedule "0 2 * * *")',
+      evidence: [
+        {
+          label: 'CloudNativePG Cluster payments/payments-db (prod-eu)',
+          value: {
+            backupMethods: 'barmanObjectStore',
+            condition:
+              'LastBackupSucceeded True (LastBackupSucceeded): Backup was successful',
+            lastSuccessfulBackup: '2026-11-22T02:30:00.000Z',
+            lastFailedBackup: null,
+            firstRecoverabilityPoint: '2026-10-23T10:00:00.000Z',
+            schedule: 'backup plan schedule "0 2 * * *"',
+          },
+          source: 'kubernetes:prod-eu',
+          timestamp: '2026-11-22T02:30:00.000Z',
+        },
+      ],
+    });
+  });
+
+  it("fails the cluster whose last backup failed, with the operator's message", async () => {
+    const result = await run(JOB, ENTITIES.analyticsDb);
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'last backup of CloudNativePG Cluster analytics-db (prod-eu) failed 7h 50m ago: unexpected failure invoking barman-cloud-backup: exit status 4; last success 1d 7h ago',
+      evidence: [
+        {
+          label: 'CloudNativePG Cluster analytics/analytics-db (prod-eu)',
+          value: expect.objectContaining({
+            condition:
+              'LastBackupSucceeded False (LastBackupFailed): unexpected failure invoking barman-cloud-backup: exit status 4',
+            lastFailedBackup: '2026-11-22T02:10:00.000Z',
+            schedule: 'no backup plan: at most 1d 2h old',
+          }),
+        },
+      ],
+    });
+    expect(result.remediation).toMatch(/spec\.backup\.barmanObjectStore/);
+  });
+
+  it('fails when the last successful backup is older than the run before the last one of the plan', async () => {
+    await expect(
+      clusterWith(ENTITIES.paymentsDb, (_spec, status) => {
+        // 01:59 yesterday: the 02:00 runs of yesterday and today both left no success.
+        status.lastSuccessfulBackup = '2026-11-21T01:59:00Z';
+      }),
+    ).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        'CloudNativePG Cluster payments-db (prod-eu) last backed up successfully 1d 8h ago, too old for backup plan schedule "0 2 * * *"',
+    });
+  });
+
+  it.each([
+    ['25h ago', 'pass', '2026-11-21T09:00:00Z'],
+    ['27h ago', 'fail', '2026-11-21T07:00:00Z'],
+  ])(
+    'allows 26 hours without a backup plan: a success %s is a %s',
+    async (_ago, status, lastSuccessfulBackup) => {
+      await expect(
+        clusterWith(
+          withoutPlan(ENTITIES.paymentsDb),
+          (_spec, clusterStatus) => {
+            clusterStatus.lastSuccessfulBackup = lastSuccessfulBackup;
+          },
+        ),
+      ).resolves.toMatchObject({ status });
+    },
+  );
+
+  it('fails the cluster that has never backed up successfully', async () => {
+    await expect(
+      clusterWith(ENTITIES.paymentsDb, (_spec, status) => {
+        delete status.lastSuccessfulBackup;
+        delete status.firstRecoverabilityPoint;
+        status.conditions = status.conditions.filter(
+          (c: any) => c.type !== 'LastBackupSucceeded',
+        );
+      }),
+    ).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        'CloudNativePG Cluster payments-db (prod-eu) has no successful backup yet',
+    });
+  });
+
+  it('fails the cluster without backup configured, naming it', async () => {
+    await expect(
+      clusterWith(ENTITIES.paymentsDb, spec => {
+        delete spec.backup;
+      }),
+    ).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        'CloudNativePG Cluster payments-db (prod-eu) has no backup configured (neither spec.backup.barmanObjectStore nor spec.backup.volumeSnapshot, and no backup plugin in spec.plugins)',
+    });
+  });
+
+  it('does not count a backup that is only starting as a failure', async () => {
+    await expect(
+      clusterWith(ENTITIES.paymentsDb, (_spec, status) => {
+        Object.assign(backupCondition(status), {
+          status: 'False',
+          reason: 'BackupStarted',
+          message: 'New Backup starting up',
+        });
+      }),
+    ).resolves.toMatchObject({ status: 'pass' });
+  });
+
+  it('dates plugin backups, which leave lastSuccessfulBackup unset, by the LastBackupSucceeded condition', async () => {
+    const withPlugin = (age: string) =>
+      clusterWith(ENTITIES.paymentsDb, (spec, status) => {
+        delete spec.backup;
+        spec.plugins = [
+          {
+            name: 'barman-cloud.cloudnative-pg.io',
+            enabled: true,
+            isWALArchiver: true,
+            parameters: { barmanObjectName: 'payments-db-store' },
+          },
+        ];
+        delete status.lastSuccessfulBackup;
+        backupCondition(status).lastTransitionTime = age;
+      });
+    await expect(withPlugin('2026-11-22T02:30:00Z')).resolves.toMatchObject({
+      status: 'pass',
+      summary:
+        'CloudNativePG backs up the database: payments-db (prod-eu) last backed up successfully 7h 30m ago (backup plan schedule "0 2 * * *")',
+      evidence: [
+        {
+          value: expect.objectContaining({
+            backupMethods: 'plugin barman-cloud.cloudnative-pg.io',
+            lastSuccessfulBackup: null,
+          }),
+          timestamp: '2026-11-22T02:30:00Z',
+        },
+      ],
+    });
+    await expect(withPlugin('2026-11-19T02:30:00Z')).resolves.toMatchObject({
+      status: 'fail',
+    });
+  });
+
+  it('counts a plugin the operator reports with backup capabilities', async () => {
+    await expect(
+      clusterWith(ENTITIES.paymentsDb, (spec, status) => {
+        delete spec.backup;
+        spec.plugins = [{ name: 'backup.example.com' }];
+        status.pluginStatus = [
+          {
+            name: 'backup.example.com',
+            version: '0.3.0',
+            backupCapabilities: ['TYPE_BACKUP'],
+          },
+        ];
+      }),
+    ).resolves.toMatchObject({
+      status: 'pass',
+      evidence: [
+        {
+          value: expect.objectContaining({
+            backupMethods: 'plugin backup.example.com',
+          }),
+        },
+      ],
+    });
+  });
+
+  it('is an error, not a missing CronJob, when the Clusters cannot be listed', async () => {
+    clusters.eu.forbidden.add('clusters.postgresql.cnpg.io');
+    try {
+      const result = await verdict(
+        JOB,
+        ENTITIES.paymentsDb,
+        await collect(clusters.definitions, [ENTITIES.paymentsDb]),
+      );
+      expect(result.status).toBe('error');
+      expect(result.summary).toMatch(
+        /^cluster "prod-eu" forbids list on clusters\.postgresql\.cnpg\.io/,
+      );
+    } finally {
+      clusters.eu.forbidden.delete('clusters.postgresql.cnpg.io');
+    }
+  });
+
+  it('leaves the restore test to restore-test CronJobs: the operator does not test restores', async () => {
+    await expect(
+      run('backup.cluster-restore-test', ENTITIES.paymentsDb),
+    ).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        "No restore-test CronJob (label production-readiness.io/purpose=restore-test) and no Velero Restore of the entity's namespaces",
+    });
+  });
+});

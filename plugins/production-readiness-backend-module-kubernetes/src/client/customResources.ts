@@ -141,6 +141,14 @@ export type CnpgCluster = CustomObject<
     /** Operator-managed PodDisruptionBudgets; default true. */
     enablePDB?: boolean;
     nodeMaintenanceWindow?: { inProgress?: boolean; reusePVC?: boolean };
+    /** In-tree backups: Barman Cloud to object storage, and/or volume snapshots. */
+    backup?: { barmanObjectStore?: object; volumeSnapshot?: object };
+    /** CNPG-I plugins; `enabled` defaults to true, `isWALArchiver` to false. */
+    plugins?: Array<{
+      name?: string;
+      enabled?: boolean;
+      isWALArchiver?: boolean;
+    }>;
   },
   {
     /** PVC groups detected; may differ from the instance Pods. */
@@ -154,11 +162,18 @@ export type CnpgCluster = CustomObject<
     instanceNames?: string[];
     instancesStatus?: { [status: string]: string[] };
     topology?: { nodesUsed?: number; successfullyExtracted?: boolean };
+    /** RFC 3339; set for in-tree backups (Barman Cloud, volume snapshots), not for plugins. */
+    lastSuccessfulBackup?: string;
+    lastFailedBackup?: string;
+    firstRecoverabilityPoint?: string;
+    /** Plugins the operator loaded, with what they can do (`backupCapabilities`). */
+    pluginStatus?: Array<{ name?: string; backupCapabilities?: string[] }>;
     conditions?: Array<{
       type?: string;
       status?: string;
       reason?: string;
       message?: string;
+      lastTransitionTime?: string;
     }>;
   }
 >;

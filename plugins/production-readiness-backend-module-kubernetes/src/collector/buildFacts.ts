@@ -10,6 +10,7 @@ import { ListOutcome, ResourceTypes } from '../client/ClusterClient';
 import { CnpgCluster } from '../client/customResources';
 import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
 import {
+  CnpgBackupFact,
   CnpgClusterFact,
   CronJobFact,
   IngressFact,
@@ -263,6 +264,39 @@ export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
  * `topologyKey`, default kubernetes.io/hostname), `additionalPodAntiAffinity` and
  * `topologySpreadConstraints`.
  */
+/** The Cluster's backup configuration and the operator's report on its backups. */
+function cnpgBackup(c: CnpgCluster): CnpgBackupFact {
+  const methods: string[] = [];
+  if (c.spec?.backup?.barmanObjectStore) methods.push('barmanObjectStore');
+  if (c.spec?.backup?.volumeSnapshot) methods.push('volumeSnapshot');
+  for (const plugin of c.spec?.plugins ?? []) {
+    if (!plugin.name || plugin.enabled === false) continue;
+    const capabilities = c.status?.pluginStatus?.find(
+      s => s.name === plugin.name,
+    )?.backupCapabilities;
+    if (plugin.isWALArchiver === true || capabilities?.length) {
+      methods.push(`plugin ${plugin.name}`);
+    }
+  }
+  const condition = c.status?.conditions?.find(
+    k => k.type === 'LastBackupSucceeded',
+  );
+  return {
+    methods,
+    lastSuccessfulBackup: c.status?.lastSuccessfulBackup || undefined,
+    lastFailedBackup: c.status?.lastFailedBackup || undefined,
+    firstRecoverabilityPoint: c.status?.firstRecoverabilityPoint || undefined,
+    condition: condition?.status
+      ? {
+          status: condition.status,
+          reason: condition.reason || undefined,
+          message: condition.message || undefined,
+          lastTransitionTime: condition.lastTransitionTime || undefined,
+        }
+      : undefined,
+  };
+}
+
 function cnpgPodTemplate(cluster: CnpgCluster): {
   template: V1PodTemplateSpec;
   antiAffinity: CnpgClusterFact['antiAffinity'];
@@ -514,6 +548,7 @@ function addClusterFacts(
           maxUnavailable: p.spec?.maxUnavailable,
           disruptionsAllowed: p.status?.disruptionsAllowed,
         })),
+      backup: cnpgBackup(c),
     });
   }
 

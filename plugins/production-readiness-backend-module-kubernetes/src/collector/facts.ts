@@ -94,6 +94,31 @@ export interface CnpgClusterFact extends ObjectRef {
     maxUnavailable?: number | string;
     disruptionsAllowed?: number;
   }>;
+  /** The cluster's own backups, as configured in its spec and reported in its status. */
+  backup: CnpgBackupFact;
+}
+
+/** How a CloudNativePG Cluster backs itself up (field names as in the operator's `api/v1`). */
+export interface CnpgBackupFact {
+  /**
+   * What takes its backups: `barmanObjectStore` and `volumeSnapshot` (spec.backup), and
+   * `plugin <name>` for each enabled spec.plugins[] entry that archives WAL or that the
+   * operator reports with backup capabilities. Empty: backup is not configured.
+   */
+  methods: string[];
+  /** status.lastSuccessfulBackup; the operator does not set it for plugin backups. */
+  lastSuccessfulBackup?: string;
+  /** status.lastFailedBackup. */
+  lastFailedBackup?: string;
+  /** status.firstRecoverabilityPoint: the oldest point in time a restore can reach. */
+  firstRecoverabilityPoint?: string;
+  /** The `LastBackupSucceeded` condition. */
+  condition?: {
+    status: string;
+    reason?: string;
+    message?: string;
+    lastTransitionTime?: string;
+  };
 }
 
 /** One run of a CronJob. */
