@@ -656,6 +656,34 @@ describe('scripts/start', () => {
     });
   });
 
+  it("shows payments-api's missing PodDisruptionBudget and its database's missing restore test in its tab", async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const catalogue = await checkCatalogue(headers);
+    await withGuestPage(async page => {
+      const report = await openTabWithReport(
+        page,
+        'component/default/payments-api',
+        headers,
+      );
+      const failing = report.results.filter(r => r.status === 'fail');
+      assert.deepEqual(failing.map(r => r.checkId).sort(), [
+        'availability.pod-disruption-budget',
+        'backup.dependencies-healthy',
+      ]);
+      await page.getByText('Production gate: blocked by 2 check(s)').waitFor();
+      const shown = await readFailingChecks(page, failing, catalogue);
+      assert.match(
+        shown['availability.pod-disruption-budget'],
+        /No PodDisruptionBudget for Deployment shop\/payments-api/,
+      );
+      assert.match(
+        shown['backup.dependencies-healthy'],
+        /resource:default\/payments-db: Restore tested recently is fail \(No restore-test records/,
+      );
+    });
+  });
+
   it('shows in its tab that ledger-api is blocked by ledger-db, whose newest backup is older than its RPO', async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
