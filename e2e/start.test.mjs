@@ -624,93 +624,92 @@ describe('scripts/start', () => {
     }
   }
 
-  it("shows inventory-api's failing checks in its tab: the empty backup and the default-receiver routing", async () => {
+  /**
+   * Opens an entity's tab as the guest, asserts which checks fail there (from the API report of
+   * the evaluation the page shows) and how many block the gate, reads each failing check's
+   * details like a reader does, and hands the page and those details to `use`.
+   */
+  async function inFailingTab(ref, expected, use) {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
     const catalogue = await checkCatalogue(headers);
     await withGuestPage(async page => {
-      const report = await openTabWithReport(
-        page,
-        'component/default/inventory-api',
-        headers,
-      );
+      const report = await openTabWithReport(page, ref, headers);
       const failing = report.results.filter(r => r.status === 'fail');
-      assert.deepEqual(failing.map(r => r.checkId).sort(), [
-        'backup.dependencies-healthy',
-        'monitoring.alert-routing',
-      ]);
-      await page.getByText('Production gate: blocked by 2 check(s)').waitFor();
-      const shown = await readFailingChecks(page, failing, catalogue);
-      assert.match(
-        shown['backup.dependencies-healthy'],
-        /resource:default\/inventory-db: Backup size is sane is fail \(.*the location holds 0 B/,
+      assert.deepEqual(
+        failing.map(r => r.checkId).sort(),
+        [...expected.failing].sort(),
       );
-      assert.match(
-        shown['monitoring.alert-routing'],
-        /8 of 8 alerts reach only the default receiver "default-catchall"/,
-      );
-      await page.screenshot({
-        path: new URL('tab-inventory-api.png', resultsDir).pathname,
-        fullPage: true,
-      });
+      await page
+        .getByText(`Production gate: blocked by ${expected.blocking} check(s)`)
+        .waitFor();
+      await use(page, await readFailingChecks(page, failing, catalogue));
     });
+  }
+
+  it("shows inventory-api's failing checks in its tab: the empty backup and the default-receiver routing", async () => {
+    await inFailingTab(
+      'component/default/inventory-api',
+      {
+        failing: ['backup.dependencies-healthy', 'monitoring.alert-routing'],
+        blocking: 2,
+      },
+      async (page, shown) => {
+        assert.match(
+          shown['backup.dependencies-healthy'],
+          /resource:default\/inventory-db: Backup size is sane is fail \(.*the location holds 0 B/,
+        );
+        assert.match(
+          shown['monitoring.alert-routing'],
+          /8 of 8 alerts reach only the default receiver "default-catchall"/,
+        );
+        await page.screenshot({
+          path: new URL('tab-inventory-api.png', resultsDir).pathname,
+          fullPage: true,
+        });
+      },
+    );
   });
 
   it("shows payments-api's missing PodDisruptionBudget and its database's missing restore test in its tab", async () => {
-    const { token } = await guestToken();
-    const headers = { authorization: `Bearer ${token}` };
-    const catalogue = await checkCatalogue(headers);
-    await withGuestPage(async page => {
-      const report = await openTabWithReport(
-        page,
-        'component/default/payments-api',
-        headers,
-      );
-      const failing = report.results.filter(r => r.status === 'fail');
-      assert.deepEqual(failing.map(r => r.checkId).sort(), [
-        'availability.pod-disruption-budget',
-        'backup.dependencies-healthy',
-      ]);
-      await page.getByText('Production gate: blocked by 2 check(s)').waitFor();
-      const shown = await readFailingChecks(page, failing, catalogue);
-      assert.match(
-        shown['availability.pod-disruption-budget'],
-        /No PodDisruptionBudget for Deployment shop\/payments-api/,
-      );
-      assert.match(
-        shown['backup.dependencies-healthy'],
-        /resource:default\/payments-db: Restore tested recently is fail \(No restore-test records/,
-      );
-    });
+    await inFailingTab(
+      'component/default/payments-api',
+      {
+        failing: [
+          'availability.pod-disruption-budget',
+          'backup.dependencies-healthy',
+        ],
+        blocking: 2,
+      },
+      async (_page, shown) => {
+        assert.match(
+          shown['availability.pod-disruption-budget'],
+          /No PodDisruptionBudget for Deployment shop\/payments-api/,
+        );
+        assert.match(
+          shown['backup.dependencies-healthy'],
+          /resource:default\/payments-db: Restore tested recently is fail \(No restore-test records/,
+        );
+      },
+    );
   });
 
   it('shows in its tab that ledger-api is blocked by ledger-db, whose newest backup is older than its RPO', async () => {
-    const { token } = await guestToken();
-    const headers = { authorization: `Bearer ${token}` };
-    const catalogue = await checkCatalogue(headers);
-    await withGuestPage(async page => {
-      const report = await openTabWithReport(
-        page,
-        'component/default/ledger-api',
-        headers,
-      );
-      const failing = report.results.filter(r => r.status === 'fail');
-      assert.deepEqual(
-        failing.map(r => r.checkId),
-        ['backup.dependencies-healthy'],
-      );
-      await page.getByText('Production gate: blocked by 1 check(s)').waitFor();
-      const shown = await readFailingChecks(page, failing, catalogue);
-      assert.match(
-        shown['backup.dependencies-healthy'],
-        /resource:default\/ledger-db: Newest backup within RPO is fail \(.*finished 3d( \d+h)? ago, older than the RPO of 1d\)/,
-      );
-      // Team Payments owns ledger-api; the guest may read but not re-run.
-      assert.equal(
-        await page.getByRole('button', { name: 'Re-run checks' }).count(),
-        0,
-      );
-    });
+    await inFailingTab(
+      'component/default/ledger-api',
+      { failing: ['backup.dependencies-healthy'], blocking: 1 },
+      async (page, shown) => {
+        assert.match(
+          shown['backup.dependencies-healthy'],
+          /resource:default\/ledger-db: Newest backup within RPO is fail \(.*finished 3d( \d+h)? ago, older than the RPO of 1d\)/,
+        );
+        // Team Payments owns ledger-api; the guest may read but not re-run.
+        assert.equal(
+          await page.getByRole('button', { name: 'Re-run checks' }).count(),
+          0,
+        );
+      },
+    );
   });
 
   /** The entities the fleet table shows, as entity refs, from their tab links. */
