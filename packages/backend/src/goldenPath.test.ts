@@ -19,16 +19,19 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   createSelfSignedCertificate,
+  createWorkDir,
   FakeKubeApiServer,
   putObjects,
   runRestoreTest,
   s3Client,
   startAlertmanager,
   startFakeKubeApiServer,
+  startHttpServer,
   startPgBackRest,
   startPrometheus,
   startS3,
   TestAlertmanager,
+  TestHttpServer,
   TestPrometheus,
   TestS3,
   uploadFolder,
@@ -45,9 +48,7 @@ import {
   ReadinessReport,
   restoreTestRecordSchema,
 } from '@production-readiness/plugin-production-readiness-common';
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -293,14 +294,6 @@ const VARIANTS: Variant[] = [
 
 const RECEIVER = (variant: Variant) => `team-${variant.name}`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(r => server.close(r));
-  return port;
-}
-
 /** Renders one variant's bundle with the real action into a fresh workspace. */
 async function render(variant: Variant, root: string): Promise<string> {
   const workspace = path.join(root, variant.name);
@@ -408,39 +401,36 @@ async function backUp(
 }
 
 /** The template's own service, started as its Deployment would start it. */
-async function startService(
-  deployment: any,
-): Promise<{ child: ChildProcess; hostPort: string }> {
+async function startService(deployment: any): Promise<TestHttpServer> {
   const container = deployment.spec.template.spec.containers[0];
   const env = Object.fromEntries(
     (container.env as Array<{ name: string; value?: string }>)
       .filter(e => e.value !== undefined)
       .map(e => [e.name, e.value!]),
   );
-  const port = await freePort();
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    cwd: SKELETON,
-    env: { ...env, PORT: String(port), PATH: process.env.PATH },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const service = await startHttpServer({
+    name: 'the service-with-blm skeleton',
+    command: process.execPath,
+    args: () => ['src/server.ts'],
+    workDir: createWorkDir('service'),
+    readyPath: '/readyz',
+    spawnOptions: port => ({
+      cwd: SKELETON,
+      env: { ...env, PORT: String(port), PATH: process.env.PATH },
+    }),
   });
-  const logs: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', chunk => {
-      logs.push(String(chunk));
-      if (logs.join('').includes('"msg":"listening"')) resolve();
-    });
-    child.stderr!.on('data', chunk => logs.push(String(chunk)));
-    child.once('exit', code =>
-      reject(new Error(`the service exited (${code}): ${logs.join('')}`)),
-    );
+  // Logs go to stdout as JSON lines, the first one when it listens.
+  const line = JSON.parse(service.server.logs().split('\n')[0]);
+  expect(line).toMatchObject({
+    level: 'info',
+    msg: 'listening',
+    port: Number(new URL(service.baseUrl).port),
   });
-  const line = JSON.parse(logs.join('').split('\n')[0]);
-  expect(line).toMatchObject({ level: 'info', msg: 'listening', port });
   // Some traffic, so the request metrics the rules read exist.
   for (const route of ['/', '/', '/healthz', '/missing']) {
-    await fetch(`http://127.0.0.1:${port}${route}`);
+    await fetch(`${service.baseUrl}${route}`);
   }
-  return { child, hostPort: `127.0.0.1:${port}` };
+  return service;
 }
 
 const PLATFORM_RULES = {
@@ -468,7 +458,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
   let s3: TestS3;
   let prometheus: TestPrometheus;
   let alertmanager: TestAlertmanager;
-  let service: ChildProcess | undefined;
+  let service: TestHttpServer | undefined;
   let backend: ReadinessTestBackend;
   const reports = new Map<string, ReadinessReport>();
 
@@ -494,8 +484,8 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     const deployment = manifests.find(
       m => m.kind === 'Deployment' && m.metadata.name === 'orders-api',
     );
-    const started = await startService(deployment);
-    service = started.child;
+    service = await startService(deployment);
+    const serviceHost = new URL(service.baseUrl).host;
     const services = manifests.filter(m => m.kind === 'Service');
     const scrapeConfigs = manifests
       .filter(m => m.kind === 'ServiceMonitor')
@@ -512,7 +502,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
           scrape_interval: '1s',
           static_configs: [
             {
-              targets: [started.hostPort],
+              targets: [serviceHost],
               labels: {
                 namespace: selected!.metadata.namespace,
                 service: selected!.metadata.name,
@@ -602,8 +592,10 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       VARIANTS.filter(v => v.database && !v.skip?.backups).map(variant =>
         limit(() =>
           backUp(
-            readCatalog(workspaces.get(variant)!).find(
-              e => e.kind === 'Resource',
+            entities.find(
+              e =>
+                e.kind === 'Resource' &&
+                e.metadata.name === `${variant.name}-db`,
             )!,
             variant,
             s3,
@@ -678,8 +670,8 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
 
   afterAll(async () => {
     await backend?.stop();
-    service?.kill('SIGTERM');
     await Promise.all([
+      service?.stop(),
       prometheus?.stop(),
       alertmanager?.stop(),
       s3?.stop(),

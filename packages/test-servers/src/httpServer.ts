@@ -1,6 +1,12 @@
 import getPort from 'get-port';
-import { httpOk, ServerProcess, ServerProcessOptions } from './ServerProcess';
+import { SpawnOptions } from 'node:child_process';
+import { httpOk, ServerProcess } from './ServerProcess';
 import { WorkDir } from './workDir';
+
+/** A free TCP port on 127.0.0.1 (nothing listens on it when this resolves). */
+export function freePort(): Promise<number> {
+  return getPort({ host: '127.0.0.1' });
+}
 
 /** An HTTP server process on a free loopback port, with its data folder. */
 export interface TestHttpServer {
@@ -22,15 +28,19 @@ export async function startHttpServer(options: {
   args: (port: number) => string[];
   workDir: WorkDir;
   readyPath: string;
-  spawnOptions?: ServerProcessOptions['spawnOptions'];
+  /** Options for the child process, or a function of the chosen port (e.g. a PORT variable). */
+  spawnOptions?: SpawnOptions | ((port: number) => SpawnOptions);
 }): Promise<TestHttpServer> {
-  const port = await getPort({ host: '127.0.0.1' });
+  const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = ServerProcess.start({
     name: options.name,
     command: options.command,
     args: options.args(port),
-    spawnOptions: options.spawnOptions,
+    spawnOptions:
+      typeof options.spawnOptions === 'function'
+        ? options.spawnOptions(port)
+        : options.spawnOptions,
   });
   try {
     await server.waitUntilReady(() => httpOk(`${baseUrl}${options.readyPath}`));

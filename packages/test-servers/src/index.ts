@@ -17,7 +17,7 @@ export type {
   StartAlertmanagerOptions,
   TestAlertmanager,
 } from './alertmanager';
-export { startHttpServer } from './httpServer';
+export { freePort, startHttpServer } from './httpServer';
 export { waitFor } from './waitFor';
 export type { TestHttpServer } from './httpServer';
 export { startS3, TEST_S3_CREDENTIALS } from './s3';

@@ -2,8 +2,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import getPort from 'get-port';
 import { findBinary, ServerProcess } from './ServerProcess';
+import { freePort } from './httpServer';
 import { createWorkDir, unprivilegedUser, WorkDir } from './workDir';
 
 const execFileAsync = promisify(execFile);
@@ -70,7 +70,7 @@ export async function startPostgresOnDataDir(options: {
   const { dataDir, workDir } = options;
   const owner = unprivilegedUser();
   const pgIsReady = findPostgresBinary('pg_isready');
-  const port = await getPort({ host: '127.0.0.1' });
+  const port = await freePort();
   const settings: Record<string, string | number> = {
     port,
     listen_addresses: '127.0.0.1',

@@ -1,4 +1,5 @@
 import {
+  freePort,
   startAlertmanager,
   startPrometheus,
   TestAlertmanager,
@@ -9,7 +10,6 @@ import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-c
 import { execFileSync } from 'node:child_process';
 import {
   buildModule,
-  closedPort,
   component,
   evaluateAll,
   readFixture,
@@ -141,7 +141,7 @@ describe('against real Prometheus and Alertmanager', () => {
           ...jobs,
           {
             job_name: 'legacy',
-            static_configs: [{ targets: [`127.0.0.1:${await closedPort()}`] }],
+            static_configs: [{ targets: [`127.0.0.1:${await freePort()}`] }],
           },
           {
             job_name: 'prometheus',

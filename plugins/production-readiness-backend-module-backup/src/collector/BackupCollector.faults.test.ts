@@ -3,7 +3,13 @@ import { JsonObject } from '@backstage/types';
 import { createServer, Socket } from 'node:net';
 import { Entity } from '@backstage/catalog-model';
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
-import { putObjects, s3Client, startS3, TestS3 } from '@internal/test-servers';
+import {
+  freePort,
+  putObjects,
+  s3Client,
+  startS3,
+  TestS3,
+} from '@internal/test-servers';
 import { createBackupChecks } from '../checks/backupChecks';
 import { readBackupModuleSettings } from '../config';
 import {
@@ -11,7 +17,6 @@ import {
   startCountingProxy,
 } from '../__testUtils__/countingProxy';
 import { database, evaluateFleet } from '../__testUtils__/evaluate';
-import { freePort } from '../__testUtils__/pgbackrest';
 import { BackupCollector } from './BackupCollector';
 
 jest.setTimeout(120_000);

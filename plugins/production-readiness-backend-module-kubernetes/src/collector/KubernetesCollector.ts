@@ -13,7 +13,11 @@ import {
 import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
 import { ClusterDefinition, KubernetesModuleSettings } from '../config';
 import { buildEntityFacts, ClusterSnapshot, EntityTarget } from './buildFacts';
-import { KUBERNETES_COLLECTOR_ID, KubernetesFacts } from './facts';
+import {
+  emptyKubernetesFacts,
+  KUBERNETES_COLLECTOR_ID,
+  KubernetesFacts,
+} from './facts';
 import {
   formatLabelSelector,
   isLabelValue,
@@ -163,17 +167,11 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
       const entityRef = stringifyEntityRef(entity);
       if (!resolved.ok) {
         facts.set(entityRef, {
-          selector: '',
+          ...emptyKubernetesFacts(
+            '',
+            snapshots.map(s => s.cluster),
+          ),
           annotationError: resolved.error,
-          clusters: snapshots.map(s => s.cluster),
-          sources: {},
-          workloads: [],
-          cnpgClusters: [],
-          cronJobs: [],
-          ingresses: [],
-          persistentVolumeClaims: [],
-          prometheusRules: [],
-          velero: [],
         });
         continue;
       }

@@ -13,6 +13,7 @@ import {
   CnpgBackupFact,
   CnpgClusterFact,
   CronJobFact,
+  emptyKubernetesFacts,
   IngressFact,
   JobFact,
   KubernetesFacts,
@@ -663,17 +664,11 @@ export function buildEntityFacts(
   snapshots: ClusterSnapshot[],
 ): KubernetesFacts {
   const facts: KubernetesFacts = {
-    selector: selectorText,
+    ...emptyKubernetesFacts(
+      selectorText,
+      snapshots.map(s => s.cluster),
+    ),
     namespace: target.namespace,
-    clusters: snapshots.map(s => s.cluster),
-    sources: {},
-    workloads: [],
-    cnpgClusters: [],
-    cronJobs: [],
-    ingresses: [],
-    persistentVolumeClaims: [],
-    prometheusRules: [],
-    velero: [],
   };
   for (const snapshot of snapshots) {
     facts.sources[snapshot.cluster] = Object.fromEntries(

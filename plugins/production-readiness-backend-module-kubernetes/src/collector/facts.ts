@@ -227,3 +227,22 @@ export interface KubernetesFacts {
   prometheusRules: PrometheusRuleFact[];
   velero: VeleroFact[];
 }
+
+/** Facts with nothing matched yet: what an entity has before any cluster answered for it. */
+export function emptyKubernetesFacts(
+  selector: string,
+  clusters: string[],
+): KubernetesFacts {
+  return {
+    selector,
+    clusters,
+    sources: {},
+    workloads: [],
+    cnpgClusters: [],
+    cronJobs: [],
+    ingresses: [],
+    persistentVolumeClaims: [],
+    prometheusRules: [],
+    velero: [],
+  };
+}

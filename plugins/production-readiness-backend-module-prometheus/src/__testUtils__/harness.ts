@@ -47,14 +47,6 @@ async function close(server: Server): Promise<void> {
   await new Promise<void>(resolve => server.close(() => resolve()));
 }
 
-/** A port nothing listens on (bound once, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  const hostPort = await listen(server);
-  await close(server);
-  return Number(hostPort.split(':')[1]);
-}
-
 /** A tiny exporter: `/metrics/<service>` serves text-format metrics per service. */
 export async function startExporter(
   metrics: Record<string, string>,

@@ -157,9 +157,8 @@ export function ruleScope(
   if (fixed !== undefined) {
     return { kind: 'services', accepts: s => s === fixed };
   }
-  const matchers = findLabelMatchers(rule.query).filter(
-    m => m.name === serviceLabel,
-  );
+  const all = findLabelMatchers(rule.query);
+  const matchers = all.filter(m => m.name === serviceLabel);
   const positive = matchers.filter(m => m.op === '=' || m.op === '=~');
   if (positive.length === 0) {
     const negative = matchers.filter(m => m.op === '!=' || m.op === '!~');
@@ -169,7 +168,7 @@ export function ruleScope(
         accepts: s => negative.every(m => matcherAccepts(m, s)),
       };
     }
-    const namespaces = findLabelMatchers(rule.query).filter(
+    const namespaces = all.filter(
       m => m.name === 'namespace' && (m.op === '=' || m.op === '=~'),
     );
     return namespaces.length === 0
