@@ -253,6 +253,7 @@ async function main() {
       httpAuth: mockServices.httpAuth(),
       auth: mockServices.auth(),
       permissions: mockServices.permissions(),
+      userInfo: mockServices.userInfo(),
       catalog,
       store,
       engine,

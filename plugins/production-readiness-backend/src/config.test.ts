@@ -16,7 +16,9 @@ describe('readReadinessConfig', () => {
       },
       collectorTimeoutMs: 60_000,
       refreshMinIntervalMs: 30_000,
-      requiredLevels: { production: 'silver' },
+      requiredLevels: { production: 'silver', experimental: 'none' },
+      defaultRequiredLevel: 'silver',
+      maxResultAgeMs: 30 * 60_000,
       historyRetentionMs: 180 * 86_400_000,
     });
     expect(config.levels.map(l => l.name)).toEqual([
@@ -47,10 +49,52 @@ describe('readReadinessConfig', () => {
     );
   });
 
-  it('requires the level of the lifecycle, ignoring case, and none otherwise', () => {
-    const config = read({ requiredLevels: { Production: 'gold' } });
+  it("requires the level of the lifecycle, ignoring case, and production's level for any lifecycle not listed", () => {
+    const config = read({
+      requiredLevels: { Production: 'gold', experimental: 'none' },
+    });
     expect(requiredLevelFor(config, 'production')).toBe('gold');
     expect(requiredLevelFor(config, 'experimental')).toBe('none');
-    expect(requiredLevelFor(config, undefined)).toBe('none');
+    expect(requiredLevelFor(config, 'prod')).toBe('gold');
+    expect(requiredLevelFor(config, undefined)).toBe('gold');
+    expect(
+      requiredLevelFor(
+        read({ requiredLevels: { production: 'gold' }, defaultRequiredLevel: 'bronze' }),
+        'staging',
+      ),
+    ).toBe('bronze');
+  });
+
+  it('trusts results for three refresh intervals by default', () => {
+    expect(read({ schedule: { frequency: { minutes: 1 } } }).maxResultAgeMs).toBe(
+      180_000,
+    );
+    expect(read({ gate: { maxResultAge: { hours: 2 } } }).maxResultAgeMs).toBe(
+      7_200_000,
+    );
+  });
+
+  it('refuses level definitions that are not cumulative or duplicated, and unknown default levels', () => {
+    expect(() =>
+      read({
+        levels: [
+          { name: 'bronze', severities: ['critical', 'major'] },
+          { name: 'silver', severities: ['critical'] },
+        ],
+      }),
+    ).toThrow(
+      'productionReadiness.levels: level "silver" is not cumulative: it drops major, which "bronze" below it requires',
+    );
+    expect(() =>
+      read({
+        levels: [
+          { name: 'bronze', severities: ['critical'] },
+          { name: 'bronze', severities: ['critical', 'major'] },
+        ],
+      }),
+    ).toThrow('level "bronze" is defined twice');
+    expect(() => read({ defaultRequiredLevel: 'platinum' })).toThrow(
+      'productionReadiness.defaultRequiredLevel: unknown level "platinum"',
+    );
   });
 });

@@ -4,15 +4,23 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config, ConfigReader } from '@backstage/config';
 import { readPositiveDurationMs } from '@production-readiness/plugin-production-readiness-node';
-import { JsonObject } from '@backstage/types';
+import {
+  durationToMilliseconds,
+  HumanDuration,
+  JsonObject,
+} from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import {
   DEFAULT_LEVELS,
   LevelDefinition,
+  levelDefinitionProblems,
   NO_LEVEL,
-  SEVERITIES,
   Severity,
 } from '@production-readiness/plugin-production-readiness-common';
+import {
+  CoverageSettings,
+  readCoverageSettings,
+} from './coverage/coverageSettings';
 
 const DEFAULT_SCHEDULE = {
   frequency: { minutes: 10 },
@@ -29,8 +37,33 @@ export interface ReadinessConfig {
   refreshMinIntervalMs: number;
   levels: LevelDefinition[];
   requiredLevels: Record<string, string>;
+  /** Level of entities whose lifecycle `requiredLevels` does not name (or that have none). */
+  defaultRequiredLevel: string;
+  /** Results older than this block the gate. */
+  maxResultAgeMs: number;
+  coverage: CoverageSettings;
+  waivers: {
+    /** Longest a waiver may last. */
+    maxDurationMs: number;
+    /** How long before a waiver expires its owner is told. */
+    expiryNoticeMs: number;
+    /** Whether an owner may approve the waiver request of their own minor checks. */
+    allowSelfApprovalOfMinor: boolean;
+  };
   historyRetentionMs: number;
   notificationsEnabled: boolean;
+}
+
+/** The shortest interval between two scheduled refreshes, when the schedule says. */
+function scheduleIntervalMs(
+  schedule: SchedulerServiceTaskScheduleDefinition,
+): number | undefined {
+  const { frequency } = schedule;
+  if ('cron' in frequency || 'trigger' in frequency) {
+    return undefined;
+  }
+  const millis = durationToMilliseconds(frequency as HumanDuration);
+  return millis > 0 ? millis : undefined;
 }
 
 const durationMs = (
@@ -48,21 +81,14 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
   const config = root.getOptionalConfig('productionReadiness');
 
   const levels: LevelDefinition[] =
-    config?.getOptionalConfigArray('levels')?.map(level => {
-      const name = level.getString('name');
-      const severities = level.getStringArray('severities');
-      for (const severity of severities) {
-        if (!SEVERITIES.includes(severity as Severity)) {
-          throw new InputError(
-            `productionReadiness.levels: level "${name}" has unknown severity "${severity}"`,
-          );
-        }
-      }
-      return { name, severities: severities as Severity[] };
-    }) ?? DEFAULT_LEVELS.map(l => ({ ...l, severities: [...l.severities] }));
-  if (levels.some(l => l.name === NO_LEVEL)) {
+    config?.getOptionalConfigArray('levels')?.map(level => ({
+      name: level.getString('name'),
+      severities: level.getStringArray('severities') as Severity[],
+    })) ?? DEFAULT_LEVELS.map(l => ({ ...l, severities: [...l.severities] }));
+  const levelProblems = levelDefinitionProblems(levels);
+  if (levelProblems.length) {
     throw new InputError(
-      `productionReadiness.levels: "${NO_LEVEL}" is reserved`,
+      `productionReadiness.levels: ${levelProblems.join('; ')}`,
     );
   }
 
@@ -76,14 +102,28 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
             requiredConfig.getString(k),
           ]),
       )
-    : { production: 'silver' };
-  for (const [lifecycle, level] of Object.entries(requiredLevels)) {
+    : { production: 'silver', experimental: NO_LEVEL };
+  const knownLevel = (key: string, level: string) => {
     if (level !== NO_LEVEL && !levels.some(l => l.name === level)) {
       throw new InputError(
-        `productionReadiness.requiredLevels.${lifecycle}: unknown level "${level}"`,
+        `productionReadiness.${key}: unknown level "${level}"; configured levels are ${[
+          NO_LEVEL,
+          ...levels.map(l => l.name),
+        ].join(', ')}`,
       );
     }
+    return level;
+  };
+  for (const [lifecycle, level] of Object.entries(requiredLevels)) {
+    knownLevel(`requiredLevels.${lifecycle}`, level);
   }
+  // Fail closed: a lifecycle nobody listed (a typo such as "prod") is held to production's level.
+  const defaultRequiredLevel = knownLevel(
+    'defaultRequiredLevel',
+    config?.getOptionalString('defaultRequiredLevel') ??
+      requiredLevels.production ??
+      levels[levels.length - 1].name,
+  );
 
   // Every schedule key is optional: the ones given override the defaults.
   const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
@@ -93,6 +133,7 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
     }),
   );
 
+  const interval = scheduleIntervalMs(schedule);
   return {
     entityKinds: config?.getOptionalStringArray('entityKinds') ?? [
       'Component',
@@ -107,6 +148,24 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
     refreshMinIntervalMs: durationMs(config, 'refresh.minInterval', 30_000),
     levels,
     requiredLevels,
+    defaultRequiredLevel,
+    maxResultAgeMs: durationMs(
+      config,
+      'gate.maxResultAge',
+      interval ? 3 * interval : 30 * 60_000,
+    ),
+    coverage: readCoverageSettings(config?.getOptionalConfig('coverage')),
+    waivers: {
+      maxDurationMs: durationMs(config, 'waivers.maxDuration', 90 * 86_400_000),
+      expiryNoticeMs: durationMs(
+        config,
+        'waivers.expiryNotice',
+        7 * 86_400_000,
+      ),
+      allowSelfApprovalOfMinor:
+        config?.getOptionalBoolean('waivers.allowSelfApprovalOfMinor') ??
+        false,
+    },
     historyRetentionMs: durationMs(
       config,
       'retention.history',
@@ -117,12 +176,17 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
   };
 }
 
-/** The level an entity's lifecycle requires. */
+/**
+ * The level an entity's lifecycle requires: the one `requiredLevels` names for it, otherwise
+ * (an unlisted lifecycle, or none at all) `defaultRequiredLevel`, never "nothing".
+ */
 export function requiredLevelFor(
-  config: ReadinessConfig,
+  config: Pick<ReadinessConfig, 'requiredLevels' | 'defaultRequiredLevel'>,
   lifecycle: unknown,
 ): string {
-  return typeof lifecycle === 'string'
-    ? config.requiredLevels[lifecycle.toLocaleLowerCase('en-US')] ?? NO_LEVEL
-    : NO_LEVEL;
+  const key =
+    typeof lifecycle === 'string'
+      ? lifecycle.trim().toLocaleLowerCase('en-US')
+      : '';
+  return config.requiredLevels[key] ?? config.defaultRequiredLevel;
 }

@@ -139,7 +139,11 @@ describe('production-readiness backend API', () => {
       'silver',
       'gold',
     ]);
-    expect(response.body.requiredLevels).toEqual({ production: 'silver' });
+    expect(response.body.requiredLevels).toEqual({
+      production: 'silver',
+      experimental: 'none',
+    });
+    expect(response.body.defaultRequiredLevel).toBe('silver');
   });
 
   it('requires authentication', async () => {

@@ -16,7 +16,10 @@ import {
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import { annotationCheckFactory } from './checks/annotationCheckFactory';
-import { createCatalogChecks } from './checks/catalogChecks';
+import {
+  catalogChecksOptions,
+  createCatalogChecks,
+} from './checks/catalogChecks';
 import { createCatalogCollector } from './checks/catalogCollector';
 import { readReadinessConfig } from './config';
 import { CheckRegistry } from './engine/CheckRegistry';
@@ -76,6 +79,7 @@ export const productionReadinessPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },
@@ -89,6 +93,7 @@ export const productionReadinessPlugin = createBackendPlugin({
         auth,
         permissions,
         permissionsRegistry,
+        userInfo,
         catalog,
         notifications,
       }) {
@@ -97,7 +102,7 @@ export const productionReadinessPlugin = createBackendPlugin({
 
         const registry = CheckRegistry.create({
           checks: [
-            ...createCatalogChecks(),
+            ...createCatalogChecks(catalogChecksOptions(config)),
             waiverAnnotationCheck,
             ...checks,
             ...readConfigChecks(rootConfig, configCheckFactories),
@@ -108,6 +113,20 @@ export const productionReadinessPlugin = createBackendPlugin({
           ],
           pillars,
         });
+        for (const rule of config.coverage.rules) {
+          const unknown = rule.pillars.filter(
+            p => !registry.pillars.some(known => known.id === p),
+          );
+          if (unknown.length) {
+            throw new Error(
+              `productionReadiness.coverage.rules (${
+                rule.name
+              }): unknown pillar(s) ${unknown.join(', ')}; known: ${registry.pillars
+                .map(p => p.id)
+                .join(', ')}`,
+            );
+          }
+        }
         const store = await DatabaseReadinessStore.create({ database });
         const engine = DefaultReadinessEngine.create({
           logger,
@@ -134,6 +153,7 @@ export const productionReadinessPlugin = createBackendPlugin({
             httpAuth,
             auth,
             permissions,
+            userInfo,
             catalog,
             store,
             engine,

@@ -48,11 +48,20 @@ export const ANNOTATIONS = {
   backupPlan: 'production-readiness.io/backup-plan',
   /** Prefix (in the backup location) where restore tests write their result records. */
   restoreTestPrefix: 'production-readiness.io/restore-test-prefix',
+  /**
+   * Where the entity runs when not on Kubernetes: `vm`, `managed` (a cloud provider's managed
+   * service such as RDS), `serverless`, or a runtime the platform team names. Kubernetes checks
+   * on such an entity are `unknown` with the evidence expected instead, never skipped.
+   */
+  runtime: 'production-readiness.io/runtime',
   /** Runbook link shown to on-call engineers. */
   runbook: 'production-readiness.io/runbook',
   /** On-call rotation or escalation policy, e.g. `pagerduty:PXXXXXX` or a team channel. */
   onCall: 'production-readiness.io/on-call',
-  /** Waivers as a YAML list of `{ check, until, reason }`. */
+  /**
+   * Waiver requests as a YAML list of `{ check, until, reason }`; each applies only once someone
+   * with the waiver permission on the entity approves it.
+   */
   waivers: 'production-readiness.io/waivers',
   /** SLO targets as YAML, e.g. `{ availability: 99.9, latencyP99: 300ms }`. */
   slo: 'production-readiness.io/slo',

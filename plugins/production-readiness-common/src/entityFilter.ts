@@ -1,5 +1,21 @@
 import { Entity } from '@backstage/catalog-model';
+import { ANNOTATIONS } from './annotations';
 import { EntityFilter } from './model';
+
+/** The runtime of an entity that declares none. @public */
+export const DEFAULT_RUNTIME = 'kubernetes';
+
+/**
+ * The runtime an entity declares in `production-readiness.io/runtime` (lower case), or
+ * `kubernetes` when it declares none: the suite assumes the orchestrator unless told otherwise,
+ * so a service that forgot to say where it runs is judged on Kubernetes evidence.
+ *
+ * @public
+ */
+export function entityRuntime(entity: Entity): string {
+  const declared = entity.metadata.annotations?.[ANNOTATIONS.runtime]?.trim();
+  return declared ? declared.toLocaleLowerCase('en-US') : DEFAULT_RUNTIME;
+}
 
 const lower = (values: string[] | undefined) =>
   values?.map(v => v.toLocaleLowerCase('en-US'));
@@ -21,6 +37,14 @@ export function matchesEntityFilter(
   }
   const types = lower(filter.type);
   if (types && !types.includes(field(spec.type) ?? '')) {
+    return false;
+  }
+  const excludedTypes = lower(filter.notType);
+  if (excludedTypes?.includes(field(spec.type) ?? '')) {
+    return false;
+  }
+  const runtimes = lower(filter.runtime);
+  if (runtimes && !runtimes.includes(entityRuntime(entity))) {
     return false;
   }
   const lifecycles = lower(filter.lifecycle);

@@ -1,3 +1,4 @@
+import { formatDuration } from './durations';
 import {
   CheckDefinition,
   CheckStatus,
@@ -5,6 +6,7 @@ import {
   GateAnswer,
   PillarScore,
   Severity,
+  SEVERITIES,
 } from './model';
 
 /** A readiness level: which severities must all be satisfied. @public */
@@ -27,6 +29,73 @@ export const DEFAULT_LEVELS: readonly LevelDefinition[] = [
 
 /** The level of an entity that does not reach the lowest one; also "nothing required". @public */
 export const NO_LEVEL = 'none';
+
+/**
+ * Problems of a list of level definitions, empty when it is usable: names must be unique and
+ * not `none`, severities known and not repeated, and every level must require everything the
+ * level below it requires plus something more (levels are cumulative, lowest first).
+ *
+ * @public
+ */
+export function levelDefinitionProblems(
+  levels: ReadonlyArray<{ name: string; severities: readonly string[] }>,
+): string[] {
+  const problems: string[] = [];
+  if (levels.length === 0) {
+    problems.push('at least one level is needed');
+  }
+  const names = new Set<string>();
+  levels.forEach((level, index) => {
+    const at = `level "${level.name}"`;
+    if (level.name === NO_LEVEL) {
+      problems.push(`"${NO_LEVEL}" is reserved for entities below every level`);
+    }
+    if (names.has(level.name)) {
+      problems.push(`${at} is defined twice`);
+    }
+    names.add(level.name);
+    const unknown = level.severities.filter(
+      s => !SEVERITIES.includes(s as Severity),
+    );
+    if (unknown.length) {
+      problems.push(
+        `${at} has unknown severit${unknown.length === 1 ? 'y' : 'ies'} ${unknown
+          .map(s => `"${s}"`)
+          .join(', ')} (known: ${SEVERITIES.join(', ')})`,
+      );
+    }
+    if (new Set(level.severities).size !== level.severities.length) {
+      problems.push(`${at} lists a severity twice`);
+    }
+    if (level.severities.length === 0) {
+      problems.push(`${at} requires no severity`);
+    }
+    const below = levels[index - 1];
+    if (below) {
+      const missing = below.severities.filter(
+        s => !level.severities.includes(s),
+      );
+      if (missing.length) {
+        problems.push(
+          `${at} is not cumulative: it drops ${missing.join(
+            ', ',
+          )}, which "${below.name}" below it requires`,
+        );
+      } else if (level.severities.length === below.severities.length) {
+        problems.push(
+          `${at} requires the same severities as "${below.name}" below it`,
+        );
+      }
+    }
+  });
+  return problems;
+}
+
+/** Gate reason: the entity has never been evaluated. @public */
+export const GATE_NEVER_EVALUATED = 'gate.never-evaluated';
+
+/** Gate reason: the entity's newest results are older than the gate trusts. @public */
+export const GATE_STALE_RESULTS = 'gate.stale-results';
 
 const SEVERITY_WEIGHT: Record<Severity, number> = {
   critical: 3,
@@ -90,8 +159,11 @@ export function levelRank(
 }
 
 /**
- * The gate's answer: allowed when the achieved level is at least the required one; blocking
- * lists every unsatisfied check whose severity the required level includes, worst first.
+ * The gate's answer: allowed when the achieved level is at least the required one and the
+ * results can be trusted. Blocking lists every unsatisfied check whose severity the required
+ * level includes, worst first. When a level is required, the gate fails closed: an entity
+ * never evaluated (`evaluatedAt` undefined) or evaluated longer than `maxResultAgeMs` ago is
+ * blocked with that reason, whatever its stored results say.
  *
  * @public
  */
@@ -100,11 +172,44 @@ export function evaluateGate(options: {
   results: GradedResult[];
   requiredLevel: string;
   levels?: readonly LevelDefinition[];
+  /** When the entity was last evaluated; undefined when never (required, so no caller forgets it). */
+  evaluatedAt: Date | undefined;
+  /** Results older than this block the gate; no limit when undefined. */
+  maxResultAgeMs?: number;
+  now?: Date;
 }): GateAnswer {
   const levels = options.levels ?? DEFAULT_LEVELS;
-  const achieved = achievedLevel(options.results, levels);
+  const { evaluatedAt, maxResultAgeMs } = options;
+  const now = options.now ?? new Date();
+  const achieved = evaluatedAt
+    ? achievedLevel(options.results, levels)
+    : NO_LEVEL;
   const requiredRank = levelRank(options.requiredLevel, levels);
   const required = requiredRank >= 0 ? levels[requiredRank] : undefined;
+  const reasons: GateAnswer['blocking'] = [];
+  if (required && !evaluatedAt) {
+    reasons.push({
+      checkId: GATE_NEVER_EVALUATED,
+      title: 'Never evaluated',
+      severity: 'critical',
+      status: 'unknown',
+      summary: `${options.entityRef} has not been evaluated yet, so nothing shows it reaches ${required.name}: wait for the next scheduled refresh or press "Re-run checks"`,
+    });
+  }
+  const age = evaluatedAt ? now.getTime() - evaluatedAt.getTime() : 0;
+  if (required && maxResultAgeMs !== undefined && age > maxResultAgeMs) {
+    reasons.push({
+      checkId: GATE_STALE_RESULTS,
+      title: 'Results too old',
+      severity: 'critical',
+      status: 'unknown',
+      summary: `The newest results are ${formatDuration(
+        age,
+      )} old (evaluated ${evaluatedAt!.toISOString()}), older than the ${formatDuration(
+        maxResultAgeMs,
+      )} the gate trusts: the engine has stopped evaluating this entity`,
+    });
+  }
   const blocking = required
     ? options.results
         .filter(
@@ -130,8 +235,10 @@ export function evaluateGate(options: {
     entityRef: options.entityRef,
     requiredLevel: options.requiredLevel,
     achievedLevel: achieved,
-    allowed: levelRank(achieved, levels) >= requiredRank,
-    blocking,
+    allowed:
+      reasons.length === 0 && levelRank(achieved, levels) >= requiredRank,
+    evaluatedAt: evaluatedAt?.toISOString(),
+    blocking: [...reasons, ...blocking],
   };
 }
 

@@ -57,7 +57,14 @@ export const SEVERITIES: readonly Severity[] = ['critical', 'major', 'minor'];
 export interface EntityFilter {
   kind?: string[];
   type?: string[];
+  /** Types that do not match (e.g. `library`, `documentation`). */
+  notType?: string[];
   lifecycle?: string[];
+  /**
+   * Runtimes the entity declares in `production-readiness.io/runtime` (`kubernetes` when it
+   * declares none), e.g. `[vm]` for a check that judges services on virtual machines.
+   */
+  runtime?: string[];
   /** Annotations that must be present (any value). */
   hasAnnotations?: string[];
   /** Alternatives: at least one must match too (for "databases, or anything with a backup"). */
@@ -72,7 +79,23 @@ export interface CheckDefinition {
   title: string;
   description: string;
   severity: Severity;
+  /**
+   * Where the check runs when its pillar does not cover the entity: entities that opted in,
+   * usually by declaring what the check reads (an annotation). No filter matches everything.
+   */
   appliesTo?: EntityFilter;
+  /**
+   * Where the check is required when its pillar covers the entity (coverage is decided by what
+   * the entity is: see the backend's `productionReadiness.coverage`). A required check that
+   * finds nothing declared fails and says what to declare. Default: `appliesTo`.
+   */
+  requiredOf?: EntityFilter;
+  /**
+   * The runtime whose evidence the check reads, e.g. `kubernetes`. On an entity declaring
+   * another runtime the check is `unknown` (saying what evidence is expected instead), unless a
+   * check for that runtime covers the same pillar, which then replaces it.
+   */
+  runtime?: string;
   /** Link to documentation of the requirement. */
   docsUrl?: string;
   /** What to do when the check does not pass. */
@@ -105,13 +128,26 @@ export interface Evidence {
   url?: string;
 }
 
-/** A waiver that applies to a result. @public */
+/**
+ * A waiver of a result. An `annotation` waiver is a request by the owner until someone with
+ * the waiver permission on the entity approves it; an `api` waiver is created approved.
+ * Only an `approved` waiver turns a result into `waived`.
+ *
+ * @public
+ */
 export interface AppliedWaiver {
-  /** `annotation` or `api`. */
   origin: 'annotation' | 'api';
+  state: 'requested' | 'approved';
   reason: string;
   /** ISO 8601 date-time after which the waiver no longer applies. */
   expiresAt: string;
+  /** Who asked for it: the entity's owner for annotation requests. */
+  requestedBy?: string;
+  /** Who approved it (or created it through the API). */
+  approvedBy?: string;
+  /** When it was approved (ISO 8601). */
+  approvedAt?: string;
+  /** @deprecated the approver; kept for readers of results stored before approvals. */
   createdBy?: string;
 }
 
@@ -124,6 +160,7 @@ export interface CheckResult {
   summary: string;
   evidence: Evidence[];
   remediation?: string;
+  /** The approved waiver that applies, or the owner's request that waits for approval. */
   waiver?: AppliedWaiver;
   /** When the status last changed (ISO 8601). */
   changedAt: string;
@@ -145,7 +182,13 @@ export interface GateAnswer {
   requiredLevel: string;
   achievedLevel: string;
   allowed: boolean;
-  /** Checks that stand between the entity and the required level. */
+  /** When the results the answer rests on were evaluated (ISO 8601); undefined when never. */
+  evaluatedAt?: string;
+  /**
+   * What stands between the entity and the required level: unsatisfied checks, and the
+   * gate's own reasons (`gate.never-evaluated`, `gate.stale-results`) when the results are
+   * missing or too old to trust.
+   */
   blocking: Array<{
     checkId: string;
     title: string;

@@ -33,8 +33,18 @@ export interface FactCollector<TFacts = unknown> {
   id: string;
   /** For messages: "Prometheus". */
   title: string;
-  /** Entities the collector has something to say about; default: all in scope. */
+  /**
+   * Entities the collector can find anything for, because they declare where to look (an
+   * annotation); default: every entity. A check its pillar requires of an entity this leaves
+   * out fails without being evaluated, with `missingDeclaration`'s text.
+   */
   appliesTo?(entity: Entity): boolean;
+  /**
+   * What an entity left out by `appliesTo` must declare, e.g. "No workload found: add
+   * backstage.io/kubernetes-id …". Shown as the failing result of every required check that
+   * reads this collector.
+   */
+  missingDeclaration?(entity: Entity): { summary: string; remediation: string };
   collect(
     entities: Entity[],
     context: CollectorContext,

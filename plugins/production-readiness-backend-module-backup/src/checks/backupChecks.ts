@@ -860,6 +860,8 @@ export function createBackupChecks(
   const common = {
     pillar: 'backup',
     appliesTo: APPLIES_TO,
+    // Coverage requires backups of every Resource that holds data, declared or not.
+    requiredOf: { kind: ['Resource'] },
     collectors: [BACKUP_COLLECTOR_ID],
     sources: [BACKUP_COLLECTOR_ID],
   };
@@ -941,6 +943,8 @@ export function createBackupChecks(
           BACKUP_MODULE_ANNOTATIONS.pitr,
         ],
       },
+      // Judged where point-in-time recovery is declared, never required of others.
+      requiredOf: { hasAnnotations: [BACKUP_MODULE_ANNOTATIONS.pitr] },
       remediation: 'Fix WAL archiving and set archive_timeout.',
       evaluate: withBackupFacts(evaluatePitr),
     }),

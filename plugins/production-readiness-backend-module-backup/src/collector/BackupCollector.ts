@@ -145,6 +145,16 @@ export class BackupCollector implements FactCollector<BackupFacts> {
     );
   }
 
+  missingDeclaration(entity: Entity): { summary: string; remediation: string } {
+    const type = (entity.spec as { type?: unknown } | undefined)?.type;
+    return {
+      summary: `No backup location declared for this ${
+        typeof type === 'string' ? `${type} ` : ''
+      }${entity.kind}: it holds data, and nothing shows it is backed up`,
+      remediation: `In catalog-info.yaml add \`${ANNOTATIONS.backupLocation}: <name of a location in productionReadiness.backup.locations>\`, \`${ANNOTATIONS.backupPrefix}: <folder of its backups in that location>\` and \`${ANNOTATIONS.backupTool}: pgbackrest | wal-g | velero | dump\`. If it holds no data, ask the platform team to list its type in productionReadiness.coverage.nonStatefulTypes.`,
+    };
+  }
+
   async collect(
     entities: Entity[],
     context: CollectorContext,

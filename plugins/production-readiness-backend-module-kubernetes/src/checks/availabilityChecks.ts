@@ -8,7 +8,7 @@ import {
   describeObject,
   evaluateContainers,
   evidence,
-  KUBERNETES_ENTITIES,
+  WORKLOAD_CHECK_SCOPE,
   listSome,
   plural,
   withKubernetesFacts,
@@ -47,7 +47,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       description:
         'Every Deployment and StatefulSet runs at least two replicas (or is scaled by an HPA whose minReplicas is at least two), so a deploy, a node drain or a crash does not take the service down.',
       severity: 'critical',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Set spec.replicas to 2 or more (or minReplicas of the HorizontalPodAutoscaler).',
       sources: collectors,
@@ -108,7 +108,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       description:
         'A PodDisruptionBudget selects the pods of every workload and still allows evictions, so node drains keep enough replicas up without hanging.',
       severity: 'major',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add a PodDisruptionBudget (policy/v1) whose selector matches the pod labels, with maxUnavailable: 1 (or minAvailable below the replica count).',
       sources: collectors,
@@ -170,7 +170,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       description:
         'Every container has a readiness probe (traffic only to ready pods) and a liveness probe (hung processes restart).',
       severity: 'critical',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add readinessProbe and livenessProbe to every container (httpGet on a health endpoint, or tcpSocket/grpc).',
       sources: collectors,
@@ -203,7 +203,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       description:
         'Every container requests CPU and memory (so the scheduler places it on a node that can run it) and has a memory limit (so a leak kills the container, not the node).',
       severity: 'major',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container.',
       sources: collectors,
@@ -236,7 +236,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       description:
         'Every Deployment is scaled by a HorizontalPodAutoscaler that never goes below two replicas.',
       severity: 'minor',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add a HorizontalPodAutoscaler (autoscaling/v2) with scaleTargetRef to the Deployment, minReplicas: 2 and a CPU or custom metric target.',
       sources: collectors,
@@ -305,7 +305,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       description:
         'Pods declare podAntiAffinity or topologySpreadConstraints, so replicas do not all land on one node or zone.',
       severity: 'minor',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add topologySpreadConstraints (topologyKey topology.kubernetes.io/zone or kubernetes.io/hostname) or a preferred podAntiAffinity to the pod template.',
       sources: collectors,
@@ -361,7 +361,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       description:
         'Deployments roll out with strategy RollingUpdate and maxUnavailable 0 (new pods become ready before old ones go); StatefulSets use RollingUpdate, not OnDelete.',
       severity: 'minor',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Set spec.strategy: { type: RollingUpdate, rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } on Deployments, updateStrategy.type: RollingUpdate on StatefulSets.',
       sources: collectors,

@@ -22,6 +22,7 @@ import {
 import {
   evidence,
   kubernetesAnd,
+  KUBERNETES_RUNTIME,
   listSome,
   missingCrd,
   plural,
@@ -441,6 +442,7 @@ export function createDatabaseHighAvailabilityCheck(): ReadinessCheck {
     description: `A database that declares high availability (${key}: true, or the number of instances) really has it. For every StatefulSet of the entity: at least that many replicas, and at least that many ready; required podAntiAffinity or a DoNotSchedule topology spread (maxSkew 1) keeps its pods on different nodes (kubernetes.io/hostname) or zones (topology.kubernetes.io/zone); and a PodDisruptionBudget keeps a majority of the replicas up during node drains. For every CloudNativePG Cluster (postgresql.cnpg.io/v1): spec.instances and status.readyInstances at least that many, status.phase "${CNPG_HEALTHY_PHASE}", affinity.podAntiAffinityType required (the default, preferred, only warns) on a node or zone topologyKey, and the operator's PodDisruptionBudgets (spec.enablePDB not false). It applies only where the annotation declares it. Severity major: a single replica already fails the critical availability.replicas check; this one stops the production (silver) level while the declared redundancy would not survive losing or draining a node.`,
     severity: 'major',
     appliesTo: kubernetesAnd([{ hasAnnotations: [key] }]),
+    runtime: KUBERNETES_RUNTIME,
     remediation: `Run the database as a StatefulSet with spec.replicas of at least the declared number (3 for a quorum that survives one loss), a required podAntiAffinity on kubernetes.io/hostname selecting its own pods (or topologySpreadConstraints with maxSkew 1 and whenUnsatisfiable DoNotSchedule), and a PodDisruptionBudget with maxUnavailable 1; or as a CloudNativePG Cluster with spec.instances of at least the declared number, spec.affinity.podAntiAffinityType: required and spec.enablePDB left true.`,
     sources: collectors,
     collectors,

@@ -25,6 +25,20 @@ export const KUBERNETES_ENTITIES: EntityFilter = {
   ],
 };
 
+/** The runtime whose evidence the Kubernetes checks read. */
+export const KUBERNETES_RUNTIME = 'kubernetes';
+
+/**
+ * Where a workload check applies: wherever Kubernetes annotations point at workloads, and, when
+ * coverage requires its pillar, on every Component (one that declares no workload fails with
+ * what to declare; one declaring another runtime is `unknown`).
+ */
+export const WORKLOAD_CHECK_SCOPE = {
+  appliesTo: KUBERNETES_ENTITIES,
+  requiredOf: { kind: ['Component'] },
+  runtime: KUBERNETES_RUNTIME,
+};
+
 /** Entities with Kubernetes annotations that also match one of `filters`. */
 export function kubernetesAnd(filters: EntityFilter[]): EntityFilter {
   return {
@@ -170,7 +184,8 @@ export function withKubernetesFacts(
       );
     }
     if (options.needsWorkloads && facts.workloads.length === 0) {
-      return checkResult.unknown(
+      // The entity says where its workloads are and none is there: claimed, not shown.
+      return checkResult.fail(
         `No Deployment or StatefulSet matches ${where(facts)}`,
         [{ label: 'selector', value: facts.selector, source: 'kubernetes' }],
         `Label the workloads with ${ANNOTATIONS.kubernetesId}=<id> (and the pod template too), or fix ${ANNOTATIONS.kubernetesLabelSelector} / ${ANNOTATIONS.kubernetesNamespace}.`,

@@ -8,7 +8,7 @@ import { KUBERNETES_COLLECTOR_ID } from '../collector/facts';
 import {
   evaluateContainers,
   evidence,
-  KUBERNETES_ENTITIES,
+  WORKLOAD_CHECK_SCOPE,
   listSome,
   plural,
   withKubernetesFacts,
@@ -29,7 +29,7 @@ export function createLoggingChecks(): ReadinessCheck[] {
       description:
         'Containers write logs to stdout/stderr (collected and rotated by the node), not to files in the container or a volume that nobody rotates.',
       severity: 'minor',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Log to stdout as JSON lines; remove log-file settings (LOG_FILE, --log-file) and volumes mounted at log directories.',
       sources: collectors,
@@ -69,7 +69,7 @@ export function createLoggingChecks(): ReadinessCheck[] {
       description:
         'Every emptyDir volume has a sizeLimit, so logs or scratch files cannot fill the node disk and evict everything on it.',
       severity: 'major',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Set emptyDir.sizeLimit (e.g. 500Mi) on every emptyDir volume.',
       sources: collectors,
@@ -126,7 +126,7 @@ export function createLoggingChecks(): ReadinessCheck[] {
       description:
         'Every container has limits.ephemeral-storage, so its logs and writable layer cannot fill the node disk.',
       severity: 'major',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Set resources.limits.ephemeral-storage (e.g. 1Gi) and requests.ephemeral-storage on every container.',
       sources: collectors,

@@ -7,7 +7,7 @@ import { KUBERNETES_COLLECTOR_ID } from '../collector/facts';
 import {
   describeObject,
   evidence,
-  KUBERNETES_ENTITIES,
+  WORKLOAD_CHECK_SCOPE,
   listSome,
   missingCrd,
   plural,
@@ -26,7 +26,7 @@ export function createMonitoringChecks(): ReadinessCheck[] {
       description:
         'A Prometheus Operator ServiceMonitor selects a Service of every workload, or a PodMonitor selects its pods, so Prometheus scrapes it.',
       severity: 'major',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add a ServiceMonitor (monitoring.coreos.com/v1) whose selector matches the Service labels and whose namespaceSelector includes the namespace, or a PodMonitor matching the pod labels.',
       sources: collectors,
@@ -98,7 +98,7 @@ export function createMonitoringChecks(): ReadinessCheck[] {
       description:
         'A PrometheusRule labelled for the entity, in its namespace, defines at least one alert, so alerts ship with the service.',
       severity: 'minor',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add a PrometheusRule (monitoring.coreos.com/v1) labelled backstage.io/kubernetes-id=<id> with the baseline alerts (target down, error rate, latency, saturation, disk fill).',
       sources: collectors,

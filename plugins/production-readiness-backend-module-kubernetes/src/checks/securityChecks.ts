@@ -12,7 +12,7 @@ import {
   describeObject,
   evaluateContainers,
   evidence,
-  KUBERNETES_ENTITIES,
+  WORKLOAD_CHECK_SCOPE,
   KubernetesCheckInput,
   listSome,
   missingCrd,
@@ -66,7 +66,7 @@ export function createSecurityChecks(options: {
       title: check.title,
       description: check.description,
       severity: check.severity,
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation: check.remediation,
       sources: collectors,
       collectors,
@@ -180,7 +180,7 @@ export function createSecurityChecks(options: {
       description:
         'A NetworkPolicy with policy type Ingress selects the pods of every workload, so only declared peers can reach them.',
       severity: 'major',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add a NetworkPolicy whose podSelector matches the pod labels, with policyTypes: [Ingress] and ingress rules for the callers (ingress controller, Prometheus).',
       sources: collectors,
@@ -226,7 +226,7 @@ export function createSecurityChecks(options: {
       description:
         'Every Ingress routing to the entity serves all its hosts over TLS, with a cert-manager Certificate that is Ready and does not expire soon.',
       severity: 'major',
-      appliesTo: KUBERNETES_ENTITIES,
+      ...WORKLOAD_CHECK_SCOPE,
       remediation:
         'Add spec.tls to the Ingress for every host, with a secretName managed by a cert-manager Certificate (e.g. the cert-manager.io/cluster-issuer annotation); fix the issuer if the Certificate is not Ready.',
       sources: collectors,

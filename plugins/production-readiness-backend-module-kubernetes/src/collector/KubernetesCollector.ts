@@ -149,6 +149,13 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
     return hasKubernetesAnnotations(entity);
   }
 
+  missingDeclaration(): { summary: string; remediation: string } {
+    return {
+      summary: `No workload found: the entity declares neither ${ANNOTATIONS.kubernetesId} nor ${ANNOTATIONS.kubernetesLabelSelector}, so the Kubernetes checks cannot find it`,
+      remediation: `In catalog-info.yaml add \`${ANNOTATIONS.kubernetesId}: <value of the backstage.io/kubernetes-id label on its Deployment or StatefulSet and pod template>\` (or ${ANNOTATIONS.kubernetesLabelSelector}, and ${ANNOTATIONS.kubernetesNamespace} when it runs in one namespace). If it does not run on Kubernetes, declare \`${ANNOTATIONS.runtime}: vm\` (or managed, serverless).`,
+    };
+  }
+
   async collect(
     entities: Entity[],
     context: CollectorContext,

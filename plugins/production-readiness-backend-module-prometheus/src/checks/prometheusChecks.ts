@@ -40,6 +40,14 @@ export const PROMETHEUS_CHECKS_APPLY_TO: EntityFilter = {
   ],
 };
 
+/**
+ * Where coverage requires monitoring, every Component faces these checks: one that declares
+ * nothing is looked up under its name and fails when Prometheus knows no such service.
+ */
+export const PROMETHEUS_CHECKS_REQUIRED_OF: EntityFilter = {
+  kind: ['Component'],
+};
+
 const source = (f: { instance: string }) => `prometheus:${f.instance}`;
 const amSource = (f: { instance: string }) => `alertmanager:${f.instance}`;
 const selector = (f: PrometheusEntityFacts) =>
@@ -751,11 +759,13 @@ export function createPrometheusChecks(
 ): ReadinessCheck[] {
   const common = {
     appliesTo: PROMETHEUS_CHECKS_APPLY_TO,
+    requiredOf: PROMETHEUS_CHECKS_REQUIRED_OF,
     sources: [PROMETHEUS_COLLECTOR_ID],
     collectors: [PROMETHEUS_COLLECTOR_ID],
   };
   const withAm = {
     appliesTo: PROMETHEUS_CHECKS_APPLY_TO,
+    requiredOf: PROMETHEUS_CHECKS_REQUIRED_OF,
     sources: [PROMETHEUS_COLLECTOR_ID, ALERTMANAGER_COLLECTOR_ID],
     collectors: [PROMETHEUS_COLLECTOR_ID, ALERTMANAGER_COLLECTOR_ID],
   };

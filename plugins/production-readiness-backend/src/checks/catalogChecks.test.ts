@@ -5,10 +5,12 @@ import {
 } from '@production-readiness/plugin-production-readiness-common';
 import { ReadinessCheck } from '@production-readiness/plugin-production-readiness-node';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
-import { createCatalogChecks } from './catalogChecks';
+import { catalogChecksOptions, createCatalogChecks } from './catalogChecks';
+import { readReadinessConfig } from '../config';
+import { ConfigReader } from '@backstage/config';
 import { CatalogFacts } from './catalogCollector';
 
-const checks = createCatalogChecks();
+const checks = createCatalogChecks(catalogChecksOptions(readReadinessConfig(new ConfigReader({}))));
 
 function check(id: string): ReadinessCheck {
   const found = checks.find(c => c.id === id);
@@ -481,7 +483,7 @@ describe('backup.dependencies-covered', () => {
     ).resolves.toMatchObject({
       status: 'pass',
       summary:
-        'All 1 database dependencies have a backup location: resource:default/orders-db',
+        'All 1 dependencies holding data have a backup location: resource:default/orders-db',
       evidence: [
         {
           label: 'resource:default/orders-db',
@@ -507,7 +509,7 @@ describe('backup.dependencies-covered', () => {
     ).resolves.toMatchObject({
       status: 'fail',
       summary:
-        'database dependencies without a backup: resource:default/users-db (no production-readiness.io/backup-location)',
+        'dependencies holding data without a backup: resource:default/users-db (no production-readiness.io/backup-location)',
       evidence: [
         { label: 'resource:default/orders-db', value: 's3-eu' },
         { label: 'resource:default/users-db', value: 'no backup location' },
@@ -537,12 +539,71 @@ describe('backup.dependencies-covered', () => {
     });
   });
 
-  it('passes when there are no database dependencies', async () => {
+  it('passes when there are no dependencies', async () => {
     await expect(
       run('backup.dependencies-covered', component(), facts()),
     ).resolves.toMatchObject({
       status: 'pass',
-      summary: 'No database dependencies',
+      summary: 'No dependencies in spec.dependsOn',
+    });
+  });
+
+  it.each([
+    ['postgres'],
+    ['mysql'],
+    ['redis'],
+    ['s3-bucket'],
+    ['ledger-store'], // a type nobody listed: what a service depends on holds data by default
+    [undefined],
+  ])('counts a Resource of type %s as holding data', async type => {
+    const dependency = {
+      ref: 'resource:default/users-store',
+      found: true,
+      kind: 'Resource',
+      type,
+      annotations: {},
+    };
+    await expect(
+      run(
+        'backup.dependencies-covered',
+        component(),
+        facts({ dependencies: [dependency] }),
+      ),
+    ).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        'dependencies holding data without a backup: resource:default/users-store (no production-readiness.io/backup-location)',
+    });
+  });
+
+  it('does not ask backups of Resources whose type holds no data, nor of other Components', async () => {
+    await expect(
+      run(
+        'backup.dependencies-covered',
+        component(),
+        facts({
+          dependencies: [
+            {
+              ref: 'resource:default/edge-dns',
+              found: true,
+              kind: 'Resource',
+              type: 'dns',
+              annotations: {},
+            },
+            {
+              ref: 'component:default/payments-api',
+              found: true,
+              kind: 'Component',
+              type: 'service',
+              annotations: {},
+            },
+          ],
+        }),
+      ),
+    ).resolves.toMatchObject({
+      status: 'pass',
+      summary:
+        'None of the 2 dependencies holds data: resource:default/edge-dns, component:default/payments-api (their types are listed in productionReadiness.coverage.nonStatefulTypes)',
     });
   });
 });

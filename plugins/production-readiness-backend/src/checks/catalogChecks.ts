@@ -1,4 +1,4 @@
-import { Entity } from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import {
   ANNOTATIONS,
   BackupPlan,
@@ -15,13 +15,16 @@ import {
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
+import { ReadinessConfig } from '../config';
+import { Coverage } from '../coverage/Coverage';
 import {
   CATALOG_COLLECTOR_ID,
   CatalogDependencyFact,
   CatalogFacts,
 } from './catalogCollector';
 
-const LIFECYCLES = ['production', 'experimental', 'deprecated'];
+/** Backstage's well-known lifecycles; the ones `requiredLevels` names are allowed too. */
+const WELL_KNOWN_LIFECYCLES = ['production', 'experimental', 'deprecated'];
 
 function evidence(label: string, value: Evidence['value']): Evidence {
   return { label, value, source: 'catalog' };
@@ -120,8 +123,52 @@ function describePlan(plan: BackupPlan): Evidence[] {
     .map(([label, value]) => evidence(label, value!));
 }
 
-const isDatabase = (d: CatalogDependencyFact) =>
-  d.found && sameText(d.kind, 'Resource') && sameText(d.type, 'database');
+/** What the catalog checks need to know of coverage. */
+export interface CatalogChecksOptions {
+  /** Lifecycles `spec.lifecycle` may take. */
+  lifecycles: string[];
+  /** Whether `dependency`, depended on by `dependent`, holds data (faces backup). */
+  holdsData(dependency: Entity, dependent: Entity): boolean;
+}
+
+/** The catalog checks' options from the engine's config: coverage decides what holds data. */
+export function catalogChecksOptions(
+  config: Pick<
+    ReadinessConfig,
+    'coverage' | 'requiredLevels' | 'defaultRequiredLevel'
+  >,
+): CatalogChecksOptions {
+  const coverage = Coverage.fromConfig(config);
+  return {
+    lifecycles: Object.keys(config.requiredLevels),
+    // Resources hold the data; a Component that faces backup does so for its dependencies.
+    holdsData: (dependency, dependent) =>
+      dependency.kind.toLocaleLowerCase('en-US') === 'resource' &&
+      coverage.of(dependency, [dependent]).pillars.has('backup'),
+  };
+}
+
+/** The dependency as the entity coverage judges (kind, type, annotations). */
+function dependencyEntity(d: CatalogDependencyFact): Entity {
+  const { kind, namespace, name } = parseEntityRef(d.ref);
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: d.kind ?? kind,
+    metadata: { name, namespace, annotations: d.annotations },
+    spec: d.type === undefined ? {} : { type: d.type },
+  };
+}
+
+/** The found dependencies of `entity` that hold data. */
+function dataStores(
+  options: CatalogChecksOptions,
+  entity: Entity,
+  facts: CatalogFacts,
+): CatalogDependencyFact[] {
+  return facts.dependencies.filter(
+    d => d.found && options.holdsData(dependencyEntity(d), entity),
+  );
+}
 
 const hasBackupLocation = (d: CatalogDependencyFact) =>
   Boolean(d.annotations[ANNOTATIONS.backupLocation]?.trim());
@@ -149,9 +196,11 @@ function evaluateOwner(owner: { ref: string; kind?: string }): CheckEvaluation {
   );
 }
 
-function evaluateDependencies(facts: CatalogFacts): CheckEvaluation {
+function evaluateDependencies(
+  facts: CatalogFacts,
+  databases: CatalogDependencyFact[],
+): CheckEvaluation {
   const missing = facts.dependencies.filter(d => !d.found);
-  const databases = facts.dependencies.filter(isDatabase);
   const uncovered = databases.filter(d => !hasBackupLocation(d));
   const items = [
     ...missing.map(d => evidence(d.ref, 'not found in the catalog')),
@@ -165,7 +214,7 @@ function evaluateDependencies(facts: CatalogFacts): CheckEvaluation {
   ];
   const problems = [
     uncovered.length &&
-      `database dependencies without a backup: ${refs(uncovered)} (no ${
+      `dependencies holding data without a backup: ${refs(uncovered)} (no ${
         ANNOTATIONS.backupLocation
       })`,
     missing.length &&
@@ -178,10 +227,19 @@ function evaluateDependencies(facts: CatalogFacts): CheckEvaluation {
     ? checkResult.pass(
         `All ${
           databases.length
-        } database dependencies have a backup location: ${refs(databases)}`,
+        } dependencies holding data have a backup location: ${refs(
+          databases,
+        )}`,
         items,
       )
-    : checkResult.pass('No database dependencies', items);
+    : checkResult.pass(
+        facts.dependencies.length
+          ? `None of the ${facts.dependencies.length} dependencies holds data: ${refs(
+              facts.dependencies,
+            )} (their types are listed in productionReadiness.coverage.nonStatefulTypes)`
+          : 'No dependencies in spec.dependsOn',
+        items,
+      );
 }
 
 /**
@@ -190,6 +248,7 @@ function evaluateDependencies(facts: CatalogFacts): CheckEvaluation {
  * leaves the component `unknown`, never `pass`.
  */
 async function evaluateDependencyBackups(
+  options: CatalogChecksOptions,
   context: CheckContext,
 ): Promise<CheckEvaluation> {
   const facts = context.facts<CatalogFacts>(CATALOG_COLLECTOR_ID);
@@ -198,9 +257,9 @@ async function evaluateDependencyBackups(
       'The catalog collector returned no facts for this entity',
     );
   }
-  const databases = facts.dependencies.filter(isDatabase);
+  const databases = dataStores(options, context.entity, facts);
   if (databases.length === 0) {
-    return checkResult.pass('No database dependencies');
+    return checkResult.pass('No dependencies holding data');
   }
   const problems: string[] = [];
   const notEvaluated: string[] = [];
@@ -259,7 +318,12 @@ async function evaluateDependencyBackups(
 }
 
 /** The built-in checks the engine evaluates from the catalog alone. */
-export function createCatalogChecks(): ReadinessCheck[] {
+export function createCatalogChecks(
+  options: CatalogChecksOptions,
+): ReadinessCheck[] {
+  const LIFECYCLES = [
+    ...new Set([...WELL_KNOWN_LIFECYCLES, ...options.lifecycles]),
+  ];
   return [
     createReadinessCheck({
       id: 'documentation.owner',
@@ -352,6 +416,7 @@ export function createCatalogChecks(): ReadinessCheck[] {
       )}.`,
       severity: 'major',
       appliesTo: { kind: ['Component'], lifecycle: ['production'] },
+      requiredOf: { kind: ['Component'] },
       remediation: `In catalog-info.yaml add one of the annotations ${ON_CALL_ANNOTATIONS.join(
         ', ',
       )}, e.g. \`${ANNOTATIONS.onCall}: pagerduty:PXXXXXX\`.`,
@@ -400,6 +465,7 @@ export function createCatalogChecks(): ReadinessCheck[] {
           { hasAnnotations: [ANNOTATIONS.backupLocation] },
         ],
       },
+      requiredOf: { kind: ['Resource'] },
       remediation: [
         `In catalog-info.yaml add the annotation ${ANNOTATIONS.backupPlan} with the plan as YAML, e.g.:`,
         `  ${ANNOTATIONS.backupPlan}: |`,
@@ -429,28 +495,40 @@ export function createCatalogChecks(): ReadinessCheck[] {
     createReadinessCheck({
       id: 'backup.dependencies-covered',
       pillar: 'backup',
-      title: 'Database dependencies are backed up',
+      title: 'Dependencies holding data are backed up',
       description:
-        'Every database a production component depends on (spec.dependsOn) declares a backup location, so no data store of the service is left without backups.',
+        'Every Resource a production component depends on (spec.dependsOn) that holds data (any type not listed in productionReadiness.coverage.nonStatefulTypes) declares a backup location, so no data store of the service is left without backups.',
       severity: 'critical',
       appliesTo: { kind: ['Component'], lifecycle: ['production'] },
-      remediation: `On every Resource of type database listed in the component's spec.dependsOn, add the annotation \`${ANNOTATIONS.backupLocation}: <location from productionReadiness.backup.locations>\` to its catalog-info.yaml; make sure every spec.dependsOn ref exists in the catalog.`,
+      requiredOf: { kind: ['Component'] },
+      remediation: `On every Resource listed in the component's spec.dependsOn that holds data, add the annotation \`${ANNOTATIONS.backupLocation}: <location from productionReadiness.backup.locations>\` to its catalog-info.yaml; make sure every spec.dependsOn ref exists in the catalog.`,
       collectors: [CATALOG_COLLECTOR_ID],
-      evaluate: withCatalogFacts(evaluateDependencies),
+      evaluate: context => {
+        const facts = context.facts<CatalogFacts>(CATALOG_COLLECTOR_ID);
+        return facts
+          ? evaluateDependencies(
+              facts,
+              dataStores(options, context.entity, facts),
+            )
+          : checkResult.unknown(
+              'The catalog collector returned no facts for this entity',
+            );
+      },
     }),
     createReadinessCheck({
       id: 'backup.dependencies-healthy',
       pillar: 'backup',
-      title: "Database dependencies' backups are healthy",
+      title: "Dependencies' backups are healthy",
       description:
-        'Every database a production component depends on passes its critical backup checks (fresh, sane, restore-tested): the service is not ready while its data, or its user accounts, could not be restored.',
+        'Every Resource holding data that a production component depends on passes its critical backup checks (fresh, sane, restore-tested): the service is not ready while its data, or its user accounts, could not be restored.',
       severity: 'critical',
       appliesTo: { kind: ['Component'], lifecycle: ['production'] },
+      requiredOf: { kind: ['Component'] },
       remediation:
         "Open the failing database's Production Readiness tab and fix its backup checks (its catalog-info.yaml declares the backup location and plan); this check follows at the next evaluation.",
       collectors: [CATALOG_COLLECTOR_ID],
       readsOtherResults: true,
-      evaluate: evaluateDependencyBackups,
+      evaluate: context => evaluateDependencyBackups(options, context),
     }),
   ];
 }

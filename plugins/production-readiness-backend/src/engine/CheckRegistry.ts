@@ -7,17 +7,26 @@ import {
   FactCollector,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
+import { createPillarCoveredChecks } from '../coverage/planChecks';
 
 /**
  * The checks, collectors and pillars the engine runs, validated once at startup: unique ids,
  * known pillars, and every collector a check reads is registered.
  */
 export class CheckRegistry {
+  private readonly byId: ReadonlyMap<string, ReadinessCheck>;
+
   private constructor(
     readonly checks: ReadonlyArray<ReadinessCheck>,
     readonly collectors: ReadonlyMap<string, FactCollector>,
     readonly pillars: ReadonlyArray<PillarDefinition>,
-  ) {}
+    /** Per pillar, the check that stands for "covered, but nothing judges it". */
+    readonly pillarCoveredChecks: ReadonlyMap<string, ReadinessCheck>,
+  ) {
+    this.byId = new Map(
+      [...checks, ...pillarCoveredChecks.values()].map(c => [c.id, c]),
+    );
+  }
 
   static create(options: {
     checks: ReadinessCheck[];
@@ -58,16 +67,25 @@ export class CheckRegistry {
         }
       }
     }
-    return new CheckRegistry(options.checks, collectors, pillars);
+    const pillarCovered = new Map<string, ReadinessCheck>();
+    for (const check of createPillarCoveredChecks(pillars)) {
+      if (checkIds.has(check.id)) {
+        throw new Error(
+          `Check "${check.id}" is registered twice: the id is the engine's own for pillar "${check.pillar}"`,
+        );
+      }
+      pillarCovered.set(check.pillar, check);
+    }
+    return new CheckRegistry(options.checks, collectors, pillars, pillarCovered);
   }
 
   getCheck(id: string): ReadinessCheck | undefined {
-    return this.checks.find(c => c.id === id);
+    return this.byId.get(id);
   }
 
   /** The checks' definitions without evaluators, for the API. */
   definitions(): CheckDefinition[] {
-    return this.checks.map(
+    return [...this.checks, ...this.pillarCoveredChecks.values()].map(
       ({ evaluate: _evaluate, collectors, ...definition }) => ({
         ...definition,
         sources: definition.sources ?? collectors,

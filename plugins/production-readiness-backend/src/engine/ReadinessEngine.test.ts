@@ -12,7 +12,10 @@ import {
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import { readReadinessConfig } from '../config';
-import { createCatalogChecks } from '../checks/catalogChecks';
+import {
+  catalogChecksOptions,
+  createCatalogChecks,
+} from '../checks/catalogChecks';
 import { createCatalogCollector } from '../checks/catalogCollector';
 import { DatabaseReadinessStore } from '../store/DatabaseReadinessStore';
 import { CheckRegistry } from './CheckRegistry';
@@ -131,6 +134,16 @@ describe('DefaultReadinessEngine', () => {
           new ConfigReader({
             productionReadiness: {
               collectors: { timeout: { milliseconds: 200 } },
+              // The pillars of the checks under test; the coverage suite tests the defaults.
+              coverage: {
+                rules: [
+                  {
+                    name: 'components',
+                    kind: ['Component'],
+                    pillars: ['availability', 'documentation'],
+                  },
+                ],
+              },
               ...options.config,
             },
           }),
@@ -351,7 +364,7 @@ describe('DefaultReadinessEngine', () => {
     );
   });
 
-  it('applies waivers until they expire and keeps the underlying status', async () => {
+  it('shows an annotation waiver as a request until approved, then applies it until it expires', async () => {
     const { collector } = replicaCollector({ 'batch-worker': 1 });
     const { engine, store } = await setup({
       entities: [
@@ -369,13 +382,37 @@ describe('DefaultReadinessEngine', () => {
       (await store.getResults('component:default/batch-worker')).find(
         r => r.checkId === 'availability.replicas',
       );
+    // The owner's annotation alone waives nothing.
+    expect(await replicas()).toMatchObject({
+      status: 'fail',
+      underlyingStatus: 'fail',
+      waiver: {
+        origin: 'annotation',
+        state: 'requested',
+        requestedBy: 'group:default/team-a',
+        reason: 'single-replica batch worker by design',
+        expiresAt: '2026-11-23T23:59:59.999Z',
+      },
+    });
+
+    await store.addWaiver({
+      entityRef: 'component:default/batch-worker',
+      checkId: 'availability.replicas',
+      reason: 'single-replica batch worker by design',
+      expiresAt: new Date('2026-11-23T23:59:59.999Z'),
+      origin: 'annotation',
+      requestedBy: 'group:default/team-a',
+      createdBy: 'user:default/platform-lead',
+    });
+    await engine.refreshAll();
     expect(await replicas()).toMatchObject({
       status: 'waived',
       underlyingStatus: 'fail',
       waiver: {
         origin: 'annotation',
-        reason: 'single-replica batch worker by design',
-        expiresAt: '2026-11-23T23:59:59.999Z',
+        state: 'approved',
+        requestedBy: 'group:default/team-a',
+        approvedBy: 'user:default/platform-lead',
       },
     });
 
@@ -387,6 +424,30 @@ describe('DefaultReadinessEngine', () => {
     });
   });
 
+  it('stops applying an approved annotation waiver once the owner withdraws the request', async () => {
+    const { collector } = replicaCollector({ 'batch-worker': 1 });
+    const approved = {
+      entityRef: 'component:default/batch-worker',
+      checkId: 'availability.replicas',
+      reason: 'single-replica batch worker by design',
+      expiresAt: new Date('2026-11-23T23:59:59.999Z'),
+      origin: 'annotation' as const,
+      requestedBy: 'group:default/team-a',
+      createdBy: 'user:default/platform-lead',
+    };
+    const { store, makeEngine } = await setup({
+      entities: [component('batch-worker')],
+      collectors: [collector],
+    });
+    await store.addWaiver(approved);
+    await makeEngine([component('batch-worker')]).refreshAll();
+    expect(
+      (await store.getResults('component:default/batch-worker')).find(
+        r => r.checkId === 'availability.replicas',
+      ),
+    ).toMatchObject({ status: 'fail', waiver: undefined });
+  });
+
   it('applies waivers created through the API', async () => {
     const { collector } = replicaCollector({ 'orders-api': 1 });
     const { engine, store } = await setup({
@@ -394,6 +455,7 @@ describe('DefaultReadinessEngine', () => {
       collectors: [collector],
     });
     await store.addWaiver({
+      origin: 'api',
       entityRef: 'component:default/orders-api',
       checkId: 'availability.replicas',
       reason: 'migrating to a StatefulSet this week',
@@ -408,7 +470,11 @@ describe('DefaultReadinessEngine', () => {
     ).toMatchObject({
       status: 'waived',
       underlyingStatus: 'fail',
-      waiver: { origin: 'api', createdBy: 'user:default/ada' },
+      waiver: {
+        origin: 'api',
+        state: 'approved',
+        approvedBy: 'user:default/ada',
+      },
     });
   });
 
@@ -459,10 +525,84 @@ describe('DefaultReadinessEngine', () => {
       recipients: { type: 'entity', entityRef: 'group:default/team-a' },
       payload: expect.objectContaining({
         title: 'orders-api is no longer production ready',
-        description: 'Critical check(s) now failing: At least two replicas',
+        description:
+          'The production gate now blocks it: level none is below the required silver. Critical check(s) no longer passing: At least two replicas (fail).',
         link: '/catalog/default/component/orders-api/production-readiness',
         severity: 'high',
       }),
+    });
+  });
+
+  it('notifies when a critical check stops passing for want of data, not only when it fails', async () => {
+    const replicas: Record<string, number> = { 'orders-api': 2 };
+    const { collector } = replicaCollector(replicas);
+    const notifications = { send: jest.fn() };
+    const { engine } = await setup({
+      entities: [component('orders-api')],
+      collectors: [collector],
+      notifications,
+    });
+    await engine.refreshAll();
+    delete replicas['orders-api'];
+    await engine.refreshAll();
+    expect(notifications.send).toHaveBeenCalledTimes(1);
+    expect(notifications.send.mock.calls[0][0].payload.description).toContain(
+      'At least two replicas (unknown)',
+    );
+  });
+
+  it('notifies when the gate closes although no critical check regressed', async () => {
+    let owned = true;
+    const notifications = { send: jest.fn() };
+    const majorOwner = createReadinessCheck({
+      ...ownerCheck,
+      evaluate: () =>
+        owned ? checkResult.pass('Owned') : checkResult.fail('No owner'),
+    });
+    const { collector } = replicaCollector({ 'orders-api': 2 });
+    const { engine } = await setup({
+      entities: [component('orders-api')],
+      collectors: [collector],
+      checks: [replicasCheck, majorOwner],
+      notifications,
+    });
+    await engine.refreshAll();
+    owned = false;
+    await engine.refreshAll();
+    expect(notifications.send).toHaveBeenCalledTimes(1);
+    expect(notifications.send.mock.calls[0][0].payload.description).toBe(
+      'The production gate now blocks it: level bronze is below the required silver.',
+    );
+  });
+
+  it('tells owners once about a waiver that expires within the notice', async () => {
+    const notifications = { send: jest.fn() };
+    const { collector } = replicaCollector({ 'orders-api': 1 });
+    const { engine, store } = await setup({
+      entities: [component('orders-api')],
+      collectors: [collector],
+      notifications,
+    });
+    await store.addWaiver({
+      origin: 'api',
+      entityRef: 'component:default/orders-api',
+      checkId: 'availability.replicas',
+      reason: 'migrating to a StatefulSet this week',
+      expiresAt: new Date('2026-11-25T00:00:00Z'),
+      createdBy: 'user:default/ada',
+    });
+    await engine.refreshAll();
+    await engine.refreshAll();
+    const expiring = notifications.send.mock.calls.filter(([n]) =>
+      n.payload.title.startsWith('Waiver of'),
+    );
+    expect(expiring).toHaveLength(1);
+    expect(expiring[0][0]).toMatchObject({
+      recipients: { type: 'entity', entityRef: 'group:default/team-a' },
+      payload: {
+        title: 'Waiver of "At least two replicas" expires in 2d 14h',
+        severity: 'normal',
+      },
     });
   });
 
@@ -520,10 +660,17 @@ describe('DefaultReadinessEngine', () => {
       ],
       checks: [
         freshBackup,
-        ...createCatalogChecks().filter(
-          c => c.id === 'backup.dependencies-healthy',
-        ),
+        ...createCatalogChecks(
+          catalogChecksOptions(readReadinessConfig(new ConfigReader({}))),
+        ).filter(c => c.id === 'backup.dependencies-healthy'),
       ],
+      config: {
+        coverage: {
+          rules: [
+            { name: 'all', kind: ['Component', 'Resource'], pillars: ['backup'] },
+          ],
+        },
+      },
     });
     await engine.refreshAll();
     expect(await store.getResults('component:default/ledger-api')).toEqual([

@@ -1,7 +1,6 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   Entity,
-  parseEntityRef,
   RELATION_DEPENDENCY_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -10,7 +9,6 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   achievedLevel,
-  matchesEntityFilter,
   scoreResults,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
@@ -18,18 +16,37 @@ import {
   evaluateCheck,
   FactCollector,
   OtherEntityResult,
-  ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { ReadinessConfig } from '../config';
-import { ownerRef } from '../ownerRef';
 import {
   ReadinessStore,
   ResultWrite,
-  StatusTransition,
 } from '../store/ReadinessStore';
+import { Coverage } from '../coverage/Coverage';
+import { PlannedCheck, planChecks } from '../coverage/planChecks';
 import { CheckRegistry } from './CheckRegistry';
-import { activeWaivers } from './waivers';
+import { RegressionNotifier } from './RegressionNotifier';
+import { waiversFor } from './waivers';
+
+/** Most refs sent in one `getEntitiesByRefs` request. */
+const REFS_PER_REQUEST = 500;
+
+/** Fields of dependents that coverage reads. */
+const DEPENDENT_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+  'spec.type',
+  'spec.lifecycle',
+];
+
+/** What the engine will do for one entity. */
+interface EntityPlan {
+  entity: Entity;
+  planned: PlannedCheck[];
+}
 
 /** What one refresh did, for logs and the benchmark. */
 export interface RefreshSummary {
@@ -103,9 +120,15 @@ export interface ReadinessEngineOptions {
  * memory, applies waivers, scores, stores, and notifies owners of critical regressions.
  */
 export class DefaultReadinessEngine implements ReadinessEngine {
+  private readonly coverage: Coverage;
+  private readonly notifier: RegressionNotifier;
+
   private constructor(
     private readonly options: ReadinessEngineOptions & { now: () => Date },
-  ) {}
+  ) {
+    this.coverage = Coverage.fromConfig(options.config);
+    this.notifier = new RegressionNotifier(options);
+  }
 
   static create(options: ReadinessEngineOptions): DefaultReadinessEngine {
     return new DefaultReadinessEngine({ now: () => new Date(), ...options });
@@ -132,9 +155,14 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     const pruned = await store.pruneBefore(
       new Date(this.options.now().getTime() - config.historyRetentionMs),
     );
+    const noticed = await this.notifier.notifyExpiringWaivers(
+      new Map(entities.map(e => [stringifyEntityRef(e), e])),
+      this.options.now(),
+    );
     logger.info(
       `Evaluated ${summary.entities} entities (${summary.results} results) in ${summary.durationMs} ms; ` +
-        `forgot ${removed} entities no longer in the catalog; pruned ${pruned} old history rows`,
+        `forgot ${removed} entities no longer in the catalog; pruned ${pruned} old history rows; ` +
+        `told owners of ${noticed} expiring waivers`,
     );
     return summary;
   }
@@ -171,16 +199,23 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     const { registry, store } = this.options;
     const now = this.options.now();
 
-    const applicable = new Map<
-      string,
-      { entity: Entity; checks: ReadinessCheck[] }
-    >();
+    const dependents = await this.dependentsOf(entities);
+    const applicable = new Map<string, EntityPlan>();
     for (const entity of entities) {
-      applicable.set(stringifyEntityRef(entity), {
+      const entityRef = stringifyEntityRef(entity);
+      const coverage = this.coverage.of(
         entity,
-        checks: registry.checks.filter(c =>
-          matchesEntityFilter(entity, c.appliesTo),
-        ),
+        dependents.get(entityRef.toLocaleLowerCase('en-US')) ?? [],
+      );
+      applicable.set(entityRef, {
+        entity,
+        planned: planChecks({
+          entity,
+          pillars: coverage.pillars,
+          checks: registry.checks,
+          collectors: registry.collectors,
+          pillarCoveredChecks: registry.pillarCoveredChecks,
+        }),
       });
     }
 
@@ -200,33 +235,36 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     // that read other entities' results (a component's databases), so those are current.
     const byEntity = new Map<string, ResultWrite[]>();
     const evaluatePhase = async (relational: boolean) => {
-      for (const [entityRef, { entity, checks }] of applicable) {
-        const phaseChecks = checks.filter(
-          c => Boolean(c.readsOtherResults) === relational,
+      for (const [entityRef, { entity, planned }] of applicable) {
+        const phaseChecks = planned.filter(
+          p => Boolean(p.check.readsOtherResults && !p.result) === relational,
         );
         if (phaseChecks.length === 0) {
           continue;
         }
-        const entityWaivers = activeWaivers(
+        const entityWaivers = waiversFor(
           entity,
           waiversByEntity.get(entityRef) ?? [],
           now,
         );
         const entityOutcomes = outcomesInScope(entityRef, outcomes, scopes);
         const entityResults = byEntity.get(entityRef) ?? [];
-        for (const check of phaseChecks) {
-          const evaluation = await evaluateCheck({
-            check,
-            entity,
-            entityRef,
-            now,
-            outcomes: entityOutcomes,
-            resultsOf: relational
-              ? ref => this.resultsOf(ref, byEntity)
-              : undefined,
-          });
+        for (const { check, result } of phaseChecks) {
+          const evaluation =
+            result ??
+            (await evaluateCheck({
+              check,
+              entity,
+              entityRef,
+              now,
+              outcomes: entityOutcomes,
+              resultsOf: relational
+                ? ref => this.resultsOf(ref, byEntity)
+                : undefined,
+            }));
           const waiver = entityWaivers.get(check.id);
-          const waived = waiver !== undefined && evaluation.status !== 'pass';
+          const waived =
+            waiver?.state === 'approved' && evaluation.status !== 'pass';
           entityResults.push({
             entityRef,
             checkId: check.id,
@@ -235,7 +273,8 @@ export class DefaultReadinessEngine implements ReadinessEngine {
             summary: evaluation.summary,
             evidence: evaluation.evidence ?? [],
             remediation: evaluation.remediation,
-            waiver: waived ? waiver : undefined,
+            // A request is shown beside the result it asks to waive until someone approves it.
+            waiver: waiver && evaluation.status !== 'pass' ? waiver : undefined,
           });
         }
         byEntity.set(entityRef, entityResults);
@@ -261,18 +300,70 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       results.push(...entityResults);
     }
 
+    const before = await store.getEntitySummaries([...applicable.keys()]);
     const transitions = await store.writeEvaluation({
       evaluatedAt: now,
       entities: summaries,
       results,
     });
-    await this.notifyRegressions(transitions, applicable);
+    await this.notifier.notifyRegressions({
+      transitions,
+      before,
+      after: summaries,
+      entities: new Map(
+        [...applicable].map(([ref, plan]) => [ref, plan.entity]),
+      ),
+    });
     return {
       entities: applicable.size,
       results: results.length,
       durationMs: Date.now() - started,
       collectors: collectorSummaries,
     };
+  }
+
+  /**
+   * The entities that depend on each given entity (its `dependencyOf` relations), for
+   * coverage: a Resource a production component depends on faces backup. Dependents that are
+   * not among `entities` are read from the catalog in batches, with only the fields coverage
+   * reads. Keys are lower-case entity refs.
+   */
+  private async dependentsOf(
+    entities: Entity[],
+  ): Promise<Map<string, Entity[]>> {
+    const { catalog, auth } = this.options;
+    const known = new Map<string, Entity>();
+    for (const e of entities) {
+      known.set(stringifyEntityRef(e).toLocaleLowerCase('en-US'), e);
+    }
+    const targetsOf = (e: Entity) =>
+      (e.relations ?? [])
+        .filter(r => r.type === RELATION_DEPENDENCY_OF)
+        .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+    const missing = [
+      ...new Set(entities.flatMap(targetsOf).filter(ref => !known.has(ref))),
+    ];
+    if (missing.length) {
+      const credentials = await auth.getOwnServiceCredentials();
+      for (let start = 0; start < missing.length; start += REFS_PER_REQUEST) {
+        const entityRefs = missing.slice(start, start + REFS_PER_REQUEST);
+        const { items } = await catalog.getEntitiesByRefs(
+          { entityRefs, fields: DEPENDENT_FIELDS },
+          { credentials },
+        );
+        items.forEach((item, index) => {
+          if (item) known.set(entityRefs[index], item);
+        });
+      }
+    }
+    const dependents = new Map<string, Entity[]>();
+    for (const e of entities) {
+      dependents.set(
+        stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+        targetsOf(e).flatMap(ref => known.get(ref) ?? []),
+      );
+    }
+    return dependents;
   }
 
   /**
@@ -306,14 +397,13 @@ export class DefaultReadinessEngine implements ReadinessEngine {
   }
 
   /** Runs every collector some applicable check reads, once, for all entities in its scope. */
-  private async collect(
-    applicable: Map<string, { entity: Entity; checks: ReadinessCheck[] }>,
-    now: Date,
-  ) {
+  private async collect(applicable: Map<string, EntityPlan>, now: Date) {
     const { registry, config, logger } = this.options;
     const scopes = new Map<string, Entity[]>();
-    for (const { entity, checks } of applicable.values()) {
-      const needed = new Set(checks.flatMap(c => c.collectors));
+    for (const { entity, planned } of applicable.values()) {
+      const needed = new Set(
+        planned.filter(p => !p.result).flatMap(p => p.check.collectors),
+      );
       for (const collectorId of needed) {
         const collector = registry.collectors.get(collectorId);
         if (collector && (collector.appliesTo?.(entity) ?? true)) {
@@ -409,67 +499,6 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       return { ok: false, title: collector.title, reason: describeError(e) };
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  /**
-   * Tells the owning group when critical checks of a production entity went from pass to
-   * fail; one notification per entity. Failing to notify never fails the refresh.
-   */
-  private async notifyRegressions(
-    transitions: StatusTransition[],
-    applicable: Map<string, { entity: Entity; checks: ReadinessCheck[] }>,
-  ) {
-    const { notifications, config, registry, logger } = this.options;
-    if (!notifications || !config.notificationsEnabled) {
-      return;
-    }
-    const byEntity = new Map<string, StatusTransition[]>();
-    for (const t of transitions) {
-      const check = registry.getCheck(t.checkId);
-      if (
-        t.from === 'pass' &&
-        t.to === 'fail' &&
-        check?.severity === 'critical'
-      ) {
-        byEntity.set(t.entityRef, [...(byEntity.get(t.entityRef) ?? []), t]);
-      }
-    }
-    for (const [entityRef, regressions] of byEntity) {
-      const entity = applicable.get(entityRef)?.entity;
-      const lifecycle = (entity?.spec as { lifecycle?: unknown } | undefined)
-        ?.lifecycle;
-      const owner = entity && ownerRef(entity);
-      if (
-        typeof lifecycle !== 'string' ||
-        lifecycle.toLocaleLowerCase('en-US') !== 'production' ||
-        !owner
-      ) {
-        continue;
-      }
-      const { kind, namespace, name } = parseEntityRef(entityRef);
-      const titles = regressions.map(
-        r => registry.getCheck(r.checkId)?.title ?? r.checkId,
-      );
-      try {
-        await notifications.send({
-          recipients: { type: 'entity', entityRef: owner },
-          payload: {
-            title: `${
-              entity!.metadata.title ?? name
-            } is no longer production ready`,
-            description: `Critical check(s) now failing: ${titles.join('; ')}`,
-            link: `/catalog/${namespace}/${kind}/${name}/production-readiness`,
-            severity: 'high',
-            topic: 'production-readiness',
-            scope: `production-readiness:${entityRef}`,
-          },
-        });
-      } catch (e) {
-        logger.warn(
-          `Could not notify ${owner} about ${entityRef}: ${describeError(e)}`,
-        );
-      }
     }
   }
 }

@@ -1,6 +1,5 @@
 import { Config } from '@backstage/config';
 import {
-  EntityFilter,
   SEVERITIES,
   Severity,
 } from '@production-readiness/plugin-production-readiness-common';
@@ -8,18 +7,10 @@ import {
   ConfigCheckFactory,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
+import { readEntityFilter } from '../readEntityFilter';
 
-function readFilter(config: Config | undefined): EntityFilter | undefined {
-  if (!config) {
-    return undefined;
-  }
-  return {
-    kind: config.getOptionalStringArray('kind'),
-    type: config.getOptionalStringArray('type'),
-    lifecycle: config.getOptionalStringArray('lifecycle'),
-    hasAnnotations: config.getOptionalStringArray('hasAnnotations'),
-  };
-}
+const optionalFilter = (entry: Config, key: string) =>
+  entry.has(key) ? readEntityFilter(entry.getConfig(key)) : undefined;
 
 /**
  * Builds the checks declared in `productionReadiness.checks` with the factory of each entry's
@@ -61,7 +52,9 @@ export function readConfigChecks(
           severity: severity as Severity,
           remediation: entry.getString('remediation'),
           docsUrl: entry.getOptionalString('docsUrl'),
-          appliesTo: readFilter(entry.getOptionalConfig('appliesTo')),
+          appliesTo: optionalFilter(entry, 'appliesTo'),
+          requiredOf: optionalFilter(entry, 'requiredOf'),
+          runtime: entry.getOptionalString('runtime'),
         },
         config: entry,
       });

@@ -7,7 +7,6 @@ import {
   GateAnswer,
   GradedResult,
   levelRank,
-  NO_LEVEL,
   OverviewEntry,
   ReadinessReport,
   scoreResults,
@@ -29,28 +28,44 @@ export class ReportService {
     private readonly config: ReadinessConfig,
   ) {}
 
-  /** Stored results whose check is still registered, joined with its definition. */
+  /**
+   * Stored results whose check is still registered, joined with its definition. A waiver that
+   * expired since the evaluation no longer counts: the result reads as its underlying status.
+   */
   private grade(
     results: StoredResult[],
+    now: Date,
   ): Array<StoredResult & { check: CheckDefinition; graded: GradedResult }> {
-    return results.flatMap(r => {
-      const check = this.registry.getCheck(r.checkId);
-      return check
-        ? [
-            {
-              ...r,
-              check,
-              graded: { check, status: r.status, summary: r.summary },
-            },
-          ]
-        : [];
+    return results.flatMap(stored => {
+      const check = this.registry.getCheck(stored.checkId);
+      if (!check) {
+        return [];
+      }
+      const expired =
+        stored.waiver !== undefined &&
+        Date.parse(stored.waiver.expiresAt) <= now.getTime();
+      const r: StoredResult = expired
+        ? {
+            ...stored,
+            status: stored.underlyingStatus,
+            waiver: undefined,
+          }
+        : stored;
+      return [
+        {
+          ...r,
+          check,
+          graded: { check, status: r.status, summary: r.summary },
+        },
+      ];
     });
   }
 
   private gate(
     entity: Entity,
     results: GradedResult[],
-    evaluated: boolean,
+    evaluatedAt: Date | undefined,
+    now: Date,
     level?: string,
   ): GateAnswer {
     const entityRef = stringifyEntityRef(entity);
@@ -67,32 +82,38 @@ export class ReportService {
         throw new InputError((e as Error).message);
       }
     }
-    if (!evaluated) {
-      // Never evaluated: nothing is known, so nothing beyond "no level" is allowed.
-      return {
-        entityRef,
-        requiredLevel,
-        achievedLevel: NO_LEVEL,
-        allowed: requiredLevel === NO_LEVEL,
-        blocking: [],
-      };
-    }
     return evaluateGate({
       entityRef,
       results,
       requiredLevel,
       levels: this.config.levels,
+      evaluatedAt,
+      maxResultAgeMs: this.config.maxResultAgeMs,
+      now,
     });
   }
 
-  async getGate(entity: Entity, level?: string): Promise<GateAnswer> {
-    const stored = this.grade(
-      await this.store.getResults(stringifyEntityRef(entity)),
-    );
+  /** When the entity was last evaluated, undefined when never. */
+  private async evaluatedAt(entityRef: string): Promise<Date | undefined> {
+    const [summary] = await this.store.getEntitySummaries([entityRef]);
+    return summary?.evaluatedAt;
+  }
+
+  async getGate(
+    entity: Entity,
+    level?: string,
+    now = new Date(),
+  ): Promise<GateAnswer> {
+    const entityRef = stringifyEntityRef(entity);
+    const [stored, evaluatedAt] = await Promise.all([
+      this.store.getResults(entityRef),
+      this.evaluatedAt(entityRef),
+    ]);
     return this.gate(
       entity,
-      stored.map(r => r.graded),
-      stored.length > 0,
+      this.grade(stored, now).map(r => r.graded),
+      evaluatedAt,
+      now,
       level,
     );
   }
@@ -100,12 +121,13 @@ export class ReportService {
   async getReport(entity: Entity, now = new Date()): Promise<ReadinessReport> {
     const entityRef = stringifyEntityRef(entity);
     const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-    const [stored, history, trend] = await Promise.all([
+    const [stored, history, trend, lastEvaluated] = await Promise.all([
       this.store.getResults(entityRef),
       this.store.getHistory(entityRef, { since, limit: HISTORY_LIMIT }),
       this.store.getScoreTrend(entityRef, { since }),
+      this.evaluatedAt(entityRef),
     ]);
-    const graded = this.grade(stored);
+    const graded = this.grade(stored, now);
     const scores = scoreResults(graded.map(r => r.graded));
     const results: CheckResult[] = graded.map(r => ({
       checkId: r.checkId,
@@ -118,20 +140,16 @@ export class ReportService {
       changedAt: r.changedAt.toISOString(),
       evaluatedAt: r.evaluatedAt.toISOString(),
     }));
-    const evaluatedAt = graded.length
-      ? new Date(
-          Math.max(...graded.map(r => r.evaluatedAt.getTime())),
-        ).toISOString()
-      : undefined;
     return {
       entityRef,
-      evaluatedAt,
+      evaluatedAt: lastEvaluated?.toISOString(),
       score: scores.score,
       pillars: scores.pillars,
       gate: this.gate(
         entity,
         graded.map(r => r.graded),
-        graded.length > 0,
+        lastEvaluated,
+        now,
       ),
       results,
       history: history.filter(h => this.registry.getCheck(h.checkId)),
@@ -139,9 +157,19 @@ export class ReportService {
     };
   }
 
-  async getOverview(entities: Entity[]): Promise<OverviewEntry[]> {
+  async getOverview(
+    entities: Entity[],
+    now = new Date(),
+  ): Promise<OverviewEntry[]> {
     const refs = entities.map(e => stringifyEntityRef(e));
-    const stored = this.grade(await this.store.getResultsForEntities(refs));
+    const [results, summaries] = await Promise.all([
+      this.store.getResultsForEntities(refs),
+      this.store.getEntitySummaries(refs),
+    ]);
+    const evaluated = new Map(
+      summaries.map(s => [s.entityRef, s.evaluatedAt]),
+    );
+    const stored = this.grade(results, now);
     const byEntity = new Map<string, typeof stored>();
     for (const r of stored) {
       byEntity.set(r.entityRef, [...(byEntity.get(r.entityRef) ?? []), r]);
@@ -151,7 +179,8 @@ export class ReportService {
       const results = byEntity.get(entityRef) ?? [];
       const graded = results.map(r => r.graded);
       const scores = scoreResults(graded);
-      const gate = this.gate(entity, graded, results.length > 0);
+      const evaluatedAt = evaluated.get(entityRef);
+      const gate = this.gate(entity, graded, evaluatedAt, now);
       const spec = (entity.spec ?? {}) as Record<string, unknown>;
       return {
         entityRef,
@@ -169,11 +198,7 @@ export class ReportService {
           scores.pillars.map(p => [p.pillar, p.score]),
         ),
         counts: scores.counts,
-        evaluatedAt: results.length
-          ? new Date(
-              Math.max(...results.map(r => r.evaluatedAt.getTime())),
-            ).toISOString()
-          : undefined,
+        evaluatedAt: evaluatedAt?.toISOString(),
       };
     });
   }

@@ -4,6 +4,7 @@ import {
   HttpAuthService,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
@@ -20,6 +21,8 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   describeIssues,
+  formatDuration,
+  parseWaiverAnnotation,
   productionReadinessReadPermission,
   productionReadinessRefreshPermission,
   productionReadinessResultsPushPermission,
@@ -34,7 +37,8 @@ import { z } from 'zod';
 import { ReadinessConfig } from '../config';
 import { CheckRegistry } from '../engine/CheckRegistry';
 import { ReadinessEngine } from '../engine/ReadinessEngine';
-import { ReadinessStore } from '../store/ReadinessStore';
+import { ownerRef } from '../ownerRef';
+import { ReadinessStore, StoredWaiver } from '../store/ReadinessStore';
 import { ReportService } from './ReportService';
 
 const validator = makeValidator();
@@ -67,6 +71,29 @@ function entityRefFromParams(req: Request): string {
   return stringifyEntityRef({ kind, namespace, name });
 }
 
+const approvalSchema = z.object({
+  /** Ends the waiver earlier than requested; never later. */
+  until: waiverInputSchema.shape.until.optional(),
+});
+
+function waiverJson(w: StoredWaiver) {
+  return {
+    id: w.id,
+    entityRef: w.entityRef,
+    checkId: w.checkId,
+    reason: w.reason,
+    origin: w.origin,
+    state: 'approved' as const,
+    requestedBy: w.requestedBy,
+    approvedBy: w.createdBy,
+    approvedAt: w.createdAt.toISOString(),
+    createdBy: w.createdBy,
+    createdAt: w.createdAt.toISOString(),
+    expiresAt: w.expiresAt.toISOString(),
+    expired: w.expiresAt.getTime() <= Date.now(),
+  };
+}
+
 const gateQuerySchema = z.object({
   level: z.string().min(1).optional(),
 });
@@ -83,6 +110,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
+  userInfo: UserInfoService;
   catalog: CatalogService;
   store: ReadinessStore;
   engine: ReadinessEngine;
@@ -98,6 +126,7 @@ export async function createRouter(
     httpAuth,
     auth,
     permissions,
+    userInfo,
     catalog,
     store,
     engine,
@@ -161,6 +190,58 @@ export async function createRouter(
     return { entity, entityRef, credentials };
   }
 
+  /**
+   * Refuses a waiver its own owners would grant themselves: a critical check is never waived
+   * by a member of the owning group, and an annotation request is approved by someone else
+   * (self-approval of minor checks only where `waivers.allowSelfApprovalOfMinor` says so).
+   */
+  async function refuseSelfWaiver(options: {
+    entity: Entity;
+    credentials: BackstageCredentials;
+    checkId: string;
+    approvingRequest: boolean;
+  }) {
+    const { entity, credentials, checkId, approvingRequest } = options;
+    const owner = ownerRef(entity);
+    if (!owner || !auth.isPrincipal(credentials, 'user')) {
+      return;
+    }
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    const owns = ownershipEntityRefs.some(
+      ref => ref.toLocaleLowerCase('en-US') === owner.toLocaleLowerCase('en-US'),
+    );
+    if (!owns) {
+      return;
+    }
+    const severity = registry.getCheck(checkId)?.severity;
+    if (severity === 'critical') {
+      throw new NotAllowedError(
+        `${checkId} is a critical check of ${owner}'s entity: its owners cannot waive it; ask someone outside ${owner} with the waiver permission (the platform team)`,
+      );
+    }
+    if (
+      approvingRequest &&
+      !(severity === 'minor' && config.waivers.allowSelfApprovalOfMinor)
+    ) {
+      throw new NotAllowedError(
+        `The waiver request for ${checkId} comes from ${owner}, of which you are a member: someone outside the owning team must approve it`,
+      );
+    }
+  }
+
+  function checkExpiry(until: string) {
+    if (Date.parse(until) <= Date.now()) {
+      throw new InputError(`Waiver expiry ${until} is in the past`);
+    }
+    if (Date.parse(until) - Date.now() > config.waivers.maxDurationMs) {
+      throw new InputError(
+        `Waivers may last at most ${formatDuration(
+          config.waivers.maxDurationMs,
+        )} (productionReadiness.waivers.maxDuration)`,
+      );
+    }
+  }
+
   router.get('/checks', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json({
@@ -168,6 +249,7 @@ export async function createRouter(
       pillars: registry.pillars,
       levels: config.levels,
       requiredLevels: config.requiredLevels,
+      defaultRequiredLevel: config.defaultRequiredLevel,
     });
   });
 
@@ -232,19 +314,12 @@ export async function createRouter(
       includeExpired,
       now: new Date(),
     });
-    res.json({
-      items: waivers.map(w => ({
-        ...w,
-        expiresAt: w.expiresAt.toISOString(),
-        createdAt: w.createdAt.toISOString(),
-        expired: w.expiresAt.getTime() <= Date.now(),
-      })),
-    });
+    res.json({ items: waivers.map(waiverJson) });
   });
 
   router.post('/entities/:kind/:namespace/:name/waivers', async (req, res) => {
     const input = parseInput('request body', waiverInputSchema, req.body);
-    const { entityRef, credentials } = await entityFor(
+    const { entity, entityRef, credentials } = await entityFor(
       req,
       productionReadinessWaiverManagePermission,
     );
@@ -253,23 +328,129 @@ export async function createRouter(
         `Unknown check "${input.check}"; GET /checks lists them`,
       );
     }
-    if (Date.parse(input.until) <= Date.now()) {
-      throw new InputError(`Waiver expiry ${input.until} is in the past`);
-    }
-    if (Date.parse(input.until) - Date.now() > 366 * 86_400_000) {
-      throw new InputError('Waivers may last at most 366 days');
-    }
+    checkExpiry(input.until);
+    await refuseSelfWaiver({
+      entity,
+      credentials,
+      checkId: input.check,
+      approvingRequest: false,
+    });
     const waiver = await store.addWaiver({
       entityRef,
       checkId: input.check,
       reason: input.reason,
       expiresAt: new Date(input.until),
+      origin: 'api',
       createdBy: principalOf(credentials),
     });
-    res.status(201).json({
-      ...waiver,
-      expiresAt: waiver.expiresAt.toISOString(),
-      createdAt: waiver.createdAt.toISOString(),
+    await engine.refreshEntity(entityRef);
+    res.status(201).json(waiverJson(waiver));
+  });
+
+  router.post(
+    '/entities/:kind/:namespace/:name/waivers/requests/:checkId/approve',
+    async (req, res) => {
+      const input = parseInput('request body', approvalSchema, req.body ?? {});
+      const { entity, entityRef, credentials } = await entityFor(
+        req,
+        productionReadinessWaiverManagePermission,
+      );
+      const { checkId } = req.params;
+      const declared = parseWaiverAnnotation(entity.metadata.annotations);
+      if (!declared.ok) {
+        throw new InputError(declared.error);
+      }
+      const request = declared.value.find(w => w.checkId === checkId);
+      if (!request) {
+        throw new NotFoundError(
+          `${entityRef} requests no waiver for ${checkId} in its production-readiness.io/waivers annotation`,
+        );
+      }
+      if (!registry.getCheck(checkId)) {
+        throw new InputError(
+          `Unknown check "${checkId}"; GET /checks lists them`,
+        );
+      }
+      await refuseSelfWaiver({
+        entity,
+        credentials,
+        checkId,
+        approvingRequest: true,
+      });
+      const ends = [
+        Date.parse(request.expiresAt),
+        Date.now() + config.waivers.maxDurationMs,
+        ...(input.until ? [Date.parse(input.until)] : []),
+      ];
+      const expiresAt = new Date(Math.min(...ends));
+      if (expiresAt.getTime() <= Date.now()) {
+        throw new InputError(
+          `The waiver would already have expired (${expiresAt.toISOString()})`,
+        );
+      }
+      const waiver = await store.addWaiver({
+        entityRef,
+        checkId,
+        reason: request.reason,
+        expiresAt,
+        origin: 'annotation',
+        requestedBy: ownerRef(entity),
+        createdBy: principalOf(credentials),
+      });
+      await engine.refreshEntity(entityRef);
+      res.status(201).json(waiverJson(waiver));
+    },
+  );
+
+  router.get('/waivers', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const now = new Date();
+    const [approved, results] = await Promise.all([
+      store.listWaivers({ now }),
+      store.getResultsForEntities(),
+    ]);
+    const requested = results.filter(
+      r =>
+        r.waiver?.state === 'requested' &&
+        Date.parse(r.waiver.expiresAt) > now.getTime(),
+    );
+    const refs = [
+      ...new Set([...approved, ...requested].map(w => w.entityRef)),
+    ];
+    const decisions = refs.length
+      ? await permissions.authorize(
+          refs.map(resourceRef => ({
+            permission: productionReadinessReadPermission,
+            resourceRef,
+          })),
+          { credentials },
+        )
+      : [];
+    const readable = new Set(
+      refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
+    res.json({
+      items: [
+        ...approved.filter(w => readable.has(w.entityRef)).map(waiverJson),
+        ...requested
+          .filter(r => readable.has(r.entityRef))
+          .map(r => ({
+            entityRef: r.entityRef,
+            checkId: r.checkId,
+            reason: r.waiver!.reason,
+            origin: 'annotation' as const,
+            state: 'requested' as const,
+            requestedBy: r.waiver!.requestedBy,
+            expiresAt: r.waiver!.expiresAt,
+            expired: false,
+          })),
+      ].sort(
+        (a, b) =>
+          a.entityRef.localeCompare(b.entityRef) ||
+          a.checkId.localeCompare(b.checkId),
+      ),
     });
   });
 
@@ -285,6 +466,7 @@ export async function createRouter(
           `Waiver ${req.params.id} of ${entityRef} not found`,
         );
       }
+      await engine.refreshEntity(entityRef);
       res.status(204).end();
     },
   );

@@ -273,6 +273,7 @@ describe.each(databases.eachSupportedId())(
       ];
       const waiver = {
         origin: 'api' as const,
+        state: 'approved' as const,
         reason: 'Migration in progress',
         expiresAt: '2026-02-01T00:00:00.000Z',
         createdBy: 'user:default/jane',
@@ -399,6 +400,7 @@ describe.each(databases.eachSupportedId())(
       });
       for (const entityRef of refs) {
         await store.addWaiver({
+          origin: 'api',
           entityRef,
           checkId: 'backup.configured',
           reason: 'Not yet',
@@ -488,6 +490,7 @@ describe.each(databases.eachSupportedId())(
       const now = at(100);
       const add = (entityRef: string, checkId: string, expiresAt: Date) =>
         store.addWaiver({
+          origin: 'api',
           entityRef,
           checkId,
           reason: `${checkId} later`,
@@ -502,6 +505,7 @@ describe.each(databases.eachSupportedId())(
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         entityRef: ORDERS,
         checkId: 'backup.configured',
+        origin: 'api',
         reason: 'backup.configured later',
         expiresAt: at(300),
         createdBy: 'user:default/jane',

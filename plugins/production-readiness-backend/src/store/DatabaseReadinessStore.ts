@@ -21,6 +21,7 @@ import {
   StoredPushedResult,
   StoredResult,
   StoredWaiver,
+  WaiverWrite,
 } from './ReadinessStore';
 
 const migrationsDir = resolvePackagePath(
@@ -89,6 +90,9 @@ type WaiverRow = {
   expires_at: DbDate;
   created_by: string;
   created_at: DbDate;
+  origin: string;
+  requested_by: string | null;
+  expiry_notified_at: DbDate | null;
 };
 
 type PushedResultRow = {
@@ -173,6 +177,11 @@ function toStoredWaiver(row: WaiverRow): StoredWaiver {
     expiresAt: toDate(row.expires_at),
     createdBy: row.created_by,
     createdAt: toDate(row.created_at),
+    origin: row.origin === 'annotation' ? 'annotation' : 'api',
+    requestedBy: row.requested_by ?? undefined,
+    expiryNotifiedAt: row.expiry_notified_at
+      ? toDate(row.expiry_notified_at)
+      : undefined,
   };
 }
 
@@ -659,9 +668,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
     });
   }
 
-  async addWaiver(
-    waiver: Omit<StoredWaiver, 'id' | 'createdAt'>,
-  ): Promise<StoredWaiver> {
+  async addWaiver(waiver: WaiverWrite): Promise<StoredWaiver> {
     const stored: StoredWaiver = {
       ...waiver,
       id: crypto.randomUUID(),
@@ -675,8 +682,16 @@ export class DatabaseReadinessStore implements ReadinessStore {
       expires_at: stored.expiresAt,
       created_by: stored.createdBy,
       created_at: stored.createdAt,
+      origin: stored.origin,
+      requested_by: stored.requestedBy ?? null,
     });
     return stored;
+  }
+
+  async markWaiverExpiryNotified(id: string, at: Date): Promise<void> {
+    await this.db('pr_waivers')
+      .where({ id })
+      .update({ expiry_notified_at: at });
   }
 
   async listWaivers(options: {

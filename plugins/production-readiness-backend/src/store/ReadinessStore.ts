@@ -43,15 +43,32 @@ export interface StatusTransition {
   to: CheckStatus;
 }
 
+/**
+ * An approved waiver: created through the API (`origin: api`), or an owner's annotation
+ * request that someone approved (`origin: annotation`).
+ */
 export interface StoredWaiver {
   id: string;
   entityRef: string;
   checkId: string;
   reason: string;
   expiresAt: Date;
+  origin: 'api' | 'annotation';
+  /** Who asked for it, when someone else approved it. */
+  requestedBy?: string;
+  /** Who approved it (for API waivers: who created it). */
   createdBy: string;
+  /** When it was approved. */
   createdAt: Date;
+  /** When its owner was told it is about to expire. */
+  expiryNotifiedAt?: Date;
 }
+
+/** A waiver to store. */
+export type WaiverWrite = Omit<
+  StoredWaiver,
+  'id' | 'createdAt' | 'expiryNotifiedAt'
+>;
 
 export interface StoredPushedResult {
   id: string;
@@ -116,9 +133,10 @@ export interface ReadinessStore {
   /** Deletes history and trend rows that ended before `before`, and pushed results received before it. */
   pruneBefore(before: Date): Promise<number>;
 
-  addWaiver(
-    waiver: Omit<StoredWaiver, 'id' | 'createdAt'>,
-  ): Promise<StoredWaiver>;
+  addWaiver(waiver: WaiverWrite): Promise<StoredWaiver>;
+
+  /** Records that the owner was told the waiver is about to expire. */
+  markWaiverExpiryNotified(id: string, at: Date): Promise<void>;
 
   /** Waivers, optionally of one entity; expired ones only when `includeExpired`. */
   listWaivers(options: {

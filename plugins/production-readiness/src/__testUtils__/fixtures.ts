@@ -191,6 +191,10 @@ export const mixedReport: ReadinessReport = {
       evidence: [],
       waiver: {
         origin: 'annotation',
+        state: 'approved',
+        requestedBy: 'group:default/team-payments',
+        approvedBy: 'user:default/platform-lead',
+        approvedAt: '2026-11-20T09:00:00.000Z',
         reason: 'runbook is being written this sprint',
         expiresAt: '2026-12-31T23:59:59.999Z',
       },
