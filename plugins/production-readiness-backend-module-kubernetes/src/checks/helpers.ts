@@ -184,8 +184,12 @@ export function withKubernetesFacts(
       );
     }
     if (options.needsWorkloads && facts.workloads.length === 0) {
-      // The entity says where its workloads are and none is there: claimed, not shown.
-      return checkResult.fail(
+      // The entity says where its workloads are and none is there: claimed, not shown. A
+      // database run by CloudNativePG has no Deployment or StatefulSet of its own: its
+      // instances are judged by availability.database-ha, so here nothing is known.
+      const verdict =
+        facts.cnpgClusters.length > 0 ? checkResult.unknown : checkResult.fail;
+      return verdict(
         `No Deployment or StatefulSet matches ${where(facts)}`,
         [{ label: 'selector', value: facts.selector, source: 'kubernetes' }],
         `Label the workloads with ${ANNOTATIONS.kubernetesId}=<id> (and the pod template too), or fix ${ANNOTATIONS.kubernetesLabelSelector} / ${ANNOTATIONS.kubernetesNamespace}.`,

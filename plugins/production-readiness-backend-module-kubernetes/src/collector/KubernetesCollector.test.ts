@@ -385,7 +385,7 @@ describe('upstream failures', () => {
     await expect(
       verdict('availability.replicas', ENTITIES.paymentsDb, collected),
     ).resolves.toMatchObject({
-      status: 'unknown',
+      status: 'fail',
       summary:
         'No Deployment or StatefulSet matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us',
     });
