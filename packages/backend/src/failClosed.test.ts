@@ -100,23 +100,34 @@ const entities: Entity[] = [
   // No annotations at all, not even documentation.
   component('bare-service', {}, {}),
   // Kubernetes annotations, but no workload in the cluster.
-  component('ghost-service', {}, {
-    ...documented,
-    'backstage.io/kubernetes-id': 'ghost-service',
-  }),
+  component(
+    'ghost-service',
+    {},
+    {
+      ...documented,
+      'backstage.io/kubernetes-id': 'ghost-service',
+    },
+  ),
   // A typo of production.
   component('typo-service', { lifecycle: 'prod' }),
   // Declares another runtime: Kubernetes evidence cannot exist.
-  component('vm-service', {}, {
-    ...documented,
-    'production-readiness.io/runtime': 'vm',
-  }),
+  component(
+    'vm-service',
+    {},
+    {
+      ...documented,
+      'production-readiness.io/runtime': 'vm',
+    },
+  ),
   // The owner waives its own critical check by annotation.
-  component('self-waived', {}, {
-    ...documented,
-    'production-readiness.io/waivers':
-      `- check: availability.replicas\n  until: ${IN_200_DAYS}\n  reason: we will scale later, promise`,
-  }),
+  component(
+    'self-waived',
+    {},
+    {
+      ...documented,
+      'production-readiness.io/waivers': `- check: availability.replicas\n  until: ${IN_200_DAYS}\n  reason: we will scale later, promise`,
+    },
+  ),
   // Depends on data stores typed as their engine, not "database".
   component('users-service', {}, documented, [
     ref('users-pg', 'resource'),
@@ -137,8 +148,7 @@ const entities: Entity[] = [
     { type: 'service', lifecycle: 'production', owner: 'user:default/mock' },
     {
       ...documented,
-      'production-readiness.io/waivers':
-        `- check: availability.replicas\n  until: ${IN_200_DAYS}\n  reason: my own service, my own rules`,
+      'production-readiness.io/waivers': `- check: availability.replicas\n  until: ${IN_200_DAYS}\n  reason: my own service, my own rules`,
     },
   ),
   resource('users-pg', 'postgres', {}, [ref('users-service')]),
@@ -175,7 +185,9 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
   }
 
   const result = (entityRef: string, checkId: string) => {
-    const found = reports.get(entityRef)?.results.find(r => r.checkId === checkId);
+    const found = reports
+      .get(entityRef)
+      ?.results.find(r => r.checkId === checkId);
     if (!found) {
       throw new Error(
         `${entityRef} has no result for ${checkId}; it has ${reports
@@ -216,7 +228,9 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     // Resources first: components read their dependencies' results.
     const order = entities
       .filter(e => e.kind !== 'Group' && e.metadata.name !== 'never-evaluated')
-      .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'Resource' ? -1 : 1));
+      .sort(
+        (a, b) => Number(b.kind === 'Resource') - Number(a.kind === 'Resource'),
+      );
     for (const e of order) {
       const entityRef = ref(e.metadata.name, e.kind.toLocaleLowerCase('en-US'));
       reports.set(entityRef, await backend.refresh(entityRef));
@@ -262,10 +276,10 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
           'security',
         ].sort(),
       );
-      expect(result(ref(name), 'security.run-as-non-root').status).toBe(
-        'fail',
+      expect(result(ref(name), 'security.run-as-non-root').status).toBe('fail');
+      expect(result(ref(name), 'monitoring.prometheus-scraped').status).toBe(
+        'unknown',
       );
-      expect(result(ref(name), 'monitoring.prometheus-scraped').status).toBe('unknown');
       expect(result(ref(name), 'availability.replicas').remediation).toContain(
         'production-readiness.io/runtime: vm',
       );
@@ -275,7 +289,10 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
   it('blocks a service with no annotations at all on its documentation too', async () => {
     const answer = await gate(ref('bare-service'));
     expect(answer.blocking.map(b => b.checkId)).toEqual(
-      expect.arrayContaining(['documentation.runbook', 'documentation.on-call']),
+      expect.arrayContaining([
+        'documentation.runbook',
+        'documentation.on-call',
+      ]),
     );
   });
 
@@ -374,9 +391,9 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
       approvedBy: 'user:default/mock',
     });
     // Requested for 200 days; the default maximum is 90 days.
-    expect(Date.parse(response.body.expiresAt) - Date.now()).toBeLessThanOrEqual(
-      90 * 86_400_000,
-    );
+    expect(
+      Date.parse(response.body.expiresAt) - Date.now(),
+    ).toBeLessThanOrEqual(90 * 86_400_000);
     const report = await request(backend.server)
       .get(
         '/api/production-readiness/entities/component/default/self-waived/report',
@@ -416,8 +433,14 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
   );
 
   it.each([
-    ['users-service', 'resource:default/users-pg, resource:default/sessions-redis'],
-    ['reports-service', 'resource:default/reports-mysql, resource:default/exports-bucket'],
+    [
+      'users-service',
+      'resource:default/users-pg, resource:default/sessions-redis',
+    ],
+    [
+      'reports-service',
+      'resource:default/reports-mysql, resource:default/exports-bucket',
+    ],
     ['ledger-service', 'resource:default/ledger-store'],
   ])(
     'blocks %s while the data stores it depends on have no backup',
@@ -492,7 +515,9 @@ describe('Fail closed: stale results', () => {
       expect(response.body.allowed).toBe(false);
       expect(response.body.blocking[0]).toMatchObject({
         checkId: 'gate.stale-results',
-        summary: expect.stringMatching(/^The newest results are .* old \(evaluated /),
+        summary: expect.stringMatching(
+          /^The newest results are .* old \(evaluated /,
+        ),
       });
     } finally {
       await backend.stop();

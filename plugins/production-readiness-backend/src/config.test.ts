@@ -59,16 +59,19 @@ describe('readReadinessConfig', () => {
     expect(requiredLevelFor(config, undefined)).toBe('gold');
     expect(
       requiredLevelFor(
-        read({ requiredLevels: { production: 'gold' }, defaultRequiredLevel: 'bronze' }),
+        read({
+          requiredLevels: { production: 'gold' },
+          defaultRequiredLevel: 'bronze',
+        }),
         'staging',
       ),
     ).toBe('bronze');
   });
 
   it('trusts results for three refresh intervals by default', () => {
-    expect(read({ schedule: { frequency: { minutes: 1 } } }).maxResultAgeMs).toBe(
-      180_000,
-    );
+    expect(
+      read({ schedule: { frequency: { minutes: 1 } } }).maxResultAgeMs,
+    ).toBe(180_000);
     expect(read({ gate: { maxResultAge: { hours: 2 } } }).maxResultAgeMs).toBe(
       7_200_000,
     );

@@ -163,8 +163,7 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
         7 * 86_400_000,
       ),
       allowSelfApprovalOfMinor:
-        config?.getOptionalBoolean('waivers.allowSelfApprovalOfMinor') ??
-        false,
+        config?.getOptionalBoolean('waivers.allowSelfApprovalOfMinor') ?? false,
     },
     historyRetentionMs: durationMs(
       config,

@@ -121,9 +121,9 @@ export const productionReadinessPlugin = createBackendPlugin({
             throw new Error(
               `productionReadiness.coverage.rules (${
                 rule.name
-              }): unknown pillar(s) ${unknown.join(', ')}; known: ${registry.pillars
-                .map(p => p.id)
-                .join(', ')}`,
+              }): unknown pillar(s) ${unknown.join(
+                ', ',
+              )}; known: ${registry.pillars.map(p => p.id).join(', ')}`,
             );
           }
         }

@@ -98,8 +98,12 @@ describe('evaluateGate', () => {
   it('allows anything when no level is required, evaluated or not', () => {
     for (const evaluatedAt of [new Date(), undefined]) {
       expect(
-        evaluateGate({ entityRef: 'x', results, requiredLevel: 'none', evaluatedAt })
-          .allowed,
+        evaluateGate({
+          entityRef: 'x',
+          results,
+          requiredLevel: 'none',
+          evaluatedAt,
+        }).allowed,
       ).toBe(true);
     }
   });

@@ -59,9 +59,11 @@ export function levelDefinitionProblems(
     );
     if (unknown.length) {
       problems.push(
-        `${at} has unknown severit${unknown.length === 1 ? 'y' : 'ies'} ${unknown
-          .map(s => `"${s}"`)
-          .join(', ')} (known: ${SEVERITIES.join(', ')})`,
+        `${at} has unknown severit${
+          unknown.length === 1 ? 'y' : 'ies'
+        } ${unknown.map(s => `"${s}"`).join(', ')} (known: ${SEVERITIES.join(
+          ', ',
+        )})`,
       );
     }
     if (new Set(level.severities).size !== level.severities.length) {
@@ -77,9 +79,9 @@ export function levelDefinitionProblems(
       );
       if (missing.length) {
         problems.push(
-          `${at} is not cumulative: it drops ${missing.join(
-            ', ',
-          )}, which "${below.name}" below it requires`,
+          `${at} is not cumulative: it drops ${missing.join(', ')}, which "${
+            below.name
+          }" below it requires`,
         );
       } else if (level.severities.length === below.severities.length) {
         problems.push(

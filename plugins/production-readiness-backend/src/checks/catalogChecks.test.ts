@@ -10,7 +10,9 @@ import { readReadinessConfig } from '../config';
 import { ConfigReader } from '@backstage/config';
 import { CatalogFacts } from './catalogCollector';
 
-const checks = createCatalogChecks(catalogChecksOptions(readReadinessConfig(new ConfigReader({}))));
+const checks = createCatalogChecks(
+  catalogChecksOptions(readReadinessConfig(new ConfigReader({}))),
+);
 
 function check(id: string): ReadinessCheck {
   const found = checks.find(c => c.id === id);

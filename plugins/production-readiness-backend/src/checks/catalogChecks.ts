@@ -227,14 +227,14 @@ function evaluateDependencies(
     ? checkResult.pass(
         `All ${
           databases.length
-        } dependencies holding data have a backup location: ${refs(
-          databases,
-        )}`,
+        } dependencies holding data have a backup location: ${refs(databases)}`,
         items,
       )
     : checkResult.pass(
         facts.dependencies.length
-          ? `None of the ${facts.dependencies.length} dependencies holds data: ${refs(
+          ? `None of the ${
+              facts.dependencies.length
+            } dependencies holds data: ${refs(
               facts.dependencies,
             )} (their types are listed in productionReadiness.coverage.nonStatefulTypes)`
           : 'No dependencies in spec.dependsOn',

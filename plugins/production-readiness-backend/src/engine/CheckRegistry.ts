@@ -76,7 +76,12 @@ export class CheckRegistry {
       }
       pillarCovered.set(check.pillar, check);
     }
-    return new CheckRegistry(options.checks, collectors, pillars, pillarCovered);
+    return new CheckRegistry(
+      options.checks,
+      collectors,
+      pillars,
+      pillarCovered,
+    );
   }
 
   getCheck(id: string): ReadinessCheck | undefined {

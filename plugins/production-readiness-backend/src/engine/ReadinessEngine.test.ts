@@ -667,7 +667,11 @@ describe('DefaultReadinessEngine', () => {
       config: {
         coverage: {
           rules: [
-            { name: 'all', kind: ['Component', 'Resource'], pillars: ['backup'] },
+            {
+              name: 'all',
+              kind: ['Component', 'Resource'],
+              pillars: ['backup'],
+            },
           ],
         },
       },

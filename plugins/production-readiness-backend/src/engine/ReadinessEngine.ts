@@ -19,10 +19,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { ReadinessConfig } from '../config';
-import {
-  ReadinessStore,
-  ResultWrite,
-} from '../store/ReadinessStore';
+import { ReadinessStore, ResultWrite } from '../store/ReadinessStore';
 import { Coverage } from '../coverage/Coverage';
 import { PlannedCheck, planChecks } from '../coverage/planChecks';
 import { CheckRegistry } from './CheckRegistry';

@@ -138,8 +138,7 @@ export class RegressionNotifier {
         continue;
       }
       const title =
-        this.options.registry.getCheck(waiver.checkId)?.title ??
-        waiver.checkId;
+        this.options.registry.getCheck(waiver.checkId)?.title ?? waiver.checkId;
       if (
         await this.send(entity, waiver.entityRef, {
           title: `Waiver of "${title}" expires in ${formatDuration(

@@ -166,9 +166,7 @@ export class ReportService {
       this.store.getResultsForEntities(refs),
       this.store.getEntitySummaries(refs),
     ]);
-    const evaluated = new Map(
-      summaries.map(s => [s.entityRef, s.evaluatedAt]),
-    );
+    const evaluated = new Map(summaries.map(s => [s.entityRef, s.evaluatedAt]));
     const stored = this.grade(results, now);
     const byEntity = new Map<string, typeof stored>();
     for (const r of stored) {
@@ -176,8 +174,7 @@ export class ReportService {
     }
     return entities.map(entity => {
       const entityRef = stringifyEntityRef(entity);
-      const results = byEntity.get(entityRef) ?? [];
-      const graded = results.map(r => r.graded);
+      const graded = (byEntity.get(entityRef) ?? []).map(r => r.graded);
       const scores = scoreResults(graded);
       const evaluatedAt = evaluated.get(entityRef);
       const gate = this.gate(entity, graded, evaluatedAt, now);

@@ -195,20 +195,21 @@ export async function createRouter(
    * by a member of the owning group, and an annotation request is approved by someone else
    * (self-approval of minor checks only where `waivers.allowSelfApprovalOfMinor` says so).
    */
-  async function refuseSelfWaiver(options: {
+  async function refuseSelfWaiver(request: {
     entity: Entity;
     credentials: BackstageCredentials;
     checkId: string;
     approvingRequest: boolean;
   }) {
-    const { entity, credentials, checkId, approvingRequest } = options;
+    const { entity, credentials, checkId, approvingRequest } = request;
     const owner = ownerRef(entity);
     if (!owner || !auth.isPrincipal(credentials, 'user')) {
       return;
     }
     const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
     const owns = ownershipEntityRefs.some(
-      ref => ref.toLocaleLowerCase('en-US') === owner.toLocaleLowerCase('en-US'),
+      ref =>
+        ref.toLocaleLowerCase('en-US') === owner.toLocaleLowerCase('en-US'),
     );
     if (!owns) {
       return;
