@@ -49,10 +49,83 @@ export interface Config {
     }>;
 
     /**
-     * Level required per lifecycle for the gate to allow; lifecycles not listed require `none`.
-     * @default { production: silver }
+     * Level required per lifecycle for the gate to allow. A lifecycle not listed (a typo such as
+     * `prod`, or none at all) requires `defaultRequiredLevel`.
+     * @default { production: silver, experimental: none }
      */
     requiredLevels?: { [lifecycle: string]: string };
+
+    /**
+     * Level required of entities whose lifecycle `requiredLevels` does not name.
+     * @default the level of `production` in requiredLevels
+     */
+    defaultRequiredLevel?: string;
+
+    gate?: {
+      /**
+       * Results older than this block the gate (`gate.stale-results`).
+       * @default three times schedule.frequency (30 minutes for cron schedules)
+       */
+      maxResultAge?: HumanDuration | string;
+    };
+
+    /**
+     * Which entities face which pillars, by what they are. A check of a covered pillar that
+     * finds nothing declared fails, saying what to declare. See the README for the defaults.
+     */
+    coverage?: {
+      /**
+       * Resource types that hold data and face backup (replaces the default list).
+       */
+      statefulTypes?: string[];
+      /**
+       * Resource types that hold no data: depending on them does not call for backups.
+       */
+      nonStatefulTypes?: string[];
+      /** Replaces the default rules when given. */
+      rules?: Array<{
+        name?: string;
+        pillars: string[];
+        kind?: string[];
+        type?: string[];
+        notType?: string[];
+        lifecycle?: string[];
+        runtime?: string[];
+        /**
+         * Only entities whose lifecycle requires a level.
+         * @default true
+         */
+        gated?: boolean;
+        /** Only entities whose type is one of statefulTypes. */
+        stateful?: boolean;
+        /** Only entities that a gated entity matching this filter depends on. */
+        dependencyOf?: {
+          kind?: string[];
+          type?: string[];
+          notType?: string[];
+          lifecycle?: string[];
+        };
+      }>;
+    };
+
+    waivers?: {
+      /**
+       * Longest a waiver may last; approvals of longer requests are shortened to it.
+       * @default { days: 90 }
+       */
+      maxDuration?: HumanDuration | string;
+      /**
+       * How long before a waiver expires its owners are notified (once).
+       * @default { days: 7 }
+       */
+      expiryNotice?: HumanDuration | string;
+      /**
+       * Whether members of the owning group may approve waiver requests of their own minor
+       * checks. Critical checks are never waived by their owners.
+       * @default false
+       */
+      allowSelfApprovalOfMinor?: boolean;
+    };
 
     retention?: {
       /**
@@ -76,12 +149,26 @@ export interface Config {
       severity: 'critical' | 'major' | 'minor';
       remediation: string;
       docsUrl?: string;
+      /** Where the check runs when its pillar does not cover the entity. */
       appliesTo?: {
         kind?: string[];
         type?: string[];
+        notType?: string[];
         lifecycle?: string[];
+        runtime?: string[];
         hasAnnotations?: string[];
       };
+      /** Where the check is required when its pillar covers the entity (default: appliesTo). */
+      requiredOf?: {
+        kind?: string[];
+        type?: string[];
+        notType?: string[];
+        lifecycle?: string[];
+        runtime?: string[];
+        hasAnnotations?: string[];
+      };
+      /** The runtime whose evidence the check reads (e.g. kubernetes). */
+      runtime?: string;
       /** `annotation` type: the annotation that must be present. */
       annotation?: string;
       /** `annotation` type: a regular expression the value must match. */
@@ -90,8 +177,9 @@ export interface Config {
 
     notifications?: {
       /**
-       * Notify the owning group when a critical check of a production entity goes from
-       * pass to fail.
+       * Notify the owning group when a critical check of an entity that must reach a level
+       * stops passing (fail, error or unknown), when its gate closes, and before its waivers
+       * expire.
        * @default true
        */
       enabled?: boolean;
