@@ -55,10 +55,16 @@ describe('demo catalog', () => {
     });
     const server = backend.server;
     try {
-      const components = await waitForEntities(server, 'kind=component', 4);
+      const components = await waitForEntities(server, 'kind=component', 5);
       expect(
         components.body.items.map((e: any) => e.metadata.name).sort(),
-      ).toEqual(['inventory-api', 'ledger-api', 'orders-api', 'payments-api']);
+      ).toEqual([
+        'careless-worker',
+        'inventory-api',
+        'ledger-api',
+        'orders-api',
+        'payments-api',
+      ]);
 
       const databases = await waitForEntities(
         server,
