@@ -20,7 +20,7 @@ import {
 import {
   CoverageSettings,
   readCoverageSettings,
-} from './coverage/coverageSettings';
+} from './coverageRules/coverageSettings';
 
 const DEFAULT_SCHEDULE = {
   frequency: { minutes: 10 },

@@ -16,7 +16,7 @@ import {
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import { ReadinessConfig } from '../config';
-import { Coverage } from '../coverage/Coverage';
+import { Coverage } from '../coverageRules/Coverage';
 import {
   CATALOG_COLLECTOR_ID,
   CatalogDependencyFact,

@@ -7,7 +7,7 @@ import {
   FactCollector,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { createPillarCoveredChecks } from '../coverage/planChecks';
+import { createPillarCoveredChecks } from '../coverageRules/planChecks';
 
 /**
  * The checks, collectors and pillars the engine runs, validated once at startup: unique ids,

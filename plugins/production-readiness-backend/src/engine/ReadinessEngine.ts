@@ -20,8 +20,8 @@ import {
 import pLimit from 'p-limit';
 import { ReadinessConfig } from '../config';
 import { ReadinessStore, ResultWrite } from '../store/ReadinessStore';
-import { Coverage } from '../coverage/Coverage';
-import { PlannedCheck, planChecks } from '../coverage/planChecks';
+import { Coverage } from '../coverageRules/Coverage';
+import { PlannedCheck, planChecks } from '../coverageRules/planChecks';
 import { CheckRegistry } from './CheckRegistry';
 import { RegressionNotifier } from './RegressionNotifier';
 import { waiversFor } from './waivers';
