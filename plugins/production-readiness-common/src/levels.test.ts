@@ -189,6 +189,7 @@ describe('levelDefinitionProblems', () => {
       'level "silver" is defined twice',
       'level "silver" has unknown severity "blocker" (known: critical, major, minor)',
       '"none" is reserved for entities below every level',
+      'level "none" has unknown severity "blocker" (known: critical, major, minor)',
       'level "none" requires the same severities as "silver" below it',
     ]);
   });
