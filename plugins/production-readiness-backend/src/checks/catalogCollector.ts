@@ -8,12 +8,10 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { FactCollector } from '@production-readiness/plugin-production-readiness-node';
+import { getEntitiesInBatches } from '../catalogBatches';
 
 /** Id of the collector that resolves owners, systems and dependencies in the catalog. */
 export const CATALOG_COLLECTOR_ID = 'catalog';
-
-/** Most refs sent in one `getEntitiesByRefs` request. */
-const REFS_PER_REQUEST = 500;
 
 /** Fields of referenced entities the checks read; nothing else is fetched. */
 const FIELDS = [
@@ -109,28 +107,16 @@ export function createCatalogCollector(options: {
 }): FactCollector<CatalogFacts> {
   const { catalog, auth } = options;
 
-  const fetchEntities = async (refs: string[], signal: AbortSignal) => {
-    const found = new Map<string, Entity>();
-    if (refs.length === 0) {
-      return found;
-    }
-    const credentials = await auth.getOwnServiceCredentials();
-    for (let start = 0; start < refs.length; start += REFS_PER_REQUEST) {
-      signal.throwIfAborted();
-      const entityRefs = refs.slice(start, start + REFS_PER_REQUEST);
-      const { items } = await catalog.getEntitiesByRefs(
-        { entityRefs, fields: FIELDS },
-        { credentials },
-      );
-      for (const [index, ref] of entityRefs.entries()) {
-        const item = items[index];
-        if (item) {
-          found.set(ref, item);
-        }
-      }
-    }
-    return found;
-  };
+  const fetchEntities = async (refs: string[], signal: AbortSignal) =>
+    refs.length === 0
+      ? new Map<string, Entity>()
+      : getEntitiesInBatches({
+          catalog,
+          credentials: await auth.getOwnServiceCredentials(),
+          refs,
+          fields: FIELDS,
+          signal,
+        });
 
   return {
     id: CATALOG_COLLECTOR_ID,

@@ -20,14 +20,12 @@ import {
 import pLimit from 'p-limit';
 import { ReadinessConfig } from '../config';
 import { ReadinessStore, ResultWrite } from '../store/ReadinessStore';
+import { getEntitiesInBatches } from '../catalogBatches';
 import { Coverage } from '../coverageRules/Coverage';
 import { PlannedCheck, planChecks } from '../coverageRules/planChecks';
 import { CheckRegistry } from './CheckRegistry';
 import { RegressionNotifier } from './RegressionNotifier';
 import { waiversFor } from './waivers';
-
-/** Most refs sent in one `getEntitiesByRefs` request. */
-const REFS_PER_REQUEST = 500;
 
 /** Fields of dependents that coverage reads. */
 const DEPENDENT_FIELDS = [
@@ -341,17 +339,13 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       ...new Set(entities.flatMap(targetsOf).filter(ref => !known.has(ref))),
     ];
     if (missing.length) {
-      const credentials = await auth.getOwnServiceCredentials();
-      for (let start = 0; start < missing.length; start += REFS_PER_REQUEST) {
-        const entityRefs = missing.slice(start, start + REFS_PER_REQUEST);
-        const { items } = await catalog.getEntitiesByRefs(
-          { entityRefs, fields: DEPENDENT_FIELDS },
-          { credentials },
-        );
-        items.forEach((item, index) => {
-          if (item) known.set(entityRefs[index], item);
-        });
-      }
+      const fetched = await getEntitiesInBatches({
+        catalog,
+        credentials: await auth.getOwnServiceCredentials(),
+        refs: missing,
+        fields: DEPENDENT_FIELDS,
+      });
+      for (const [ref, e] of fetched) known.set(ref, e);
     }
     const dependents = new Map<string, Entity[]>();
     for (const e of entities) {
