@@ -248,11 +248,20 @@ describe('scripts/start', () => {
     ]);
   });
 
-  it('signs the guest in as user:default/guest, a member of team-orders', async () => {
-    // Membership comes from the catalog, which the previous test waited for.
-    const identity = await guestToken();
+  it('signs the guest in as user:default/guest, a member of team-orders and the platform team', async () => {
+    // Membership comes from the catalog: on a reused database the guest's new groups appear
+    // once the catalog has processed examples/org.yaml again.
+    let identity = await guestToken();
+    for (
+      const deadline = Date.now() + 120_000;
+      identity.identity.ownershipEntityRefs.length < 3 && Date.now() < deadline;
+      identity = await guestToken()
+    ) {
+      await new Promise(r => setTimeout(r, 1000));
+    }
     assert.equal(identity.identity.userEntityRef, 'user:default/guest');
     assert.deepEqual(identity.identity.ownershipEntityRefs.sort(), [
+      'group:default/platform',
       'group:default/team-orders',
       'user:default/guest',
     ]);
@@ -527,7 +536,9 @@ describe('scripts/start', () => {
     await withGuestPage(async page => {
       await page.goto(`${FRONTEND}/production-readiness`);
       await page.getByText('10 entities').waitFor({ timeout: 60_000 });
-      const rows = page.locator('tbody tr:has(a)');
+      const rows = page
+        .getByRole('region', { name: 'Fleet' })
+        .locator('tbody tr:has(a)');
       await rows.first().waitFor();
       const scores = await rows.evaluateAll(trs =>
         trs.map(tr => Number(tr.children[3]?.textContent?.replace('%', ''))),
@@ -540,7 +551,10 @@ describe('scripts/start', () => {
 
       await page.getByPlaceholder('Filter').fill('ledger');
       await page.waitForFunction(
-        () => document.querySelectorAll('tbody tr:has(a)').length === 2,
+        () =>
+          document.querySelectorAll(
+            'section[aria-label="Fleet"] tbody tr:has(a)',
+          ).length === 2,
       );
       const [download] = await Promise.all([
         page.waitForEvent('download'),
@@ -716,6 +730,7 @@ describe('scripts/start', () => {
   /** The entities the fleet table shows, as entity refs, from their tab links. */
   async function fleetRows(page) {
     const hrefs = await page
+      .getByRole('region', { name: 'Fleet' })
       .getByRole('table')
       .getByRole('link')
       .evaluateAll(links => links.map(a => a.getAttribute('href')));
@@ -943,6 +958,172 @@ describe('scripts/start', () => {
       },
       { beforeOpen: provideDirectoryPicker },
     );
+  });
+
+  it("approves payments-api's waiver request in its tab as the platform team, applies it, and lets it expire", async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const CHECK = 'availability.pod-disruption-budget';
+    const pdb = async () =>
+      byCheck(await currentReport('component/default/payments-api', headers))[
+        CHECK
+      ];
+    const requested = await pdb();
+    assert.equal(requested.status, 'fail');
+    assert.equal(
+      requested.waiver?.state,
+      'requested',
+      `examples/entities.yaml asks to waive ${CHECK} of payments-api; has its until date passed? ${JSON.stringify(
+        requested.waiver,
+      )}`,
+    );
+    assert.equal(requested.waiver.requestedBy, 'group:default/team-payments');
+    const fleet = await (
+      await fetch(`${BACKEND}/api/production-readiness/waivers`, { headers })
+    ).json();
+    assert.ok(
+      fleet.items.some(
+        w =>
+          w.entityRef === 'component:default/payments-api' &&
+          w.checkId === CHECK &&
+          w.state === 'requested',
+      ),
+      JSON.stringify(fleet.items),
+    );
+
+    await withGuestPage(async page => {
+      // The fleet list of waivers shows the request, waiting for approval.
+      await page.goto(`${FRONTEND}/production-readiness`);
+      const listed = page
+        .getByRole('region', { name: 'Waivers' })
+        .getByRole('row')
+        .filter({ hasText: 'PLAT-123' })
+        .filter({ hasText: 'payments-api' });
+      await listed.waitFor({ timeout: 60_000 });
+      assert.match(await listed.innerText(), /waiting for approval/);
+
+      await page.goto(tab('payments-api'));
+      await page
+        .getByText(/Production gate: blocked by 2 check/)
+        .waitFor({ timeout: 60_000 });
+      await page
+        .getByRole('button', { name: /^Failed PodDisruptionBudget / })
+        .click();
+      const panel = page.getByLabel('waiver');
+      await panel.waitFor();
+      assert.match(
+        await panel.innerText(),
+        /Waiver requested by group:default\/team-payments until .*: waiting for approval/,
+      );
+      await page.screenshot({
+        path: new URL('waiver-requested.png', resultsDir).pathname,
+      });
+
+      // Approve it for 40 seconds: the guest is in the platform team, not in Team Payments.
+      await panel.getByRole('button', { name: 'Approve waiver' }).click();
+      const dialog = page.getByRole('dialog');
+      const expiresAt = new Date(
+        Math.ceil((Date.now() + 40_000) / 1000) * 1000,
+      );
+      const local = await page.evaluate(iso => {
+        const d = new Date(iso);
+        return new Date(d.getTime() - d.getTimezoneOffset() * 60_000)
+          .toISOString()
+          .slice(0, 19);
+      }, expiresAt.toISOString());
+      await dialog.getByLabel('Waived until').fill(local);
+      await dialog.getByRole('button', { name: 'Approve' }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+
+      await page
+        .getByText(/Production gate: blocked by 1 check/)
+        .waitFor({ timeout: 30_000 });
+      await page
+        .getByRole('button', { name: /^Waived PodDisruptionBudget / })
+        .click();
+      assert.match(
+        await page.getByLabel('waiver').innerText(),
+        /Waived until .*: requested by group:default\/team-payments, approved by user:default\/guest on /,
+      );
+      await page.screenshot({
+        path: new URL('waiver-approved.png', resultsDir).pathname,
+      });
+      const approved = await pdb();
+      assert.equal(approved.status, 'waived');
+      assert.equal(approved.underlyingStatus, 'fail');
+      assert.equal(approved.waiver.state, 'approved');
+      assert.equal(approved.waiver.approvedBy, 'user:default/guest');
+      assert.equal(approved.waiver.expiresAt, expiresAt.toISOString());
+      const gate = await (
+        await fetch(`${API}/component/default/payments-api/gate`, { headers })
+      ).json();
+      assert.ok(
+        !gate.blocking.some(b => b.checkId === CHECK),
+        JSON.stringify(gate.blocking),
+      );
+
+      // Expired: it stops applying by itself, without any re-evaluation.
+      const wait = expiresAt.getTime() + 1000 - Date.now();
+      if (wait > 0) await new Promise(r => setTimeout(r, wait));
+      const expired = await pdb();
+      assert.equal(expired.status, 'fail');
+      // `expired` until the next scheduled evaluation (every minute in the demo) finds the
+      // annotation still asking, and shows the request again.
+      assert.ok(
+        ['expired', 'requested'].includes(expired.waiver?.state),
+        JSON.stringify(expired.waiver),
+      );
+      await page.reload();
+      await page
+        .getByText(/Production gate: blocked by 2 check/)
+        .waitFor({ timeout: 60_000 });
+      await page
+        .getByRole('button', { name: /^Failed PodDisruptionBudget / })
+        .click();
+      assert.match(
+        await page.getByLabel('waiver').innerText(),
+        /Waiver expired on |waiting for approval/,
+      );
+    });
+  });
+
+  it("refuses, in the tab, the guest's approval of its own team's waiver request", async () => {
+    await withGuestPage(async page => {
+      await page.goto(tab('inventory-api'));
+      await page
+        .getByText(/Production gate: blocked by 2 check/)
+        .waitFor({ timeout: 60_000 });
+      const row = page.getByRole('button', {
+        name: /^Failed Alerts reach the owning team /,
+      });
+      await row.click();
+      const panel = page.getByLabel('waiver');
+      assert.match(
+        await panel.innerText(),
+        /Waiver requested by group:default\/team-orders until .*: waiting for approval/,
+      );
+      // The guest may manage waivers (platform team) but is a member of Team Orders.
+      await panel.getByRole('button', { name: 'Approve waiver' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: 'Approve' }).click();
+      await dialog
+        .getByText('Could not approve the waiver:', { exact: false })
+        .waitFor({ timeout: 30_000 });
+      assert.match(
+        await dialog.innerText(),
+        /monitoring\.alert-routing is a critical check of group:default\/team-orders's entity: its owners cannot waive it/,
+      );
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(
+        await page
+          .getByRole('button', {
+            name: /^Failed Alerts reach the owning team /,
+          })
+          .count(),
+        1,
+      );
+    });
   });
 
   it('refuses catalog reads without a token', async () => {

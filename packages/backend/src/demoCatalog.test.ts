@@ -84,9 +84,9 @@ describe('demo catalog', () => {
         ]),
       );
 
-      const groups = await waitForEntities(server, 'kind=group', 2);
+      const groups = await waitForEntities(server, 'kind=group', 3);
       expect(groups.body.items.map((e: any) => e.metadata.name).sort()).toEqual(
-        ['team-orders', 'team-payments'],
+        ['platform', 'team-orders', 'team-payments'],
       );
       const guest = await waitForEntities(
         server,
@@ -96,6 +96,7 @@ describe('demo catalog', () => {
       expect(guest.body.items[0].relations).toEqual(
         expect.arrayContaining([
           { type: 'memberOf', targetRef: 'group:default/team-orders' },
+          { type: 'memberOf', targetRef: 'group:default/platform' },
         ]),
       );
     } finally {

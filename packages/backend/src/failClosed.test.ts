@@ -410,6 +410,59 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     });
   });
 
+  it('stops applying an approved waiver the moment it expires, and says so', async () => {
+    const until = new Date(Date.now() + 1500).toISOString();
+    const approved = await request(backend.server)
+      .post(
+        '/api/production-readiness/entities/component/default/self-waived/waivers/requests/availability.replicas/approve',
+      )
+      .set('Authorization', user)
+      .send({ until });
+    expect(approved.status).toBe(201);
+    // The earlier approval still runs for 90 days; delete it so only the short one is left.
+    const waivers = await request(backend.server)
+      .get(
+        '/api/production-readiness/entities/component/default/self-waived/waivers',
+      )
+      .set('Authorization', user);
+    for (const w of waivers.body.items.filter(
+      (item: { id: string }) => item.id !== approved.body.id,
+    )) {
+      await request(backend.server)
+        .delete(
+          `/api/production-readiness/entities/component/default/self-waived/waivers/${w.id}`,
+        )
+        .set('Authorization', user)
+        .expect(204);
+    }
+    const replicas = async () => {
+      const report = await request(backend.server)
+        .get(
+          '/api/production-readiness/entities/component/default/self-waived/report',
+        )
+        .set('Authorization', user);
+      return (report.body as ReadinessReport).results.find(
+        r => r.checkId === 'availability.replicas',
+      );
+    };
+    expect(await replicas()).toMatchObject({
+      status: 'waived',
+      waiver: { state: 'approved', expiresAt: until },
+    });
+    await new Promise(r => setTimeout(r, Date.parse(until) - Date.now() + 50));
+    // Read before any re-evaluation: the stored result still carries the approval.
+    expect(await replicas()).toMatchObject({
+      status: 'fail',
+      underlyingStatus: 'fail',
+      waiver: { state: 'expired', expiresAt: until },
+    });
+    const answer = await gate(ref('self-waived'));
+    expect(answer.allowed).toBe(false);
+    expect(answer.blocking.map(b => b.checkId)).toContain(
+      'availability.replicas',
+    );
+  });
+
   it.each([
     ['users-pg', 'postgres'],
     ['sessions-redis', 'redis'],

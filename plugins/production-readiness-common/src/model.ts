@@ -137,7 +137,12 @@ export interface Evidence {
  */
 export interface AppliedWaiver {
   origin: 'annotation' | 'api';
-  state: 'requested' | 'approved';
+  /**
+   * `requested`: an annotation request nobody approved yet (shown, never applied);
+   * `approved`: applies until `expiresAt`; `expired`: it lapsed after the evaluation, so the
+   * result reads as its underlying status again.
+   */
+  state: 'requested' | 'approved' | 'expired';
   reason: string;
   /** ISO 8601 date-time after which the waiver no longer applies. */
   expiresAt: string;

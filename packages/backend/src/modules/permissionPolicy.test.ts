@@ -10,7 +10,7 @@ import {
   productionReadinessRefreshPermission,
   productionReadinessWaiverManagePermission,
 } from '@production-readiness/plugin-production-readiness-common';
-import { AppPermissionPolicy } from './permissionPolicy';
+import { AppPermissionPolicy, PLATFORM_TEAM } from './permissionPolicy';
 
 const ownership = ['user:default/ada', 'group:default/team-orders'];
 
@@ -50,10 +50,42 @@ describe('AppPermissionPolicy', () => {
   it.each([
     productionReadinessRefreshPermission,
     productionReadinessWaiverManagePermission,
-  ])('lets only owners use $name', async permission => {
-    await expect(policy.handle({ permission }, ada)).resolves.toMatchObject({
+  ])(
+    'lets owners use $name, and only them unless they are the platform team',
+    async permission => {
+      await expect(policy.handle({ permission }, ada)).resolves.toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: { rule: 'IS_ENTITY_OWNER', params: { claims: ownership } },
+      });
+    },
+  );
+
+  it('lets the platform team manage the waivers of every entity, and nothing else beyond ownership', async () => {
+    const platform = [...ownership, PLATFORM_TEAM];
+    const lead: PolicyQueryUser = {
+      credentials: mockCredentials.user('user:default/lead'),
+      info: {
+        userEntityRef: 'user:default/lead',
+        ownershipEntityRefs: platform,
+      },
+    };
+    const platformPolicy = new AppPermissionPolicy(
+      mockServices.userInfo({ ownershipEntityRefs: platform }),
+    );
+    await expect(
+      platformPolicy.handle(
+        { permission: productionReadinessWaiverManagePermission },
+        lead,
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      platformPolicy.handle(
+        { permission: productionReadinessRefreshPermission },
+        lead,
+      ),
+    ).resolves.toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
-      conditions: { rule: 'IS_ENTITY_OWNER', params: { claims: ownership } },
+      conditions: { rule: 'IS_ENTITY_OWNER', params: { claims: platform } },
     });
   });
 

@@ -30,7 +30,8 @@ export class ReportService {
 
   /**
    * Stored results whose check is still registered, joined with its definition. A waiver that
-   * expired since the evaluation no longer counts: the result reads as its underlying status.
+   * expired since the evaluation no longer counts: the result reads as its underlying status,
+   * and the waiver stays attached as `expired` so the tab can say what lapsed.
    */
   private grade(
     results: StoredResult[],
@@ -48,7 +49,7 @@ export class ReportService {
         ? {
             ...stored,
             status: stored.underlyingStatus,
-            waiver: undefined,
+            waiver: { ...stored.waiver!, state: 'expired' },
           }
         : stored;
       return [

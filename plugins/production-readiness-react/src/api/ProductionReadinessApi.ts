@@ -16,15 +16,23 @@ export interface CheckCatalogue {
   requiredLevels: Record<string, string>;
 }
 
-/** A waiver created through the API. @public */
+/**
+ * A waiver: approved (created through the API, or an annotation request someone approved),
+ * or, in the fleet list, an annotation request still waiting for approval (then without `id`).
+ * @public
+ */
 export interface Waiver {
-  id: string;
+  id?: string;
   entityRef: string;
   checkId: string;
   reason: string;
+  origin: 'api' | 'annotation';
+  state: 'requested' | 'approved';
+  /** The owner who asked for it in the entity's annotation. */
+  requestedBy?: string;
+  approvedBy?: string;
+  approvedAt?: string;
   expiresAt: string;
-  createdBy: string;
-  createdAt: string;
   expired: boolean;
 }
 
@@ -50,6 +58,18 @@ export interface ProductionReadinessApi {
     waiver: { check: string; reason: string; until: string },
   ): Promise<Waiver>;
   deleteWaiver(entityRef: string, id: string): Promise<void>;
+  /**
+   * Approves the annotation waiver request of one check; `until` may only end it earlier than
+   * requested. Refused for the entity's own owners (critical checks always, others unless
+   * the platform allows self-approval of minor checks).
+   */
+  approveWaiverRequest(
+    entityRef: string,
+    checkId: string,
+    options?: { until?: string },
+  ): Promise<Waiver>;
+  /** Every readable waiver and waiting request of the fleet. */
+  listFleetWaivers(): Promise<Waiver[]>;
 }
 
 /** @public */

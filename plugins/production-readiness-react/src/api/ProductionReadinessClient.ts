@@ -95,4 +95,26 @@ export class ProductionReadinessClient implements ProductionReadinessApi {
       { method: 'DELETE' },
     );
   }
+
+  approveWaiverRequest(
+    entityRef: string,
+    checkId: string,
+    options: { until?: string } = {},
+  ): Promise<Waiver> {
+    return this.request(
+      `${this.entityPath(entityRef)}/waivers/requests/${encodeURIComponent(
+        checkId,
+      )}/approve`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(options),
+      },
+    );
+  }
+
+  async listFleetWaivers(): Promise<Waiver[]> {
+    const body = await this.request<{ items: Waiver[] }>('/waivers');
+    return body.items;
+  }
 }

@@ -6,3 +6,4 @@ export type {
   Waiver,
 } from './ProductionReadinessApi';
 export { ProductionReadinessClient } from './ProductionReadinessClient';
+export { errorMessage } from './errorMessage';

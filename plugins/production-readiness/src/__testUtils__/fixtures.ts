@@ -247,6 +247,8 @@ export function fakeApi(
     listWaivers: async () => [],
     createWaiver: notUsed,
     deleteWaiver: notUsed,
+    approveWaiverRequest: notUsed,
+    listFleetWaivers: async () => [],
     ...overrides,
   };
 }

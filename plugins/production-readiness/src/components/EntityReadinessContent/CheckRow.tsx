@@ -23,6 +23,8 @@ import {
   STATUS_DESCRIPTIONS,
   StatusIcon,
 } from '@production-readiness/plugin-production-readiness-react';
+import { formatDate } from '../formatDate';
+import { WaiverPanel } from './WaiverPanel';
 
 const useStyles = makeStyles(theme => ({
   // Without minWidth the summary row grows past the card for long summaries.
@@ -61,13 +63,6 @@ function formatValue(value: Evidence['value']): string {
     : String(value);
 }
 
-function formatDate(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-}
-
 function EvidenceTable(props: { evidence: Evidence[] }) {
   const classes = useStyles();
   return (
@@ -102,10 +97,14 @@ function EvidenceTable(props: { evidence: Evidence[] }) {
 
 /** One check of the tab: status, title and summary; details expand below. */
 export function CheckRow(props: {
+  entityRef: string;
   check: CheckDefinition;
   result: CheckResult;
+  /** Whether the viewer holds the waiver permission on the entity (may approve requests). */
+  canManageWaivers: boolean;
+  onWaiverChanged: () => void;
 }) {
-  const { check, result } = props;
+  const { entityRef, check, result, canManageWaivers, onWaiverChanged } = props;
   const classes = useStyles();
   const needsAttention = !['pass', 'waived'].includes(result.status);
   return (
@@ -143,21 +142,13 @@ export function CheckRow(props: {
             {formatDate(result.evaluatedAt)} · check <code>{check.id}</code>
           </Typography>
         </Box>
-        {result.waiver && (
-          <Box className={classes.section}>
-            <Typography variant="subtitle2">
-              Waived until {formatDate(result.waiver.expiresAt)} (
-              {result.waiver.origin === 'annotation'
-                ? 'catalog-info annotation'
-                : `by ${result.waiver.createdBy ?? 'API'}`}
-              )
-            </Typography>
-            <Typography variant="body2">
-              {result.waiver.reason}. Without the waiver this check is{' '}
-              <strong>{result.underlyingStatus}</strong>.
-            </Typography>
-          </Box>
-        )}
+        <WaiverPanel
+          entityRef={entityRef}
+          check={check}
+          result={result}
+          canManageWaivers={canManageWaivers}
+          onWaiverChanged={onWaiverChanged}
+        />
         {result.evidence.length > 0 && (
           <Box className={classes.section}>
             <Typography variant="subtitle2">Evidence</Typography>

@@ -7,7 +7,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   ProductionReadinessApi,
@@ -19,6 +19,11 @@ import {
   notEvaluatedReport,
   paymentsApi,
 } from '../../__testUtils__/fixtures';
+import {
+  AppliedWaiver,
+  CheckStatus,
+  ReadinessReport,
+} from '@production-readiness/plugin-production-readiness-common';
 import { EntityReadinessContent } from './EntityReadinessContent';
 
 async function renderTab(
@@ -40,6 +45,27 @@ async function renderTab(
       </EntityProvider>
     </TestApiProvider>,
   );
+}
+
+const requested: AppliedWaiver = {
+  origin: 'annotation',
+  state: 'requested',
+  requestedBy: 'group:default/team-payments',
+  reason: 'runbook is being written this sprint',
+  expiresAt: '2026-12-31T23:59:59.999Z',
+};
+
+/** mixedReport with another waiver on its runbook result. */
+function withRunbookWaiver(
+  waiver: AppliedWaiver,
+  status: CheckStatus = waiver.state === 'approved' ? 'waived' : 'fail',
+): ReadinessReport {
+  return {
+    ...mixedReport,
+    results: mixedReport.results.map(r =>
+      r.checkId === 'documentation.runbook' ? { ...r, status, waiver } : r,
+    ),
+  };
 }
 
 describe('EntityReadinessContent', () => {
@@ -140,17 +166,114 @@ describe('EntityReadinessContent', () => {
     ).toHaveAttribute('href', 'https://docs.example.com/restore-tests');
   });
 
-  it('shows a waived check with its reason, expiry and underlying status', async () => {
+  it('shows an approved waiver with who asked, who approved, until when and the underlying status', async () => {
     await renderTab(fakeApi());
     await userEvent.click(
       await screen.findByRole('button', { name: /Runbook linked/ }),
     );
     expect(await screen.findByText(/Waived until/)).toHaveTextContent(
-      'catalog-info annotation',
+      'Waived until 31 Dec 2026, 23:59: requested by group:default/team-payments, approved by user:default/platform-lead on 20 Nov 2026, 09:00',
     );
     expect(
       screen.getByText(/runbook is being written this sprint/),
     ).toHaveTextContent('Without the waiver this check is fail.');
+    expect(
+      screen.queryByRole('button', { name: 'Approve waiver' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('approves a waiting request until a chosen time, then shows the reloaded report', async () => {
+    // Refused as the backend refuses: a 403 whose body says why.
+    const refusal = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: {
+            name: 'NotAllowedError',
+            message:
+              'The waiver request for documentation.runbook comes from group:default/team-payments, of which you are a member: someone outside the owning team must approve it',
+          },
+          response: { statusCode: 403 },
+        }),
+        {
+          status: 403,
+          statusText: 'Forbidden',
+          headers: { 'Content-Type': 'application/json' },
+        },
+      ) as any,
+    );
+    const approveWaiverRequest = jest.fn(async () => {
+      throw refusal;
+    });
+    const getReport = jest
+      .fn()
+      .mockResolvedValueOnce(withRunbookWaiver(requested))
+      .mockResolvedValue(mixedReport);
+    await renderTab(fakeApi({ getReport, approveWaiverRequest }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Runbook linked/ }),
+    );
+    expect(await screen.findByText(/waiting for approval/)).toHaveTextContent(
+      'Waiver requested by group:default/team-payments until 31 Dec 2026, 23:59: waiting for approval',
+    );
+    expect(
+      screen.getByText(/runbook is being written this sprint/),
+    ).toHaveTextContent(
+      'It does not apply until someone outside the owning team with the waiver permission approves it; until then this check counts as fail.',
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Approve waiver' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const until = within(dialog).getByLabelText('Waived until');
+    // The requested end, to the second, in the browser's time zone.
+    expect(new Date((until as HTMLInputElement).value).toISOString()).toBe(
+      '2026-12-31T23:59:59.000Z',
+    );
+    // jsdom sanitises a datetime-local value typed key by key; set it as a picker would.
+    fireEvent.change(until, { target: { value: '2026-12-20T12:30:00' } });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    // Refused: the reason stays in the dialog, and nothing reloads.
+    expect(
+      await within(dialog).findByText(/someone outside the owning team/),
+    ).toHaveTextContent(
+      'Could not approve the waiver: The waiver request for documentation.runbook comes from group:default/team-payments, of which you are a member: someone outside the owning team must approve it',
+    );
+    expect(getReport).toHaveBeenCalledTimes(1);
+
+    approveWaiverRequest.mockResolvedValueOnce({} as never);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(approveWaiverRequest).toHaveBeenLastCalledWith(
+      'component:default/payments-api',
+      'documentation.runbook',
+      { until: new Date('2026-12-20T12:30:00').toISOString() },
+    );
+    await waitFor(() => expect(getReport).toHaveBeenCalledTimes(2));
+  });
+
+  it('says when a waiver lapsed since the checks ran', async () => {
+    await renderTab(
+      fakeApi({
+        getReport: async () =>
+          withRunbookWaiver({ ...requested, state: 'expired' }, 'fail'),
+      }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Runbook linked/ }),
+    );
+    expect(await screen.findByText(/Waiver expired on/)).toHaveTextContent(
+      'Waiver expired on 31 Dec 2026, 23:59',
+    );
+    expect(
+      screen.getByText(/runbook is being written this sprint/),
+    ).toHaveTextContent('This check counts as fail again.');
   });
 
   it('re-runs the checks with progress, and shows why a re-run failed', async () => {
@@ -192,13 +315,17 @@ describe('EntityReadinessContent', () => {
     ).toBeInTheDocument();
   });
 
-  it('hides the re-run button without the refresh permission', async () => {
+  it('hides the re-run and approve buttons without the permissions', async () => {
     // usePermission caches decisions per permission and entity for the whole test file, so
     // this test asks about an entity no other test did.
-    await renderTab(fakeApi(), AuthorizeResult.DENY, {
-      ...paymentsApi,
-      metadata: { ...paymentsApi.metadata, name: 'ledger-api' },
-    });
+    await renderTab(
+      fakeApi({ getReport: async () => withRunbookWaiver(requested) }),
+      AuthorizeResult.DENY,
+      {
+        ...paymentsApi,
+        metadata: { ...paymentsApi.metadata, name: 'ledger-api' },
+      },
+    );
     expect(
       await screen.findByText('Production gate: blocked by 3 check(s)'),
     ).toBeInTheDocument();
@@ -207,5 +334,12 @@ describe('EntityReadinessContent', () => {
         screen.queryByRole('button', { name: 'Re-run checks' }),
       ).not.toBeInTheDocument(),
     );
+    await userEvent.click(
+      screen.getByRole('button', { name: /Runbook linked/ }),
+    );
+    expect(await screen.findByText(/waiting for approval/)).toBeVisible();
+    expect(
+      screen.queryByRole('button', { name: 'Approve waiver' }),
+    ).not.toBeInTheDocument();
   });
 });

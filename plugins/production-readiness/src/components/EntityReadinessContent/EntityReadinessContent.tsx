@@ -23,15 +23,18 @@ import {
   CheckResult,
   CheckStatus,
   productionReadinessRefreshPermission,
+  productionReadinessWaiverManagePermission,
   ReadinessReport,
   SEVERITIES,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
+  errorMessage,
   StatusIcon,
   useCheckCatalogue,
   useReadinessReport,
 } from '@production-readiness/plugin-production-readiness-react';
 import { CheckRow } from './CheckRow';
+import { formatDate } from '../formatDate';
 import { PillarScores, ReadinessSummary } from './ReadinessSummary';
 
 /** Worst first: what needs doing comes to the top. */
@@ -102,10 +105,7 @@ function History(props: {
               primary={`${props.titles.get(entry.checkId) ?? entry.checkId}: ${
                 entry.status
               }`}
-              secondary={`${new Date(entry.firstSeen).toLocaleString('en-GB', {
-                dateStyle: 'medium',
-                timeStyle: 'short',
-              })} · ${entry.summary}`}
+              secondary={`${formatDate(entry.firstSeen)} · ${entry.summary}`}
             />
           </ListItem>
         ))}
@@ -126,6 +126,10 @@ export function EntityReadinessContent() {
     permission: productionReadinessRefreshPermission,
     resourceRef: entityRef,
   });
+  const { allowed: canManageWaivers } = usePermission({
+    permission: productionReadinessWaiverManagePermission,
+    resourceRef: entityRef,
+  });
 
   if (error || catalogueError) {
     return (
@@ -144,7 +148,7 @@ export function EntityReadinessContent() {
       <WarningPanel
         severity="warning"
         title="Re-running the checks failed"
-        message={refreshError.message}
+        message={errorMessage(refreshError)}
       />
     </Box>
   );
@@ -221,7 +225,14 @@ export function EntityReadinessContent() {
               {pillar?.title ?? pillarId}
             </Typography>
             {pillarRows.map(({ check, result }) => (
-              <CheckRow key={check.id} check={check} result={result} />
+              <CheckRow
+                key={check.id}
+                entityRef={entityRef}
+                check={check}
+                result={result}
+                canManageWaivers={canManageWaivers}
+                onWaiverChanged={retry}
+              />
             ))}
           </section>
         );

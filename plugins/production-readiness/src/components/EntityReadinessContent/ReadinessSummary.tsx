@@ -15,6 +15,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-common';
 import { LevelChip } from '@production-readiness/plugin-production-readiness-react';
 import { ScoreTrend } from './ScoreTrend';
+import { formatDate } from '../formatDate';
 
 const useStyles = makeStyles(theme => ({
   header: { padding: theme.spacing(2), marginBottom: theme.spacing(2) },
@@ -41,13 +42,6 @@ function gateText(gate: ReadinessReport['gate']): string {
   return gate.allowed
     ? 'Production gate: allowed'
     : `Production gate: blocked by ${gate.blocking.length} check(s)`;
-}
-
-function formatDate(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
 }
 
 /** Level achieved vs required, gate verdict, score, trend, and the re-run button. */

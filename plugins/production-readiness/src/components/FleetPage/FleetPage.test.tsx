@@ -70,6 +70,70 @@ describe('FleetPage', () => {
     expect(screen.getByRole('button', { name: /Export CSV/ })).toBeEnabled();
   });
 
+  it('lists the waivers of the fleet, requests waiting for approval first', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            productionReadinessApiRef,
+            fakeApi({
+              getOverview: async () => [
+                entry('payments-api', 57, false, 'team-payments'),
+              ],
+              listFleetWaivers: async () => [
+                {
+                  id: 'w1',
+                  entityRef: 'component:default/orders-api',
+                  checkId: 'availability.replicas',
+                  reason: 'scaling test until Friday',
+                  origin: 'api',
+                  state: 'approved',
+                  approvedBy: 'user:default/platform-lead',
+                  approvedAt: '2026-11-20T09:00:00.000Z',
+                  expiresAt: '2026-12-05T00:00:00.000Z',
+                  expired: false,
+                },
+                {
+                  entityRef: 'component:default/payments-api',
+                  checkId: 'availability.pdb',
+                  reason: 'PDB lands with the Helm chart, PLAT-123',
+                  origin: 'annotation',
+                  state: 'requested',
+                  requestedBy: 'group:default/team-payments',
+                  expiresAt: '2027-01-31T23:59:59.999Z',
+                  expired: false,
+                },
+              ],
+            }),
+          ],
+        ]}
+      >
+        <FleetPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      await screen.findByText('Waivers (1 waiting for approval)'),
+    ).toBeInTheDocument();
+    const waiverRows = screen
+      .getAllByRole('row')
+      .filter(r => /PLAT-123|scaling test/.test(r.textContent ?? ''));
+    expect(waiverRows).toHaveLength(2);
+    expect(waiverRows[0]).toHaveTextContent('payments-api');
+    expect(waiverRows[0]).toHaveTextContent('waiting for approval');
+    expect(waiverRows[0]).toHaveTextContent('group:default/team-payments');
+    expect(
+      within(waiverRows[0]).getByRole('link', { name: 'payments-api' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/production-readiness',
+    );
+    expect(waiverRows[1]).toHaveTextContent('orders-api');
+    expect(waiverRows[1]).toHaveTextContent(
+      'approved' + 'created through the API' + 'user:default/platform-lead',
+    );
+  });
+
   it('explains a failed load', async () => {
     await renderInTestApp(
       <TestApiProvider

@@ -17,6 +17,7 @@ import {
   useEntityRefLink,
 } from '@backstage/plugin-catalog-react';
 import {
+  Box,
   Button,
   Link as MuiLink,
   makeStyles,
@@ -35,6 +36,7 @@ import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { downloadText, toCsv } from './csv';
+import { FleetWaivers } from './FleetWaivers';
 
 /** A table row: the overview entry plus the plain values filters and search work on. */
 interface FleetRow extends OverviewEntry {
@@ -274,29 +276,36 @@ export function FleetPage() {
             first.
           </SupportButton>
         </ContentHeader>
-        {error ? (
-          <ResponseErrorPanel
-            title="Could not load the fleet overview"
-            error={error}
-          />
-        ) : (
-          <Table<FleetRow>
-            isLoading={loading}
-            columns={columns}
-            data={value?.rows ?? []}
-            filters={FILTERS}
-            onStateChange={setTableState}
-            options={{
-              paging: true,
-              pageSize: 20,
-              emptyRowsWhenPaging: false,
-              search: true,
-              padding: 'dense',
-            }}
-            emptyContent={
-              <div style={{ padding: 16 }}>No entities evaluated yet.</div>
-            }
-          />
+        <section aria-label="Fleet">
+          {error ? (
+            <ResponseErrorPanel
+              title="Could not load the fleet overview"
+              error={error}
+            />
+          ) : (
+            <Table<FleetRow>
+              isLoading={loading}
+              columns={columns}
+              data={value?.rows ?? []}
+              filters={FILTERS}
+              onStateChange={setTableState}
+              options={{
+                paging: true,
+                pageSize: 20,
+                emptyRowsWhenPaging: false,
+                search: true,
+                padding: 'dense',
+              }}
+              emptyContent={
+                <div style={{ padding: 16 }}>No entities evaluated yet.</div>
+              }
+            />
+          )}
+        </section>
+        {value && (
+          <Box mt={3} component="section" aria-label="Waivers">
+            <FleetWaivers checks={value.catalogue.checks} />
+          </Box>
         )}
       </Content>
     </Page>
