@@ -116,6 +116,12 @@ ensure_dependencies() {
   echo "$digest" >"$stamp"
 }
 
+# Node trusts only its own CA bundle; where the registry is reached through a TLS proxy whose
+# CA is in the system store, Yarn and npm need the system bundle too. Harmless elsewhere.
+if [[ -z "${NODE_EXTRA_CA_CERTS:-}" && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 ensure_node
 ensure_yarn
 ensure_debian_packages

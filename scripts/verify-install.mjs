@@ -54,7 +54,7 @@ async function step(name, fn) {
 
 /** The environment of a child run in another project: nothing of this repo's Yarn run leaks. */
 function cleanEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
+  const env = { ...process.env };
   for (const key of Object.keys(env)) {
     if (
       /^(npm_package_|npm_lifecycle_|YARN_|BERRY_)|^(PROJECT_CWD|INIT_CWD)$/.test(
@@ -64,8 +64,14 @@ function cleanEnv(extra = {}) {
       delete env[key];
     }
   }
-  return env;
+  return { ...env, ...extra };
 }
+
+/**
+ * For Yarn in the new app, which has no lockfile yet: a user's first install writes one, while
+ * with CI=true Yarn would refuse to write it.
+ */
+const NEW_APP_ENV = { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' };
 
 function run(command, args, cwd, extraEnv) {
   execFileSync(command, args, {
@@ -330,7 +336,7 @@ async function main() {
         manifest.resolutions[pin] = ours[pin];
       }
       writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-      run('yarn', ['install'], appDir);
+      run('yarn', ['install'], appDir, NEW_APP_ENV);
       // The newest create-app this registry serves (0.9.2, release 1.55) cannot fetch its
       // yarn.lock seed from GitHub here, and the caret ranges of its plugins resolve the next
       // release's versions; signals-backend 0.3.21 then stops the backend at startup
@@ -345,6 +351,7 @@ async function main() {
           '@backstage/backend-defaults@latest',
         ],
         appDir,
+        NEW_APP_ENV,
       );
     },
   );
@@ -378,7 +385,8 @@ async function main() {
       2,
       'one `yarn add` per workspace in the README',
     );
-    for (const command of commands) run('bash', ['-c', command], appDir);
+    for (const command of commands)
+      run('bash', ['-c', command], appDir, NEW_APP_ENV);
 
     const indexPath = join(appDir, 'packages/backend/src/index.ts');
     const index = readFileSync(indexPath, 'utf8');
