@@ -30,9 +30,8 @@ function readmes() {
   )
     .toString()
     .split('\n')
-    .filter(
-      f => f && !f.includes('node_modules/') && !f.startsWith('templates/'),
-    );
+    // Template skeletons are rendered by the scaffolder, not pasted.
+    .filter(f => f && !f.startsWith('templates/'));
   return files.map(file => ({
     file,
     text: readFileSync(join(REPO, file), 'utf8'),

@@ -451,7 +451,7 @@ async function main() {
     assert.deepEqual(
       added,
       [],
-      `installing the suite added versions of @backstage/* packages the app already had: ${JSON.stringify(
+      `installing the suite added @backstage/* versions the app did not have: ${JSON.stringify(
         added,
       )}`,
     );
