@@ -84,3 +84,23 @@ export const ON_CALL_ANNOTATIONS: readonly string[] = [
   ANNOTATIONS.pagerdutyIntegrationKey,
   ANNOTATIONS.opsgenieTeam,
 ];
+
+/**
+ * How evidence names the one entity it belongs to. Evidence selected by several entities is
+ * contested and counts for none of them, unless it names one of them this way; evidence that
+ * names an entity never counts for another.
+ *
+ * @public
+ */
+export const EVIDENCE_OWNER = {
+  /**
+   * Annotation on a Kubernetes object (Deployment, StatefulSet, CloudNativePG Cluster, CronJob),
+   * e.g. `production-readiness.io/entity-ref: component:shop/orders-api`. An annotation, not a
+   * label: label values cannot hold an entity ref.
+   */
+  kubernetesAnnotation: 'production-readiness.io/entity-ref',
+  /** Label on a Prometheus target (and on alert rules) holding the full entity ref. */
+  prometheusLabel: 'backstage_entity',
+  /** Field of restore-test records and backup manifests holding the full entity ref. */
+  recordField: 'entityRef',
+} as const;

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { EvidenceClaim } from './evidenceBinding';
 
 /** What a collector gets besides the entities. @public */
 export interface CollectorContext {
@@ -18,6 +19,13 @@ export interface CollectedFacts<TFacts> {
    * Checks that read this collector report `error` with the reason for these entities only.
    */
   errors?: Map<string, string>;
+  /**
+   * Per entity ref, the evidence the entity selects (workloads, jobs, rules, prefixes,
+   * records) and how. The engine binds the claims of the whole fleet: a check reading this
+   * collector fails for an entity that selects evidence claimed by another entity too, or
+   * evidence that names another entity, with who else claims it and how to settle it.
+   */
+  claims?: Map<string, EvidenceClaim[]>;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-common';
 import { CheckContext, CheckEvaluation, ReadinessCheck } from './checks';
 import { CollectedFacts } from './collectors';
+import { ContestedClaim, contestedEvaluation } from './evidenceBinding';
 
 /** How one collector fared in a refresh. @public */
 export type CollectorOutcome =
@@ -78,7 +79,8 @@ function validateEvaluation(checkId: string, raw: unknown): CheckEvaluation {
 /**
  * Evaluates one check for one entity from the outcomes of the collectors: a failed collector
  * the check reads, or a failure for this entity, gives `error` with the reason without running
- * the evaluator; an evaluator that throws or returns garbage gives `error` too. Nothing here
+ * the evaluator; evidence of those collectors that the entity selects but does not hold
+ * (contested, or naming another entity) gives `fail` with who else claims it; an evaluator that throws or returns garbage gives `error` too. Nothing here
  * ever turns into `pass` by default.
  *
  * @public
@@ -90,6 +92,8 @@ export async function evaluateCheck(options: {
   now: Date;
   outcomes: ReadonlyMap<string, CollectorOutcome>;
   resultsOf?: CheckContext['resultsOf'];
+  /** The entity's claims on evidence it does not hold (from `bindEvidence`). */
+  contested?: readonly ContestedClaim[];
 }): Promise<CheckEvaluation> {
   const { check, entity, entityRef, now, outcomes, resultsOf } = options;
   for (const collectorId of check.collectors) {
@@ -121,6 +125,12 @@ export async function evaluateCheck(options: {
         ],
       };
     }
+  }
+  const contested = (options.contested ?? []).filter(c =>
+    check.collectors.includes(c.collectorId),
+  );
+  if (contested.length > 0) {
+    return contestedEvaluation(contested);
   }
   try {
     const raw = await check.evaluate({

@@ -9,6 +9,12 @@
 export * from './checks';
 export * from './collectors';
 export * from './extensions';
+export { bindEvidence, describeContestedClaim } from './evidenceBinding';
+export type {
+  ContestedClaim,
+  EvidenceClaim,
+  FleetClaims,
+} from './evidenceBinding';
 export { readPositiveDurationMs } from './config';
 export { evaluateCheck } from './evaluation';
 export type { CollectorOutcome } from './evaluation';

@@ -8,6 +8,7 @@ import {
   CollectedFacts,
   createFactCollector,
   createReadinessCheck,
+  EvidenceClaim,
   FactCollector,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
@@ -718,5 +719,82 @@ describe('DefaultReadinessEngine', () => {
     await expect(
       engine.refreshEntity('component:default/nope'),
     ).rejects.toThrow('Entity component:default/nope is not in the catalog');
+  });
+
+  it('fails the checks reading evidence two entities claim, for both, including when one is refreshed alone', async () => {
+    // Both entities select the workload `shop/orders` (by the label each declares).
+    const workloadOf: Record<string, string> = {
+      'orders-api': 'shop/orders',
+      'orders-api-copy': 'shop/orders',
+      'payments-api': 'shop/payments',
+    };
+    const calls: Entity[][] = [];
+    const collector = createFactCollector<{ replicas: number }>({
+      id: 'cluster',
+      title: 'Cluster',
+      async collect(entities) {
+        calls.push(entities);
+        const facts = new Map<string, { replicas: number }>();
+        const claims = new Map<string, EvidenceClaim[]>();
+        for (const entity of entities) {
+          const ref = `component:default/${entity.metadata.name}`;
+          const id = workloadOf[entity.metadata.name];
+          facts.set(ref, { replicas: 3 });
+          claims.set(ref, [
+            {
+              kind: 'workload',
+              id,
+              how: `app=${entity.metadata.name}`,
+              settle: `Annotate ${id} with its entity ref.`,
+            },
+          ]);
+        }
+        return { facts, claims };
+      },
+    });
+    const { engine, makeEngine, store } = await setup({
+      entities: [component('orders-api'), component('payments-api')],
+      collectors: [collector],
+    });
+    await engine.refreshAll();
+    const replicasOf = async (name: string) =>
+      (await store.getResults(`component:default/${name}`)).find(
+        r => r.checkId === 'availability.replicas',
+      );
+    expect(await replicasOf('orders-api')).toMatchObject({ status: 'pass' });
+
+    // The copy is registered and evaluated alone: it meets the original's stored claim.
+    const withCopy = makeEngine([
+      component('orders-api'),
+      component('orders-api-copy'),
+      component('payments-api'),
+    ]);
+    await withCopy.refreshEntity('component:default/orders-api-copy');
+    expect(calls.at(-1)).toHaveLength(1);
+    expect(await replicasOf('orders-api-copy')).toMatchObject({
+      status: 'fail',
+      summary:
+        'Evidence not bound to this entity: workload shop/orders (selected by app=orders-api-copy) is also claimed by component:default/orders-api',
+      remediation: 'Annotate shop/orders with its entity ref.',
+    });
+    // Checks that read no contested evidence are unaffected.
+    expect(
+      (await store.getResults('component:default/orders-api-copy')).find(
+        r => r.checkId === 'documentation.owner-set',
+      ),
+    ).toMatchObject({ status: 'pass' });
+
+    await withCopy.refreshAll();
+    expect(await replicasOf('orders-api')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(
+        'is also claimed by component:default/orders-api-copy',
+      ),
+    });
+    expect(await replicasOf('payments-api')).toMatchObject({ status: 'pass' });
+
+    // The copy is deleted from the catalog: its claims go with it.
+    await engine.refreshAll();
+    expect(await replicasOf('orders-api')).toMatchObject({ status: 'pass' });
   });
 });

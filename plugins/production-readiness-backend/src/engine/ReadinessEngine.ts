@@ -12,14 +12,20 @@ import {
   scoreResults,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
+  bindEvidence,
   CollectorOutcome,
+  ContestedClaim,
   evaluateCheck,
   FactCollector,
   OtherEntityResult,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { ReadinessConfig } from '../config';
-import { ReadinessStore, ResultWrite } from '../store/ReadinessStore';
+import {
+  ClaimsWrite,
+  ReadinessStore,
+  ResultWrite,
+} from '../store/ReadinessStore';
 import { getEntitiesInBatches } from '../catalogBatches';
 import { Coverage } from '../coverageRules/Coverage';
 import { PlannedCheck, planChecks } from '../coverageRules/planChecks';
@@ -139,14 +145,15 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     )) {
       entities.push(...page);
     }
-    const summary = await this.evaluate(entities);
     // An empty catalog answer is more likely a misconfiguration than a deleted fleet: keep the
-    // stored results rather than wiping them.
+    // stored results rather than wiping them. Forgotten first, so that the evidence claims of
+    // deleted entities no longer contest anyone's evidence in this evaluation.
     const removed = entities.length
       ? await store.deleteEntitiesNotIn(
           entities.map(e => stringifyEntityRef(e)),
         )
       : 0;
+    const summary = await this.evaluate(entities);
     const pruned = await store.pruneBefore(
       new Date(this.options.now().getTime() - config.historyRetentionMs),
     );
@@ -218,6 +225,11 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       applicable,
       now,
     );
+    const contested = await this.bindClaims(
+      [...applicable.keys()],
+      outcomes,
+      now,
+    );
     const waivers = await store.listWaivers({ now });
     const waiversByEntity = new Map<string, typeof waivers>();
     for (const waiver of waivers) {
@@ -253,6 +265,7 @@ export class DefaultReadinessEngine implements ReadinessEngine {
               entityRef,
               now,
               outcomes: entityOutcomes,
+              contested: contested.get(entityRef),
               resultsOf: relational
                 ? ref => this.resultsOf(ref, byEntity)
                 : undefined,
@@ -387,6 +400,52 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     });
   }
 
+  /**
+   * Binds evidence to entities: the evaluated entities' fresh claims replace their stored ones
+   * (a collector that failed keeps the claims it made before), and the claims of the whole
+   * fleet are bound together, so a copy evaluated alone still meets the original's claims.
+   * Returns the claims each evaluated entity does not hold.
+   */
+  private async bindClaims(
+    entityRefs: string[],
+    outcomes: Map<string, CollectorOutcome>,
+    now: Date,
+  ): Promise<Map<string, ContestedClaim[]>> {
+    const { store } = this.options;
+    const fleet = await store.listClaims();
+    const writes: ClaimsWrite[] = [];
+    for (const [collectorId, outcome] of outcomes) {
+      if (!outcome.ok) {
+        continue;
+      }
+      const byEntity = fleet.get(collectorId) ?? new Map();
+      fleet.set(collectorId, byEntity);
+      for (const entityRef of entityRefs) {
+        if (outcome.collected.errors?.has(entityRef)) {
+          continue;
+        }
+        const claims = outcome.collected.claims?.get(entityRef) ?? [];
+        const before = byEntity.get(entityRef) ?? [];
+        if (JSON.stringify(before) !== JSON.stringify(claims)) {
+          writes.push({ entityRef, collectorId, claims });
+        }
+        if (claims.length > 0) {
+          byEntity.set(entityRef, claims);
+        } else {
+          byEntity.delete(entityRef);
+        }
+      }
+    }
+    await store.replaceClaims(writes, now);
+    const contested = bindEvidence(fleet);
+    return new Map(
+      entityRefs.flatMap(ref => {
+        const list = contested.get(ref);
+        return list ? [[ref, list] as const] : [];
+      }),
+    );
+  }
+
   /** Runs every collector some applicable check reads, once, for all entities in its scope. */
   private async collect(applicable: Map<string, EntityPlan>, now: Date) {
     const { registry, config, logger } = this.options;
@@ -473,6 +532,17 @@ export class DefaultReadinessEngine implements ReadinessEngine {
           ok: false,
           title: collector.title,
           reason: 'returned no facts (expected { facts: Map })',
+        };
+      }
+      if (
+        collected.claims !== undefined &&
+        !(collected.claims instanceof Map)
+      ) {
+        return {
+          ok: false,
+          title: collector.title,
+          reason:
+            'returned claims that are not a Map of entity ref to evidence claims',
         };
       }
       if (

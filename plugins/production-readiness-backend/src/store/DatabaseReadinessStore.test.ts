@@ -46,6 +46,7 @@ const ALL_TABLES = [
   'pr_scores',
   'pr_waivers',
   'pr_pushed_results',
+  'pr_evidence_claims',
 ];
 
 describe.each(databases.eachSupportedId())(
@@ -415,6 +416,14 @@ describe.each(databases.eachSupportedId())(
           pushedBy: 'service:ci',
         });
       }
+      await store.replaceClaims(
+        refs.map(entityRef => ({
+          entityRef,
+          collectorId: 'kubernetes',
+          claims: [{ kind: 'workload', id: 'a', how: 'id', settle: '' }],
+        })),
+        at(1),
+      );
 
       await expect(store.deleteEntitiesNotIn([ORDERS, 'other'])).resolves.toBe(
         2,
@@ -426,6 +435,41 @@ describe.each(databases.eachSupportedId())(
         ).toBe(0);
       }
       await expect(store.deleteEntitiesNotIn([ORDERS])).resolves.toBe(0);
+    });
+
+    it('replaces evidence claims per entity and collector, and deletes them when empty', async () => {
+      const claim = (id: string) => ({
+        kind: 'backup-prefix',
+        id,
+        how: `production-readiness.io/backup-prefix=${id}`,
+        nested: true,
+        namedEntity: ORDERS,
+        settle: 'Give each entity its own prefix.',
+      });
+      await store.replaceClaims(
+        [
+          { entityRef: ORDERS, collectorId: 'backup', claims: [claim('pg/a')] },
+          { entityRef: ORDERS, collectorId: 'kubernetes', claims: [] },
+          { entityRef: BILLING, collectorId: 'backup', claims: [claim('pg')] },
+        ],
+        at(1),
+      );
+      await store.replaceClaims(
+        [
+          {
+            entityRef: ORDERS,
+            collectorId: 'backup',
+            claims: [claim('pg/b'), claim('pg/c')],
+          },
+          { entityRef: BILLING, collectorId: 'backup', claims: [] },
+        ],
+        at(2),
+      );
+      expect(await store.listClaims()).toEqual(
+        new Map([
+          ['backup', new Map([[ORDERS, [claim('pg/b'), claim('pg/c')]]])],
+        ]),
+      );
     });
 
     it('prunes closed history, old score points and superseded pushed results', async () => {

@@ -12,7 +12,9 @@ import {
   HistoryEntry,
   ScorePoint,
 } from '@production-readiness/plugin-production-readiness-common';
+import { EvidenceClaim } from '@production-readiness/plugin-production-readiness-node';
 import { Knex } from 'knex';
+import { ClaimsWrite, listClaims, replaceClaims } from './evidenceClaims';
 import {
   EntitySummaryWrite,
   ReadinessStore,
@@ -112,6 +114,7 @@ const ENTITY_TABLES = [
   'pr_scores',
   'pr_waivers',
   'pr_pushed_results',
+  'pr_evidence_claims',
   'pr_entities',
 ] as const;
 
@@ -789,6 +792,14 @@ export class DatabaseReadinessStore implements ReadinessStore {
       }
     }
     return latest;
+  }
+
+  async replaceClaims(writes: ClaimsWrite[], updatedAt: Date): Promise<void> {
+    await replaceClaims(this.db, writes, updatedAt);
+  }
+
+  async listClaims(): Promise<Map<string, Map<string, EvidenceClaim[]>>> {
+    return listClaims(this.db);
   }
 }
 

@@ -6,6 +6,10 @@ import {
   HistoryEntry,
   ScorePoint,
 } from '@production-readiness/plugin-production-readiness-common';
+import { EvidenceClaim } from '@production-readiness/plugin-production-readiness-node';
+import { ClaimsWrite } from './evidenceClaims';
+
+export type { ClaimsWrite } from './evidenceClaims';
 
 /** A result to store, as produced by one evaluation. */
 export interface ResultWrite {
@@ -127,7 +131,7 @@ export interface ReadinessStore {
     options: { since: Date },
   ): Promise<ScorePoint[]>;
 
-  /** Deletes results, history, trend, waivers and pushed results of entities not in `keep`. */
+  /** Deletes results, history, trend, waivers, pushed results and evidence claims of entities not in `keep`. */
   deleteEntitiesNotIn(keep: string[]): Promise<number>;
 
   /** Deletes history and trend rows that ended before `before`, and pushed results received before it. */
@@ -157,4 +161,13 @@ export interface ReadinessStore {
     type: string,
     entityRefs?: string[],
   ): Promise<Map<string, StoredPushedResult>>;
+
+  /**
+   * Replaces the evidence claims of the given (entity, collector) pairs with those of their
+   * latest evaluation (an empty list deletes).
+   */
+  replaceClaims(writes: ClaimsWrite[], updatedAt: Date): Promise<void>;
+
+  /** Every entity's stored evidence claims: per collector id, per entity ref. */
+  listClaims(): Promise<Map<string, Map<string, EvidenceClaim[]>>>;
 }
