@@ -3,6 +3,7 @@ import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-c
 import {
   CollectedFacts,
   CollectorContext,
+  EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../client/ClusterClient';
 import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
 import { ClusterDefinition, KubernetesModuleSettings } from '../config';
+import { kubernetesClaims } from './claims';
 import { buildEntityFacts, ClusterSnapshot, EntityTarget } from './buildFacts';
 import {
   emptyKubernetesFacts,
@@ -161,6 +163,7 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
     context: CollectorContext,
   ): Promise<CollectedFacts<KubernetesFacts>> {
     const facts = new Map<string, KubernetesFacts>();
+    const claims = new Map<string, EvidenceClaim[]>();
     const targets = entities.map(entity => ({
       entity,
       resolved: resolveEntityTarget(entity),
@@ -182,12 +185,15 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
         });
         continue;
       }
-      facts.set(
-        entityRef,
-        buildEntityFacts(resolved.target, resolved.text, snapshots),
+      const entityFacts = buildEntityFacts(
+        resolved.target,
+        resolved.text,
+        snapshots,
       );
+      facts.set(entityRef, entityFacts);
+      claims.set(entityRef, kubernetesClaims(entityFacts));
     }
-    return { facts };
+    return { facts, claims };
   }
 
   private async snapshot(

@@ -6,6 +6,7 @@ import {
   V1PodTemplateSpec,
   V1WeightedPodAffinityTerm,
 } from '@kubernetes/client-node';
+import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
 import { ListOutcome, ResourceTypes } from '../client/ClusterClient';
 import { CnpgCluster } from '../client/customResources';
 import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
@@ -377,11 +378,18 @@ function addClusterFacts(
   const mine = (o: { metadata?: { labels?: { [k: string]: string } } }) =>
     matchesLabels(target.selector, o.metadata?.labels);
   const ref = (o: {
-    metadata?: { name?: string; namespace?: string };
+    metadata?: {
+      name?: string;
+      namespace?: string;
+      annotations?: { [k: string]: string };
+    };
   }): ObjectRef => ({
     cluster,
     namespace: ns(o),
     name: name(o),
+    namedEntity:
+      o.metadata?.annotations?.[EVIDENCE_OWNER.kubernetesAnnotation]?.trim() ||
+      undefined,
   });
 
   const workloads: WorkloadFact[] = [];

@@ -15,6 +15,11 @@ export interface ObjectRef {
   cluster: string;
   namespace: string;
   name: string;
+  /**
+   * The entity the object names as its own (annotation
+   * `production-readiness.io/entity-ref`), which settles who its evidence belongs to.
+   */
+  namedEntity?: string;
 }
 
 /** A Deployment or StatefulSet of the entity, with the objects that act on its pods. */
