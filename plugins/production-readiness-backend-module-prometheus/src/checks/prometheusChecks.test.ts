@@ -126,6 +126,7 @@ describe('Prometheus checks on fixture facts', () => {
             {
               scrapePool: 'orders',
               instance: '10.0.0.1:8080',
+              job: 'orders',
               health: 'up',
               lastScrape: '2026-11-22T11:50:00Z',
               scrapeIntervalMs: 15_000,

@@ -2,9 +2,14 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CollectedFacts,
   CollectorContext,
+  EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
-import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import { adoptedRuleClaim, ruleSelectsEntity, serviceClaim } from './claims';
+import {
+  ANNOTATIONS,
+  EVIDENCE_OWNER,
+} from '@production-readiness/plugin-production-readiness-common';
 import { PrometheusInstanceConfig, PrometheusModuleConfig } from '../config';
 import { renderQueryTemplate, QueryTemplate } from '../promql/promql';
 import {
@@ -109,6 +114,8 @@ function parseTargets(
     list.push({
       scrapePool: String(raw.scrapePool ?? ''),
       instance: labels.instance ?? '',
+      job: labels.job ?? '',
+      namedEntity: labels[EVIDENCE_OWNER.prometheusLabel] || undefined,
       health: String(raw.health ?? 'unknown'),
       lastError:
         typeof raw.lastError === 'string' && raw.lastError
@@ -173,6 +180,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
   ): Promise<CollectedFacts<PrometheusFacts>> {
     const facts = new Map<string, PrometheusFacts>();
     const errors = new Map<string, string>();
+    const claims = new Map<string, EvidenceClaim[]>();
     const scopes = new Map<string, InstanceScope>();
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
@@ -221,7 +229,8 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         try {
           const collected = await this.collectInstance(scope, context);
           for (const { ref, target } of scope.entities) {
-            const entityFacts = collected.get(ref)!;
+            const entityFacts = collected.facts.get(ref)!;
+            claims.set(ref, collected.claims.get(ref)!);
             for (const [checkId, outcomes] of pinnedOutcomes) {
               const outcome = outcomes.get(target.service);
               if (outcome) {
@@ -241,13 +250,16 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         }
       }),
     );
-    return { facts, errors };
+    return { facts, errors, claims };
   }
 
   private async collectInstance(
     scope: InstanceScope,
     context: CollectorContext,
-  ): Promise<Map<string, PrometheusEntityFacts>> {
+  ): Promise<{
+    facts: Map<string, PrometheusEntityFacts>;
+    claims: Map<string, EvidenceClaim[]>;
+  }> {
     const { instance } = scope;
     const client = this.clients.get(instance.name)!;
     const services = [...new Set(scope.entities.map(e => e.target.service))];
@@ -296,7 +308,9 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
     const observedAt = context.now.toISOString();
 
     const result = new Map<string, PrometheusEntityFacts>();
+    const claims = new Map<string, EvidenceClaim[]>();
     for (const { ref, entity, target } of scope.entities) {
+      const serviceTargets = targets.get(target.service) ?? [];
       const alertNames = new Set(
         (entity.metadata.annotations?.[ANNOTATIONS.prometheusAlert] ?? '')
           .split(',')
@@ -305,16 +319,36 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
       );
       const namespace =
         entity.metadata.annotations?.[ANNOTATIONS.kubernetesNamespace];
+      const series = {
+        serviceLabel: instance.serviceLabel,
+        service: target.service,
+        namespace,
+        jobs: [...new Set(serviceTargets.map(t => t.job).filter(Boolean))],
+      };
+      const selected = (s: RuleScope) =>
+        (s.kind === 'services' && s.accepts(target.service)) ||
+        (s.kind === 'namespaces' &&
+          namespace !== undefined &&
+          s.accepts(namespace));
+      // A rule adopted by name counts only when it watches the entity's own series.
+      const adopted = scoped.filter(
+        ({ rule, scope: s }) =>
+          !selected(s) &&
+          rule.type === 'alerting' &&
+          alertNames.has(rule.name) &&
+          ruleSelectsEntity(rule, series),
+      );
       const serviceRules = scoped
-        .filter(
-          ({ rule, scope: s }) =>
-            (s.kind === 'services' && s.accepts(target.service)) ||
-            (s.kind === 'namespaces' &&
-              namespace !== undefined &&
-              s.accepts(namespace)) ||
-            (rule.type === 'alerting' && alertNames.has(rule.name)),
-        )
+        .filter(s => selected(s.scope) || adopted.includes(s))
         .map(s => s.rule);
+      claims.set(ref, [
+        serviceClaim(
+          target,
+          instance.serviceLabel,
+          serviceTargets.find(t => t.namedEntity)?.namedEntity,
+        ),
+        ...adopted.map(({ rule }) => adoptedRuleClaim(instance.name, rule)),
+      ]);
       const queries: Record<string, QueryOutcome> = {};
       for (const [checkId, outcomes] of queryOutcomes) {
         const outcome = outcomes.get(target.service);
@@ -328,7 +362,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         serviceLabel: instance.serviceLabel,
         baseUrl: instance.prometheus.baseUrl,
         observedAt,
-        targets: targets.get(target.service) ?? [],
+        targets: serviceTargets,
         rules: serviceRules,
         fleetRules,
         deadMansSwitches,
@@ -337,7 +371,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         queries,
       });
     }
-    return result;
+    return { facts: result, claims };
   }
 
   /** Runs one config-declared query for a batch of services; outcome per service. */

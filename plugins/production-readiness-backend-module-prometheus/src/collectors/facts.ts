@@ -27,6 +27,10 @@ export interface UnconfiguredFacts {
 export interface TargetFact {
   scrapePool: string;
   instance: string;
+  /** The target's `job` label. */
+  job: string;
+  /** The entity the target names as its own (label `backstage_entity`). */
+  namedEntity?: string;
   health: string;
   lastError?: string;
   lastScrape?: string;
