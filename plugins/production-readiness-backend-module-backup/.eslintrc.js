@@ -5,8 +5,8 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
   },
   overrides: [
     {
-      // The module's integration test runs it inside the real backend plugin it extends.
-      files: ['src/module.test.ts'],
+      // The module's integration tests run it inside the real backend plugin it extends.
+      files: ['src/module.test.ts', 'src/module.*.test.ts'],
       rules: { '@backstage/no-mixed-plugin-imports': 'off' },
     },
   ],

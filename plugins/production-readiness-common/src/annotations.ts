@@ -103,4 +103,9 @@ export const EVIDENCE_OWNER = {
   prometheusLabel: 'backstage_entity',
   /** Field of restore-test records and backup manifests holding the full entity ref. */
   recordField: 'entityRef',
+  /**
+   * Object at the root of a backup prefix naming the entity the prefix belongs to:
+   * `{ "entityRef": "resource:default/orders-db" }`.
+   */
+  backupPrefixManifest: 'production-readiness.json',
 } as const;

@@ -153,7 +153,11 @@ export function bindEvidence(
     }
     if (reason) {
       const list = contested.get(entityRef) ?? [];
-      list.push({ collectorId, claim, reason, others: [...others.values()] });
+      const sorted = [...others.values()].sort(
+        (a, b) =>
+          compareKeys(a.entityRef, b.entityRef) || compareKeys(a.id, b.id),
+      );
+      list.push({ collectorId, claim, reason, others: sorted });
       contested.set(entityRef, list);
     }
   }

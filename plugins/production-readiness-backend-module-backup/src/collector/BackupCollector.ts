@@ -1,12 +1,17 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import {
+  ANNOTATIONS,
+  EVIDENCE_OWNER,
+} from '@production-readiness/plugin-production-readiness-common';
 import {
   CollectedFacts,
   CollectorContext,
+  EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
+import { backupClaims, ClaimSnapshot } from './claims';
 import {
   applyDumpManifest,
   DUMP_MANIFEST_SUFFIX,
@@ -65,7 +70,10 @@ export interface BackupFacts {
 
 type Parsed =
   | { kind: 'pgbackrest'; backups: BackupRecord[] }
-  | { kind: 'walg' | 'velero' | 'restore-test' | 'manifest'; text: string };
+  | {
+      kind: 'walg' | 'velero' | 'restore-test' | 'manifest' | 'prefix-owner';
+      text: string;
+    };
 
 interface CachedRead {
   version: string;
@@ -85,6 +93,8 @@ const METADATA: Array<{ kind: Parsed['kind']; pattern: RegExp }> = [
   { kind: 'velero', pattern: /(^|\/)backups\/[^/]+\/velero-backup\.json$/ },
   { kind: 'restore-test', pattern: /restore-test\.json$/ },
   { kind: 'manifest', pattern: /\.manifest\.json$/ },
+  // EVIDENCE_OWNER.backupPrefixManifest: the entity a prefix belongs to.
+  { kind: 'prefix-owner', pattern: /(^|\/)production-readiness\.json$/ },
 ];
 
 function metadataKind(key: string): Parsed['kind'] | undefined {
@@ -160,6 +170,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
     context: CollectorContext,
   ): Promise<CollectedFacts<BackupFacts>> {
     const facts = new Map<string, BackupFacts>();
+    const claims = new Map<string, EvidenceClaim[]>();
     const targets: Target[] = [];
     for (const entity of entities) {
       const entityRef = stringifyEntityRef(entity);
@@ -193,8 +204,15 @@ export class BackupCollector implements FactCollector<BackupFacts> {
     for (const target of targets) {
       const snapshot = snapshots.get(target.location.name)!;
       facts.set(target.entityRef, this.factsFor(target, snapshot));
+      claims.set(
+        target.entityRef,
+        backupClaims(
+          { ...target, location: target.location.name },
+          claimSnapshot(snapshot),
+        ),
+      );
     }
-    return { facts };
+    return { facts, claims };
   }
 
   /** Validates an entity's annotations; never lets a value leave the configured location. */
@@ -620,6 +638,8 @@ export class BackupCollector implements FactCollector<BackupFacts> {
       if (
         object.key.endsWith(DUMP_MANIFEST_SUFFIX) ||
         object.key.endsWith(RESTORE_TEST_SUFFIX) ||
+        object.key ===
+          `${target.prefix}${EVIDENCE_OWNER.backupPrefixManifest}` ||
         separateRestorePrefix
       ) {
         continue;
@@ -642,6 +662,22 @@ export class BackupCollector implements FactCollector<BackupFacts> {
     }
     return backups;
   }
+}
+
+/** What the claims read of a snapshot; undefined when the location could not be listed. */
+function claimSnapshot(
+  snapshot: LocationSnapshot | StorageError,
+): ClaimSnapshot | undefined {
+  if (snapshot instanceof StorageError) {
+    return undefined;
+  }
+  return {
+    keys: snapshot.objects.map(o => o.key),
+    text: key => {
+      const value = snapshot.reads.get(key);
+      return value && 'text' in value ? value.text : undefined;
+    },
+  };
 }
 
 /** Recognises the tool from what lies under the prefix, when the annotation does not say. */
