@@ -240,7 +240,7 @@ describe('production-readiness-backend-module-prometheus in a backend', () => {
         await scraped(backend, ORDERS);
         const shipping = await scraped(backend, SHIPPING);
         const orders = await scraped(backend, ORDERS);
-        expect(orders?.status).toBe("fail");
+        expect(orders?.status).toBe('fail');
         expect(orders?.evidence.map(e => e.value)).toEqual([
           expect.stringMatching(
             /^prometheus-rule main\/.*shop\.yaml\/shop\/ShopTargetDown \(selected by prometheus\.io\/alert=ShopTargetDown\) is also claimed by component:default\/shipping$/,
