@@ -112,5 +112,26 @@ describe('evidence in the clusters counts for one entity only', () => {
       expect(result?.status).toBe('fail');
       expect(result?.summary).toContain(`names ${ORIGINAL} as its entity`);
     }
+
+    // The fleet overview lists what each entity selects but does not hold.
+    const overview = new Map(
+      (await backend.overview()).map(e => [e.entityRef, e.contested]),
+    );
+    expect(overview.get(ORIGINAL)).toBeUndefined();
+    expect(overview.get(COPY_BY_ID)).toContainEqual({
+      kind: 'kubernetes-workload',
+      id: 'prod-eu/shop/Deployment/checkout-api',
+      how: 'backstage.io/kubernetes-id=checkout-api',
+      reason: 'named-other',
+      namedEntity: ORIGINAL,
+      others: expect.arrayContaining([
+        {
+          entityRef: ORIGINAL,
+          id: 'prod-eu/shop/Deployment/checkout-api',
+          how: 'backstage.io/kubernetes-id=checkout-api',
+        },
+      ]),
+      settle: expect.stringContaining(EVIDENCE_OWNER.kubernetesAnnotation),
+    });
   });
 });

@@ -236,6 +236,29 @@ export interface ReadinessReport {
   trend: ScorePoint[];
 }
 
+/**
+ * Evidence an entity selects but does not hold: other entities select it too and it names
+ * none of them (`contested`), or it names another entity (`named-other`). It counts for no
+ * one until settled.
+ *
+ * @public
+ */
+export interface ContestedEvidence {
+  /** What kind of evidence, e.g. `kubernetes-workload`, `prometheus-service`, `backup-prefix`. */
+  kind: string;
+  /** The evidence, e.g. `prod-eu/shop/Deployment/orders-api`. */
+  id: string;
+  /** How this entity selects it, e.g. `backstage.io/kubernetes-id=orders-api`. */
+  how: string;
+  reason: 'contested' | 'named-other';
+  /** The entity the evidence names, for `named-other`. */
+  namedEntity?: string;
+  /** The other entities selecting it (or overlapping evidence), and how. */
+  others: Array<{ entityRef: string; id: string; how: string }>;
+  /** How to settle it. */
+  settle: string;
+}
+
 /** One row of the fleet overview. @public */
 export interface OverviewEntry {
   entityRef: string;
@@ -251,4 +274,6 @@ export interface OverviewEntry {
   pillars: Record<string, number>;
   counts: Record<CheckStatus, number>;
   evaluatedAt?: string;
+  /** Evidence the entity selects but does not hold; absent when it holds all it selects. */
+  contested?: ContestedEvidence[];
 }

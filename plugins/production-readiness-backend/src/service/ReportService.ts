@@ -11,6 +11,7 @@ import {
   ReadinessReport,
   scoreResults,
 } from '@production-readiness/plugin-production-readiness-common';
+import { bindEvidence } from '@production-readiness/plugin-production-readiness-node';
 import { ReadinessConfig, requiredLevelFor } from '../config';
 import { ownerRef } from '../ownerRef';
 import { CheckRegistry } from '../engine/CheckRegistry';
@@ -163,10 +164,12 @@ export class ReportService {
     now = new Date(),
   ): Promise<OverviewEntry[]> {
     const refs = entities.map(e => stringifyEntityRef(e));
-    const [results, summaries] = await Promise.all([
+    const [results, summaries, claims] = await Promise.all([
       this.store.getResultsForEntities(refs),
       this.store.getEntitySummaries(refs),
+      this.store.listClaims(),
     ]);
+    const contested = bindEvidence(claims);
     const evaluated = new Map(summaries.map(s => [s.entityRef, s.evaluatedAt]));
     const stored = this.grade(results, now);
     const byEntity = new Map<string, typeof stored>();
@@ -197,6 +200,15 @@ export class ReportService {
         ),
         counts: scores.counts,
         evaluatedAt: evaluatedAt?.toISOString(),
+        contested: contested.get(entityRef)?.map(item => ({
+          kind: item.claim.kind,
+          id: item.claim.id,
+          how: item.claim.how,
+          reason: item.reason,
+          namedEntity: item.claim.namedEntity,
+          others: item.others,
+          settle: item.claim.settle,
+        })),
       };
     });
   }

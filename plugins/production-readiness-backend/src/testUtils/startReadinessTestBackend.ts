@@ -12,7 +12,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
-import { ReadinessReport } from '@production-readiness/plugin-production-readiness-common';
+import {
+  OverviewEntry,
+  ReadinessReport,
+} from '@production-readiness/plugin-production-readiness-common';
 import request from 'supertest';
 import { productionReadinessPlugin } from '../plugin';
 
@@ -23,6 +26,8 @@ export interface ReadinessTestBackend {
   refresh(entityRef: string): Promise<ReadinessReport>;
   /** The statuses of a report by check id, for compact assertions. */
   statuses(report: ReadinessReport): Record<string, string>;
+  /** `GET /overview` as a user; throws unless the answer is 200. */
+  overview(): Promise<OverviewEntry[]>;
   stop(): Promise<void>;
 }
 
@@ -94,6 +99,19 @@ export async function startReadinessTestBackend(options: {
     },
     statuses(report) {
       return Object.fromEntries(report.results.map(r => [r.checkId, r.status]));
+    },
+    async overview() {
+      const response = await request(backend.server)
+        .get('/api/production-readiness/overview')
+        .set('Authorization', mockCredentials.user.header());
+      if (response.status !== 200) {
+        throw new Error(
+          `Overview answered ${response.status}: ${JSON.stringify(
+            response.body,
+          )}`,
+        );
+      }
+      return response.body.items;
     },
     stop: () => backend.stop(),
   };
