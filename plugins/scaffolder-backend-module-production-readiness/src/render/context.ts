@@ -1,4 +1,7 @@
-import { parseDuration } from '@production-readiness/plugin-production-readiness-common';
+import {
+  EVIDENCE_OWNER,
+  parseDuration,
+} from '@production-readiness/plugin-production-readiness-common';
 import { stringify } from 'yaml';
 import { BlmOptions, BlmPiece } from './blmOptions';
 
@@ -17,11 +20,20 @@ export interface RenderContext {
   /** Owner group name, used as the `team` routing label. */
   team: string;
   ownerRef: string;
+  /** The service's entity ref, which its objects, targets and records name as their entity. */
+  entityRef: string;
   databaseName: string;
+  /** The database Resource's entity ref, which its backup prefix and records name. */
+  databaseRef: string;
   backupPrefix: string;
   restoreTestPrefix: string;
   /** Labels every object of the service carries. */
   labels: Record<string, string>;
+  /**
+   * Annotations every Kubernetes object of the service carries: the entity it belongs to
+   * (`production-readiness.io/entity-ref`), so no other entity selecting it can claim it.
+   */
+  annotations: Record<string, string>;
   /** Pod selector of the service's workload. */
   selector: Record<string, string>;
   rpoSeconds: number;
@@ -38,7 +50,9 @@ export function createRenderContext(o: BlmOptions): RenderContext {
     namespace: o.namespace ?? o.name,
     team,
     ownerRef,
+    entityRef: `component:default/${o.name}`,
     databaseName,
+    databaseRef: `resource:default/${databaseName}`,
     backupPrefix: o.backupPrefix ?? `pg/${databaseName}`,
     restoreTestPrefix: o.restoreTestPrefix ?? `restore-tests/${databaseName}`,
     labels: {
@@ -46,6 +60,9 @@ export function createRenderContext(o: BlmOptions): RenderContext {
       'app.kubernetes.io/part-of': o.system ?? o.name,
       'backstage.io/kubernetes-id': o.name,
       team,
+    },
+    annotations: {
+      [EVIDENCE_OWNER.kubernetesAnnotation]: `component:default/${o.name}`,
     },
     selector: { 'app.kubernetes.io/name': o.name },
     rpoSeconds: Math.round(parseDuration(o.rpo)! / 1000),

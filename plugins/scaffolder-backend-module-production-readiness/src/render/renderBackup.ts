@@ -2,6 +2,7 @@ import { CONTAINER_SECURITY } from './renderKubernetes';
 import { RenderContext, RenderedFile, yamlDocuments } from './context';
 import {
   BACKUP_DUMP,
+  BACKUP_PGBACKREST,
   RESTORE_TEST_DUMP,
   RESTORE_TEST_PGBACKREST,
 } from './scripts';
@@ -120,6 +121,8 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
       name: options.name,
       namespace: ctx.namespace,
       labels: labels(options.purpose),
+      // The service selects its backup jobs (they carry its kubernetes-id), so they are its.
+      annotations: { ...ctx.annotations },
     },
     spec: {
       schedule: options.schedule,
@@ -175,7 +178,7 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
     { name: 'RESTORE_TEST_PREFIX', value: ctx.restoreTestPrefix },
     { name: 'RETENTION_COUNT', value: String(o.retentionCount) },
     { name: 'STANZA', value: db },
-    { name: 'ENTITY_REF', value: `resource:default/${db}` },
+    { name: 'ENTITY_REF', value: ctx.databaseRef },
     { name: 'HOME', value: '/scratch' },
   ];
   const backupJobs =
@@ -185,13 +188,13 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
             name: `${db}-backup`,
             purpose: 'backup',
             schedule: o.backupSchedule,
-            command: [
-              'pgbackrest',
-              `--stanza=${db}`,
-              `--type=${PGBACKREST_TYPE[o.backupMethod]}`,
-              'backup',
+            command: ['/scripts/backup-pgbackrest.sh'],
+            env: [
+              ...commonEnv,
+              { name: 'BACKUP_TYPE', value: PGBACKREST_TYPE[o.backupMethod] },
+              ...pgbackrestEnv,
+              ...s3Env,
             ],
-            env: [...commonEnv, ...pgbackrestEnv],
           }),
           ...(o.backupMethod === 'full'
             ? []
@@ -200,13 +203,13 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
                   name: `${db}-backup-full`,
                   purpose: 'backup',
                   schedule: o.fullBackupSchedule,
-                  command: [
-                    'pgbackrest',
-                    `--stanza=${db}`,
-                    '--type=full',
-                    'backup',
+                  command: ['/scripts/backup-pgbackrest.sh'],
+                  env: [
+                    ...commonEnv,
+                    { name: 'BACKUP_TYPE', value: 'full' },
+                    ...pgbackrestEnv,
+                    ...s3Env,
                   ],
-                  env: [...commonEnv, ...pgbackrestEnv],
                 }),
               ]),
         ]
@@ -244,7 +247,10 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
     },
     data:
       o.backupTool === 'pgbackrest'
-        ? { 'restore-test.sh': RESTORE_TEST_PGBACKREST }
+        ? {
+            'backup-pgbackrest.sh': BACKUP_PGBACKREST,
+            'restore-test.sh': RESTORE_TEST_PGBACKREST,
+          }
         : {
             'backup-dump.sh': BACKUP_DUMP,
             'restore-test.sh': RESTORE_TEST_DUMP,

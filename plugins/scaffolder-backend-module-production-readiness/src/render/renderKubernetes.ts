@@ -26,6 +26,7 @@ function metadata(
     name,
     namespace: ctx.namespace,
     labels: { ...ctx.labels, ...extra },
+    annotations: { ...ctx.annotations },
   };
 }
 

@@ -1,3 +1,4 @@
+import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
 import {
   RenderContext,
   RenderedFile,
@@ -470,17 +471,42 @@ export function renderMonitoring(ctx: RenderContext): RenderedFile[] {
   const serviceMonitor = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: { name: o.name, namespace: ctx.namespace, labels: ctx.labels },
+    metadata: {
+      name: o.name,
+      namespace: ctx.namespace,
+      labels: ctx.labels,
+      annotations: { ...ctx.annotations },
+    },
     spec: {
       selector: { matchLabels: ctx.selector },
       namespaceSelector: { matchNames: [ctx.namespace] },
-      endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }],
+      endpoints: [
+        {
+          port: 'http',
+          path: '/metrics',
+          interval: '30s',
+          // The targets name their entity, so another entity naming the same job cannot
+          // count them (a Kubernetes label cannot hold an entity ref: set it here).
+          relabelings: [
+            {
+              action: 'replace',
+              targetLabel: EVIDENCE_OWNER.prometheusLabel,
+              replacement: ctx.entityRef,
+            },
+          ],
+        },
+      ],
     },
   };
   const prometheusRule = {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: o.name, namespace: ctx.namespace, labels: ctx.labels },
+    metadata: {
+      name: o.name,
+      namespace: ctx.namespace,
+      labels: ctx.labels,
+      annotations: { ...ctx.annotations },
+    },
     spec: { groups },
   };
   const route = {

@@ -88,10 +88,33 @@ pg_restore -h /scratch -p 5433 -U postgres -d "$PGDATABASE" --no-owner --exit-on
 run_validations
 `;
 
+/**
+ * Names the entity the backup prefix belongs to (production-readiness.json at its root), so
+ * that another entity pointing at the same prefix cannot count these backups as its own.
+ */
+const NAME_PREFIX = `
+name_prefix() {
+  jq -n --arg entityRef "$ENTITY_REF" '{entityRef: $entityRef}' > /scratch/production-readiness.json
+  aws s3 cp /scratch/production-readiness.json "s3://$S3_BUCKET/$BACKUP_PREFIX/production-readiness.json" \\
+    --endpoint-url "$S3_ENDPOINT" --only-show-errors
+}
+`;
+
+/** pgBackRest backup of the type BACKUP_TYPE into the repository at the backup prefix. */
+export const BACKUP_PGBACKREST = `#!/bin/sh
+# pgBackRest backup (its options come from PGBACKREST_* variables), then the prefix is named
+# for its entity.
+set -eu
+${NAME_PREFIX}
+pgbackrest --stanza="$STANZA" --type="$BACKUP_TYPE" backup
+name_prefix
+`;
+
 /** Full logical backup with pg_dump, a manifest sidecar and count-based retention. */
 export const BACKUP_DUMP = `#!/bin/sh
 # pg_dump backup to S3 with a manifest the backup checks read, then retention by count.
 set -eu
+${NAME_PREFIX}
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 name=$(date -u +%Y%m%dT%H%M%SZ)
 pg_dumpall --globals-only > "/scratch/$name.globals.sql"
@@ -111,5 +134,6 @@ aws s3 ls "s3://$S3_BUCKET/$BACKUP_PREFIX/" --endpoint-url "$S3_ENDPOINT" | awk 
       aws s3 rm "s3://$S3_BUCKET/$BACKUP_PREFIX/$file" --endpoint-url "$S3_ENDPOINT" --only-show-errors
     done
   done
+name_prefix
 echo "{\\"msg\\":\\"backup finished\\",\\"backup\\":\\"$name\\",\\"sizeBytes\\":$size}"
 `;

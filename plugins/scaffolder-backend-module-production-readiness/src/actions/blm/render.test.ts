@@ -2,6 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   ANNOTATIONS,
+  EVIDENCE_OWNER,
   parseBackupPlan,
 } from '@production-readiness/plugin-production-readiness-common';
 import fs from 'node:fs';
@@ -82,14 +83,31 @@ describe('production-readiness:blm:render', () => {
       ['orders-api-db-backup', '0 2 * * *'],
       ['orders-api-db-backup-full', '0 3 * * 0'],
     ]);
-    expect(
-      jobs[0].spec.jobTemplate.spec.template.spec.containers[0].command,
-    ).toEqual([
-      'pgbackrest',
-      '--stanza=orders-api-db',
-      '--type=incr',
-      'backup',
+    const container = (job: any) =>
+      job.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(jobs.map(j => container(j).command)).toEqual([
+      ['/scripts/backup-pgbackrest.sh'],
+      ['/scripts/backup-pgbackrest.sh'],
     ]);
+    expect(
+      jobs.map(
+        j => container(j).env.find((e: any) => e.name === 'BACKUP_TYPE').value,
+      ),
+    ).toEqual(['incr', 'full']);
+    // Every job is the service's: it names its entity, so no copy can claim it.
+    expect(
+      jobs.map(
+        j => j.metadata.annotations[EVIDENCE_OWNER.kubernetesAnnotation],
+      ),
+    ).toEqual(['component:default/orders-api', 'component:default/orders-api']);
+    // The backup names the database as the owner of its prefix.
+    const [scripts] = readYaml(path.join(backupDir, 'scripts-configmap.yaml'));
+    expect(scripts.data['backup-pgbackrest.sh']).toContain(
+      `s3://$S3_BUCKET/$BACKUP_PREFIX/${EVIDENCE_OWNER.backupPrefixManifest}`,
+    );
+    expect(
+      container(jobs[0]).env.find((e: any) => e.name === 'ENTITY_REF').value,
+    ).toBe('resource:default/orders-api-db');
     const [restore] = readYaml(
       path.join(backupDir, 'restore-test-cronjob.yaml'),
     );
@@ -98,6 +116,71 @@ describe('production-readiness:blm:render', () => {
     );
     const [schedule] = readYaml(path.join(backupDir, 'velero-schedule.yaml'));
     expect(schedule.spec.template.includedNamespaces).toEqual(['orders-api']);
+  });
+
+  it('names the entity on every object, target and backup it generates, so none can be contested', async () => {
+    for (const backupTool of ['pgbackrest', 'dump']) {
+      workspace.clear();
+      const ctx = createMockActionContext({
+        input: {
+          ...serviceInput,
+          backupTool,
+          ...(backupTool === 'dump' ? { backupMethod: 'full' } : {}),
+        },
+        workspacePath: workspace.path,
+      });
+      await action.handler(ctx as any);
+      const walk = (dir: string): string[] =>
+        fs
+          .readdirSync(dir, { withFileTypes: true })
+          .flatMap(e =>
+            e.isDirectory()
+              ? walk(path.join(dir, e.name))
+              : [path.join(dir, e.name)],
+          );
+      const objects = walk(path.join(workspace.path, 'deploy'))
+        .filter(f => f.endsWith('.yaml'))
+        .flatMap(readYaml)
+        .filter(o => o?.apiVersion && o?.metadata);
+      // What the Kubernetes module lets an entity claim.
+      const claimable = objects.filter(o =>
+        [
+          'Deployment',
+          'StatefulSet',
+          'CronJob',
+          'PrometheusRule',
+          'ServiceMonitor',
+        ].includes(o.kind),
+      );
+      expect(claimable.map(o => o.kind)).toEqual(
+        expect.arrayContaining(['Deployment', 'CronJob', 'PrometheusRule']),
+      );
+      for (const o of claimable) {
+        expect([
+          o.kind,
+          o.metadata.annotations?.[EVIDENCE_OWNER.kubernetesAnnotation],
+        ]).toEqual([o.kind, 'component:default/orders-api']);
+      }
+      const monitor = objects.find(o => o.kind === 'ServiceMonitor');
+      for (const endpoint of monitor.spec.endpoints) {
+        expect(endpoint.relabelings).toContainEqual({
+          action: 'replace',
+          targetLabel: EVIDENCE_OWNER.prometheusLabel,
+          replacement: 'component:default/orders-api',
+        });
+      }
+      const scripts = objects.find(
+        o => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-scripts'),
+      );
+      const backupScript =
+        scripts.data[
+          backupTool === 'dump' ? 'backup-dump.sh' : 'backup-pgbackrest.sh'
+        ];
+      expect(backupScript).toContain(
+        `"s3://$S3_BUCKET/$BACKUP_PREFIX/${EVIDENCE_OWNER.backupPrefixManifest}"`,
+      );
+      expect(backupScript).toMatch(/\nname_prefix\n/);
+    }
   });
 
   it('writes no backup jobs for a stateless service', async () => {
