@@ -23,6 +23,7 @@ import {
   startPgBackRest,
 } from '@internal/test-servers';
 import {
+  EVIDENCE_OWNER,
   RestoreTestRecord,
   restoreTestRecordSchema,
 } from '@production-readiness/plugin-production-readiness-common';
@@ -42,6 +43,8 @@ interface DemoDatabase {
   restoreTest: boolean;
   /** Rows in the main table before the full backup and added before the incremental one. */
   rows: [number, number];
+  /** The prefix names its entity (production-readiness.json), as the template's jobs write it. */
+  namesEntity?: boolean;
 }
 
 export const DEMO_DATABASES: DemoDatabase[] = [
@@ -51,6 +54,7 @@ export const DEMO_DATABASES: DemoDatabase[] = [
     fate: 'kept',
     restoreTest: true,
     rows: [1500, 250],
+    namesEntity: true,
   },
   {
     entity: 'payments-db',
@@ -234,6 +238,15 @@ async function produceOne(
         body = ageBackupInfo(body.toString('utf8'), 3 * DAY_SECONDS);
       }
       await upload(s3, `${prefix}/${key}`, body);
+    }
+    if (db.namesEntity) {
+      await upload(
+        s3,
+        `${prefix}/${EVIDENCE_OWNER.backupPrefixManifest}`,
+        JSON.stringify({
+          [EVIDENCE_OWNER.recordField]: `resource:default/${db.entity}`,
+        }),
+      );
     }
     if (record) {
       const stamp = record.finishedAt.replace(/[-:]/g, '').replace(/\..*/, '');

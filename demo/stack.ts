@@ -22,6 +22,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
 import {
   FakeKubeApiServer,
   startAlertmanager,
@@ -38,7 +39,11 @@ import {
   produceDemoBackups,
 } from './backups';
 import { startDemoExporter } from './exporter';
-import { demoClusterObjects } from './kubernetes/manifests';
+import {
+  demoClusterObjects,
+  entityRefOf,
+  servicesNamingTheirEntity,
+} from './kubernetes/manifests';
 
 const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, '.data', 'demo');
@@ -172,7 +177,21 @@ async function main() {
         scrape_configs: SERVICES.map(service => ({
           job_name: service,
           metrics_path: `/metrics/${service}`,
-          static_configs: [{ targets: [exporterHost] }],
+          static_configs: [
+            {
+              targets: [exporterHost],
+              // Targets that name their entity count for it alone.
+              ...(servicesNamingTheirEntity().includes(service)
+                ? {
+                    labels: {
+                      [EVIDENCE_OWNER.prometheusLabel]: entityRefOf({
+                        name: service,
+                      }),
+                    },
+                  }
+                : {}),
+            },
+          ],
         })),
         ...(alertmanagerUrl
           ? {

@@ -232,7 +232,7 @@ describe('scripts/start', () => {
       );
       assert.equal(response.status, 200);
       names = (await response.json()).map(e => e.metadata.name).sort();
-      if (names.length >= 9 && (await catalogCurrent(token))) break;
+      if (names.length >= 10 && (await catalogCurrent(token))) break;
       await new Promise(r => setTimeout(r, 1000));
     }
     assert.deepEqual(names, [
@@ -240,6 +240,7 @@ describe('scripts/start', () => {
       'inventory-api',
       'inventory-db',
       'ledger-api',
+      'ledger-api-v2',
       'ledger-db',
       'orders-api',
       'orders-db',
@@ -315,6 +316,38 @@ describe('scripts/start', () => {
 
   const byCheck = report =>
     Object.fromEntries(report.results.map(r => [r.checkId, r]));
+
+  /**
+   * The report of `ref` once `ready(report)` holds: the engine re-evaluates every minute, and
+   * an entity the catalog ingested later is bound against the others from then on.
+   */
+  async function reportWhen(ref, headers, ready, what) {
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const report = await currentReport(ref, headers);
+      if (ready(report)) return report;
+      assert.ok(Date.now() < deadline, `${ref}: ${what} within 150 s`);
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  }
+
+  /** The failing results of a report that fail because `other` claims the same evidence. */
+  const contestedWith = (report, other) =>
+    report.results.filter(
+      r =>
+        r.status === 'fail' &&
+        r.summary.startsWith('Evidence not bound to this entity') &&
+        r.evidence.some(e => String(e.value).includes(other)),
+    );
+
+  /** ledger-api's report once it and its copy ledger-api-v2 were bound together. */
+  const ledgerContested = headers =>
+    reportWhen(
+      'component/default/ledger-api',
+      headers,
+      r => contestedWith(r, 'component:default/ledger-api-v2').length > 0,
+      'contested by ledger-api-v2',
+    );
 
   it('shows orders-api at gold with live checks from every module, and its gate open', async () => {
     const { token } = await guestToken();
@@ -431,12 +464,20 @@ describe('scripts/start', () => {
     assert.equal(db['backup.fresh'].status, 'pass');
   });
 
-  it('blocks ledger-api on ledger-db, whose newest backup is older than its RPO', async () => {
+  it('blocks ledger-api on ledger-db, whose newest backup is older than its RPO, and on the evidence its copy contests', async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
-    const checks = byCheck(
-      await currentReport('component/default/ledger-api', headers),
-    );
+    const report = await ledgerContested(headers);
+    const contested = contestedWith(report, 'component:default/ledger-api-v2')
+      .map(r => r.checkId)
+      .sort();
+    for (const id of [
+      'availability.replicas',
+      'monitoring.prometheus-scraped',
+    ]) {
+      assert.ok(contested.includes(id), `${id} contested: ${contested}`);
+    }
+    const checks = byCheck(report);
     assert.equal(checks['backup.dependencies-healthy'].status, 'fail');
     assert.match(
       checks['backup.dependencies-healthy'].summary,
@@ -446,9 +487,13 @@ describe('scripts/start', () => {
       await fetch(`${API}/component/default/ledger-api/gate`, { headers })
     ).json();
     assert.equal(gate.allowed, false);
+    const blocking = gate.blocking.map(b => b.checkId);
+    assert.ok(blocking.includes('backup.dependencies-healthy'), blocking);
+    assert.ok(blocking.includes('availability.replicas'), blocking);
     assert.deepEqual(
-      gate.blocking.map(b => b.checkId),
-      ['backup.dependencies-healthy'],
+      blocking.filter(id => id !== 'backup.dependencies-healthy'),
+      blocking.filter(id => contested.includes(id)),
+      'nothing else blocks ledger-api',
     );
     const db = byCheck(
       await currentReport('resource/default/ledger-db', headers),
@@ -535,7 +580,7 @@ describe('scripts/start', () => {
   it('lists the fleet worst first, searches it and exports what is shown as CSV', async () => {
     await withGuestPage(async page => {
       await page.goto(`${FRONTEND}/production-readiness`);
-      await page.getByText('10 entities').waitFor({ timeout: 60_000 });
+      await page.getByText('11 entities').waitFor({ timeout: 60_000 });
       const rows = page
         .getByRole('region', { name: 'Fleet' })
         .locator('tbody tr:has(a)');
@@ -554,7 +599,7 @@ describe('scripts/start', () => {
         () =>
           document.querySelectorAll(
             'section[aria-label="Fleet"] tbody tr:has(a)',
-          ).length === 2,
+          ).length === 3,
       );
       const [download] = await Promise.all([
         page.waitForEvent('download'),
@@ -572,7 +617,11 @@ describe('scripts/start', () => {
           .slice(1)
           .map(line => line.split(',')[0])
           .sort(),
-        ['component:default/ledger-api', 'resource:default/ledger-db'],
+        [
+          'component:default/ledger-api',
+          'component:default/ledger-api-v2',
+          'resource:default/ledger-db',
+        ],
       );
     });
   });
@@ -709,10 +758,28 @@ describe('scripts/start', () => {
     );
   });
 
+  /** What a tab must show as failing and blocking: the entity's current report and gate. */
+  async function failingAndBlocking(ref, headers, report) {
+    const gate = await (await fetch(`${API}/${ref}/gate`, { headers })).json();
+    return {
+      failing: report.results
+        .filter(r => r.status === 'fail')
+        .map(r => r.checkId),
+      blocking: gate.blocking.length,
+    };
+  }
+
   it('shows in its tab that ledger-api is blocked by ledger-db, whose newest backup is older than its RPO', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const expected = await failingAndBlocking(
+      'component/default/ledger-api',
+      headers,
+      await ledgerContested(headers),
+    );
     await inFailingTab(
       'component/default/ledger-api',
-      { failing: ['backup.dependencies-healthy'], blocking: 1 },
+      expected,
       async (page, shown) => {
         assert.match(
           shown['backup.dependencies-healthy'],
@@ -724,6 +791,69 @@ describe('scripts/start', () => {
           0,
         );
       },
+    );
+  });
+
+  it("shows in both tabs that ledger-api-v2, a copy of ledger-api's catalog-info, contests its workload and metrics, and how to settle it", async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const ledger = await ledgerContested(headers);
+    const copy = await reportWhen(
+      'component/default/ledger-api-v2',
+      headers,
+      r => contestedWith(r, 'component:default/ledger-api').length > 0,
+      'contested by ledger-api',
+    );
+    // The copy holds nothing of ledger-api's: every check reading the clusters or Prometheus
+    // fails, none passes on the other's evidence.
+    const copyChecks = byCheck(copy);
+    for (const id of [
+      'availability.replicas',
+      'monitoring.prometheus-scraped',
+    ]) {
+      assert.equal(copyChecks[id].status, 'fail', id);
+    }
+    assert.equal(copy.gate.allowed, false);
+    for (const [ref, report, other] of [
+      ['component/default/ledger-api-v2', copy, 'component:default/ledger-api'],
+      [
+        'component/default/ledger-api',
+        ledger,
+        'component:default/ledger-api-v2',
+      ],
+    ]) {
+      await inFailingTab(
+        ref,
+        await failingAndBlocking(ref, headers, report),
+        async (page, shown) => {
+          assert.match(
+            shown['availability.replicas'],
+            new RegExp(
+              `kubernetes-workload [^ ]+/shop/Deployment/ledger-api \\(selected by backstage\\.io/kubernetes-id=ledger-api in namespace shop\\) is also claimed by ${escapeRegExp(
+                other,
+              )}`,
+            ),
+          );
+          assert.match(
+            shown['availability.replicas'],
+            /production-readiness\.io\/entity-ref/,
+          );
+          if (ref.endsWith('ledger-api-v2')) {
+            await page.screenshot({
+              path: new URL('tab-ledger-api-v2.png', resultsDir).pathname,
+              fullPage: true,
+            });
+          }
+        },
+      );
+    }
+    // orders-api's workload and targets name their entity: it keeps its evidence.
+    const orders = await currentReport('component/default/orders-api', headers);
+    assert.deepEqual(
+      orders.results.filter(r =>
+        r.summary.startsWith('Evidence not bound to this entity'),
+      ),
+      [],
     );
   });
 
@@ -790,6 +920,7 @@ describe('scripts/start', () => {
     // The demo catalog's states, so that a wrong overview cannot pass unnoticed.
     assert.deepEqual(teamOrders, [
       'component:default/inventory-api',
+      'component:default/ledger-api-v2',
       'component:default/orders-api',
       'resource:default/inventory-db',
       'resource:default/orders-db',
@@ -799,6 +930,7 @@ describe('scripts/start', () => {
       'component:default/careless-worker',
       'component:default/inventory-api',
       'component:default/ledger-api',
+      'component:default/ledger-api-v2',
       'component:default/payments-api',
     ]);
 
@@ -821,6 +953,7 @@ describe('scripts/start', () => {
       await eventually(async () =>
         assert.deepEqual(await fleetRows(page), [
           'component:default/inventory-api',
+          'component:default/ledger-api-v2',
           'resource:default/inventory-db',
         ]),
       );

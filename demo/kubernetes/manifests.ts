@@ -5,6 +5,7 @@
  * relative to the start of the stack, so that schedules and certificates stay current.
  */
 import { objectUid as uid, type KubeObject } from '@internal/test-servers';
+import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -22,6 +23,11 @@ interface ServiceShape {
   host?: string;
   /** A PersistentVolumeClaim the pods mount (covered by the Velero Schedule). */
   volume?: string;
+  /**
+   * Its objects name their entity (`production-readiness.io/entity-ref`), so an entity copied
+   * from its catalog-info cannot count them.
+   */
+  namesEntity?: boolean;
 }
 
 const SERVICES: ServiceShape[] = [
@@ -32,6 +38,7 @@ const SERVICES: ServiceShape[] = [
     pdb: true,
     host: 'orders.shop.example.com',
     volume: 'orders-api-invoices',
+    namesEntity: true,
   },
   {
     name: 'payments-api',
@@ -53,6 +60,16 @@ const SERVICES: ServiceShape[] = [
     pdb: true,
   },
 ];
+
+/** The entity ref of a demo service (the demo catalog's Components are in `default`). */
+export function entityRefOf(service: { name: string }): string {
+  return `component:default/${service.name}`;
+}
+
+/** The demo services whose objects and Prometheus targets name their entity. */
+export function servicesNamingTheirEntity(): string[] {
+  return SERVICES.filter(s => s.namesEntity).map(s => s.name);
+}
 
 /** Builds the demo cluster's objects with timestamps relative to `now`. */
 export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
@@ -448,7 +465,19 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
         }),
       );
     }
-    return objects;
+    if (!shape.namesEntity) {
+      return objects;
+    }
+    return objects.map(o => ({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        annotations: {
+          ...o.metadata.annotations,
+          [EVIDENCE_OWNER.kubernetesAnnotation]: entityRefOf(shape),
+        },
+      },
+    }));
   };
 
   // Velero: a daily Schedule of the namespace (it has volumes) and its newest Backup.
