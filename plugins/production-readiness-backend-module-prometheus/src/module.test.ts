@@ -266,6 +266,22 @@ describe('production-readiness-backend-module-prometheus in a backend', () => {
       } finally {
         await backend.stop();
       }
+
+      // Both adopt only the rule that names orders: exactly orders holds it.
+      const settled = await start(
+        [adopting('orders', 'ShopSlow'), adopting('shipping', 'ShopSlow')],
+        { serviceLabel: 'service' },
+      );
+      try {
+        await scraped(settled, SHIPPING);
+        expect((await scraped(settled, ORDERS))?.status).toBe('pass');
+        expect(await scraped(settled, SHIPPING)).toMatchObject({
+          status: 'fail',
+          summary: expect.stringContaining(`names ${ORDERS} as its entity`),
+        });
+      } finally {
+        await settled.stop();
+      }
     });
   });
 });
