@@ -847,6 +847,32 @@ describe('scripts/start', () => {
         },
       );
     }
+    // The fleet page lists the contested evidence with both claimants and how to settle it.
+    await withGuestPage(async page => {
+      await page.goto(`${FRONTEND}/production-readiness`);
+      const section = page.getByRole('region', { name: 'Contested evidence' });
+      await section
+        .getByText(/\/shop\/Deployment\/ledger-api$/)
+        .first()
+        .waitFor({ timeout: 60_000 });
+      const text = await section.innerText();
+      for (const expected of [
+        'Ledger API v2',
+        'Ledger API',
+        'kubernetes-workload',
+        'prometheus-service',
+        'production-readiness.io/entity-ref',
+      ]) {
+        assert.ok(
+          text.includes(expected),
+          `fleet lacks "${expected}":\n${text}`,
+        );
+      }
+      assert.ok(!text.includes('Orders API'), text);
+      await section.screenshot({
+        path: new URL('fleet-contested.png', resultsDir).pathname,
+      });
+    });
     // orders-api's workload and targets name their entity: it keeps its evidence.
     const orders = await currentReport('component/default/orders-api', headers);
     assert.deepEqual(

@@ -134,6 +134,149 @@ describe('FleetPage', () => {
     );
   });
 
+  it('lists the evidence entities contest, with the other claimants and how to settle', async () => {
+    const copy: OverviewEntry = {
+      ...entry('ledger-api-v2', 40, false, 'team-ledger'),
+      contested: [
+        {
+          kind: 'kubernetes-workload',
+          id: 'prod-eu/ledger/Deployment/ledger-api',
+          how: 'backstage.io/kubernetes-id=ledger-api',
+          reason: 'contested',
+          others: [
+            {
+              entityRef: 'component:default/ledger-api',
+              id: 'prod-eu/ledger/Deployment/ledger-api',
+              how: 'backstage.io/kubernetes-id=ledger-api',
+            },
+          ],
+          settle:
+            'Add the label `production-readiness.io/entity-ref` to the workload, naming the entity that owns it.',
+        },
+      ],
+    };
+    const named: OverviewEntry = {
+      ...entry('orders-worker', 60, false, 'team-orders'),
+      contested: [
+        {
+          kind: 'backup-prefix',
+          id: 's3://demo-backups/orders',
+          how: 'production-readiness.io/backup-prefix=orders',
+          reason: 'named-other',
+          namedEntity: 'component:default/orders-api',
+          others: [],
+          settle: 'The prefix names orders-api; select your own prefix.',
+        },
+      ],
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            productionReadinessApiRef,
+            fakeApi({
+              getOverview: async () => [
+                entry('ledger-api', 40, false, 'team-ledger'),
+                copy,
+                named,
+              ],
+            }),
+          ],
+        ]}
+      >
+        <FleetPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const section = await screen.findByRole('region', {
+      name: 'Contested evidence',
+    });
+    expect(
+      await within(section).findByText('Contested evidence (2)'),
+    ).toBeInTheDocument();
+    const rows = within(section).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+
+    const [prefix, workload] = rows;
+    expect(
+      await within(workload).findByRole('link', { name: 'ledger-api-v2' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/ledger-api-v2/production-readiness',
+    );
+    expect(
+      await within(workload).findByText('prod-eu/ledger/Deployment/ledger-api'),
+    ).toBeInTheDocument();
+    expect(
+      await within(workload).findByText('kubernetes-workload'),
+    ).toBeInTheDocument();
+    // The other claimant links to its catalog page, with how it selects the workload.
+    expect(
+      await within(workload).findByRole('link', { name: 'ledger-api' }),
+    ).toHaveAttribute('href', '/catalog/default/component/ledger-api');
+    expect(
+      await within(workload).findAllByText(
+        'backstage.io/kubernetes-id=ledger-api',
+      ),
+    ).toHaveLength(2);
+    expect(
+      await within(workload).findByRole('cell', {
+        name: 'Add the label production-readiness.io/entity-ref to the workload, naming the entity that owns it.',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      await within(workload).findByText('production-readiness.io/entity-ref', {
+        selector: 'code',
+      }),
+    ).toBeInTheDocument();
+
+    expect(
+      await within(prefix).findByRole('link', { name: 'orders-worker' }),
+    ).toBeInTheDocument();
+    expect(
+      await within(prefix).findByRole('cell', { name: 'names orders-api' }),
+    ).toBeInTheDocument();
+    expect(
+      await within(prefix).findByRole('link', { name: 'orders-api' }),
+    ).toHaveAttribute('href', '/catalog/default/component/orders-api');
+    expect(
+      await within(prefix).findByRole('cell', {
+        name: 'The prefix names orders-api; select your own prefix.',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no contested evidence section when no entity contests any', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            productionReadinessApiRef,
+            fakeApi({
+              getOverview: async () => [
+                {
+                  ...entry('orders-api', 100, true, 'team-orders'),
+                  contested: [],
+                },
+                entry('payments-api', 57, false, 'team-payments'),
+              ],
+            }),
+          ],
+        ]}
+      >
+        <FleetPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(await screen.findByText('2 entities')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('region', { name: 'Waivers' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('region', { name: 'Contested evidence' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('explains a failed load', async () => {
     await renderInTestApp(
       <TestApiProvider

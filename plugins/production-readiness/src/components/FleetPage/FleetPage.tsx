@@ -36,6 +36,7 @@ import { useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { downloadText, toCsv } from './csv';
+import { FleetContested } from './FleetContested';
 import { FleetWaivers } from './FleetWaivers';
 
 /** A table row: the overview entry plus the plain values filters and search work on. */
@@ -112,6 +113,20 @@ function visibleRows(rows: FleetRow[], state: TableState): FleetRow[] {
 const useStyles = makeStyles(theme => ({
   allowed: { color: theme.palette.success.main, fontWeight: 500 },
   blocked: { color: theme.palette.error.main, fontWeight: 500 },
+  // The pillar columns rarely fit beside the others and scroll sideways; the entity column
+  // stays put so that every score can still be read against its entity. Its cells need the
+  // row's own background (odd rows are shaded by the theme) to hide what scrolls beneath.
+  fleet: {
+    '& thead th:first-child, & tbody td:first-child': {
+      position: 'sticky',
+      left: 0,
+      zIndex: 1,
+      backgroundColor: theme.palette.background.paper,
+    },
+    '& tbody tr:nth-of-type(odd) td:first-child': {
+      backgroundColor: theme.palette.background.default,
+    },
+  },
 }));
 
 /** Fleet overview: every entity's readiness by pillar, worst first. */
@@ -276,7 +291,7 @@ export function FleetPage() {
             first.
           </SupportButton>
         </ContentHeader>
-        <section aria-label="Fleet">
+        <section aria-label="Fleet" className={classes.fleet}>
           {error ? (
             <ResponseErrorPanel
               title="Could not load the fleet overview"
@@ -289,12 +304,21 @@ export function FleetPage() {
               data={value?.rows ?? []}
               filters={FILTERS}
               onStateChange={setTableState}
+              // Next to the open filters the table shares a flex row; without this it keeps
+              // its full width there and pushes the page sideways instead of scrolling itself.
+              style={{ minWidth: 0 }}
               options={{
                 paging: true,
                 pageSize: 20,
                 emptyRowsWhenPaging: false,
                 search: true,
                 padding: 'dense',
+                // A dozen columns are wider than most windows. The table scrolls sideways, with
+                // a second scrollbar above the header: the one below the last row is a page
+                // away. `overflowY: 'visible'` leaves that scrolling to the two bars alone;
+                // otherwise material-table's inner box scrolls as well and the top bar idles.
+                doubleHorizontalScroll: true,
+                overflowY: 'visible',
               }}
               emptyContent={
                 <div style={{ padding: 16 }}>No entities evaluated yet.</div>
@@ -302,6 +326,11 @@ export function FleetPage() {
             />
           )}
         </section>
+        {value?.rows.some(r => r.contested?.length) && (
+          <Box mt={3} component="section" aria-label="Contested evidence">
+            <FleetContested entries={value.rows} />
+          </Box>
+        )}
         {value && (
           <Box mt={3} component="section" aria-label="Waivers">
             <FleetWaivers checks={value.catalogue.checks} />
