@@ -852,7 +852,7 @@ describe('scripts/start', () => {
       await page.goto(`${FRONTEND}/production-readiness`);
       const section = page.getByRole('region', { name: 'Contested evidence' });
       await section
-        .getByText(/\/shop\/Deployment\/ledger-api$/)
+        .getByText('kubernetes-workload', { exact: true })
         .first()
         .waitFor({ timeout: 60_000 });
       const text = await section.innerText();
