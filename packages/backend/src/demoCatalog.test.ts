@@ -55,13 +55,14 @@ describe('demo catalog', () => {
     });
     const server = backend.server;
     try {
-      const components = await waitForEntities(server, 'kind=component', 5);
+      const components = await waitForEntities(server, 'kind=component', 6);
       expect(
         components.body.items.map((e: any) => e.metadata.name).sort(),
       ).toEqual([
         'careless-worker',
         'inventory-api',
         'ledger-api',
+        'ledger-api-v2',
         'orders-api',
         'payments-api',
       ]);
