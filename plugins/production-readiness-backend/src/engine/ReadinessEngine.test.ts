@@ -770,7 +770,11 @@ describe('DefaultReadinessEngine', () => {
       component('payments-api'),
     ]);
     await withCopy.refreshEntity('component:default/orders-api-copy');
-    expect(calls.at(-1)).toHaveLength(1);
+    // The copy was evaluated alone, then the original, whose evidence it now contests.
+    expect(calls.slice(-2).map(c => c.map(e => e.metadata.name))).toEqual([
+      ['orders-api-copy'],
+      ['orders-api'],
+    ]);
     expect(await replicasOf('orders-api-copy')).toMatchObject({
       status: 'fail',
       summary:
@@ -784,13 +788,20 @@ describe('DefaultReadinessEngine', () => {
       ),
     ).toMatchObject({ status: 'pass' });
 
-    await withCopy.refreshAll();
     expect(await replicasOf('orders-api')).toMatchObject({
       status: 'fail',
       summary: expect.stringContaining(
         'is also claimed by component:default/orders-api-copy',
       ),
     });
+    // Refreshed again with nothing changed, the copy re-evaluates nobody else.
+    clock = new Date(clock.getTime() + 60_000);
+    await withCopy.refreshEntity('component:default/orders-api-copy');
+    expect(calls.at(-1)?.map(e => e.metadata.name)).toEqual([
+      'orders-api-copy',
+    ]);
+
+    await withCopy.refreshAll();
     expect(await replicasOf('payments-api')).toMatchObject({ status: 'pass' });
 
     // The copy is deleted from the catalog: its claims go with it.

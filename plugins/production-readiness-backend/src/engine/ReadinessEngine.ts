@@ -12,23 +12,18 @@ import {
   scoreResults,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
-  bindEvidence,
   CollectorOutcome,
-  ContestedClaim,
   evaluateCheck,
   FactCollector,
   OtherEntityResult,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { ReadinessConfig } from '../config';
-import {
-  ClaimsWrite,
-  ReadinessStore,
-  ResultWrite,
-} from '../store/ReadinessStore';
+import { ReadinessStore, ResultWrite } from '../store/ReadinessStore';
 import { getEntitiesInBatches } from '../catalogBatches';
 import { Coverage } from '../coverageRules/Coverage';
 import { PlannedCheck, planChecks } from '../coverageRules/planChecks';
+import { bindClaims } from './bindClaims';
 import { CheckRegistry } from './CheckRegistry';
 import { RegressionNotifier } from './RegressionNotifier';
 import { waiversFor } from './waivers';
@@ -54,6 +49,8 @@ export interface RefreshSummary {
   entities: number;
   results: number;
   durationMs: number;
+  /** Entities outside the evaluation whose contests with the evaluated ones changed. */
+  rebound: string[];
   collectors: Array<{
     id: string;
     entities: number;
@@ -170,7 +167,7 @@ export class DefaultReadinessEngine implements ReadinessEngine {
   }
 
   async refreshEntity(entityRef: string): Promise<RefreshSummary> {
-    const { catalog, auth, config } = this.options;
+    const { catalog, auth } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) {
@@ -181,18 +178,38 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     const dependentRefs = (entity.relations ?? [])
       .filter(r => r.type === RELATION_DEPENDENCY_OF)
       .map(r => r.targetRef);
-    const dependents = dependentRefs.length
-      ? (
-          await catalog.getEntitiesByRefs(
-            { entityRefs: dependentRefs },
-            { credentials },
-          )
-        ).items.filter(
-          (e): e is Entity =>
-            e !== undefined && config.entityKinds.includes(e.kind),
-        )
-      : [];
-    return this.evaluate([entity, ...dependents]);
+    const dependents = await this.evaluatedEntities(dependentRefs);
+    const summary = await this.evaluate([entity, ...dependents]);
+    // Entities whose contest with this one began or ended (the original of a copy registered
+    // just now) are evaluated again, so both sides say so without waiting for the schedule.
+    const rebound = await this.evaluatedEntities(summary.rebound);
+    if (rebound.length === 0) {
+      return summary;
+    }
+    const again = await this.evaluate(rebound);
+    return {
+      ...summary,
+      entities: summary.entities + again.entities,
+      results: summary.results + again.results,
+      durationMs: summary.durationMs + again.durationMs,
+      collectors: [...summary.collectors, ...again.collectors],
+    };
+  }
+
+  /** The catalog's entities of these refs that are of an evaluated kind. */
+  private async evaluatedEntities(entityRefs: string[]): Promise<Entity[]> {
+    if (entityRefs.length === 0) {
+      return [];
+    }
+    const { catalog, auth, config } = this.options;
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs },
+      { credentials: await auth.getOwnServiceCredentials() },
+    );
+    return items.filter(
+      (e): e is Entity =>
+        e !== undefined && config.entityKinds.includes(e.kind),
+    );
   }
 
   /** Evaluates the given entities completely and stores the outcome. */
@@ -225,11 +242,12 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       applicable,
       now,
     );
-    const contested = await this.bindClaims(
-      [...applicable.keys()],
+    const { contested, rebound } = await bindClaims({
+      store,
+      entityRefs: [...applicable.keys()],
       outcomes,
       now,
-    );
+    });
     const waivers = await store.listWaivers({ now });
     const waiversByEntity = new Map<string, typeof waivers>();
     for (const waiver of waivers) {
@@ -327,6 +345,7 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       results: results.length,
       durationMs: Date.now() - started,
       collectors: collectorSummaries,
+      rebound,
     };
   }
 
@@ -398,52 +417,6 @@ export class DefaultReadinessEngine implements ReadinessEngine {
           ]
         : [];
     });
-  }
-
-  /**
-   * Binds evidence to entities: the evaluated entities' fresh claims replace their stored ones
-   * (a collector that failed keeps the claims it made before), and the claims of the whole
-   * fleet are bound together, so a copy evaluated alone still meets the original's claims.
-   * Returns the claims each evaluated entity does not hold.
-   */
-  private async bindClaims(
-    entityRefs: string[],
-    outcomes: Map<string, CollectorOutcome>,
-    now: Date,
-  ): Promise<Map<string, ContestedClaim[]>> {
-    const { store } = this.options;
-    const fleet = await store.listClaims();
-    const writes: ClaimsWrite[] = [];
-    for (const [collectorId, outcome] of outcomes) {
-      if (!outcome.ok) {
-        continue;
-      }
-      const byEntity = fleet.get(collectorId) ?? new Map();
-      fleet.set(collectorId, byEntity);
-      for (const entityRef of entityRefs) {
-        if (outcome.collected.errors?.has(entityRef)) {
-          continue;
-        }
-        const claims = outcome.collected.claims?.get(entityRef) ?? [];
-        const before = byEntity.get(entityRef) ?? [];
-        if (JSON.stringify(before) !== JSON.stringify(claims)) {
-          writes.push({ entityRef, collectorId, claims });
-        }
-        if (claims.length > 0) {
-          byEntity.set(entityRef, claims);
-        } else {
-          byEntity.delete(entityRef);
-        }
-      }
-    }
-    await store.replaceClaims(writes, now);
-    const contested = bindEvidence(fleet);
-    return new Map(
-      entityRefs.flatMap(ref => {
-        const list = contested.get(ref);
-        return list ? [[ref, list] as const] : [];
-      }),
-    );
   }
 
   /** Runs every collector some applicable check reads, once, for all entities in its scope. */
