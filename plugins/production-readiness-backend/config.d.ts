@@ -127,6 +127,15 @@ export interface Config {
       allowSelfApprovalOfMinor?: boolean;
     };
 
+    pushedResults?: {
+      /**
+       * Types of records external systems may push to `POST /results` besides the built-in
+       * `restore-test`, `backup-run` and `load-test`; their payload is any object, read by the
+       * platform's own checks. Other types are refused.
+       */
+      types?: string[];
+    };
+
     retention?: {
       /**
        * How long history, score trend and pushed results are kept.

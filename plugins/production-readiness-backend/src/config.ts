@@ -52,6 +52,8 @@ export interface ReadinessConfig {
   };
   historyRetentionMs: number;
   notificationsEnabled: boolean;
+  /** Types of pushed records the platform declares beyond the built-in ones. */
+  pushedResultTypes: string[];
 }
 
 /** The shortest interval between two scheduled refreshes, when the schedule says. */
@@ -172,7 +174,21 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
     ),
     notificationsEnabled:
       config?.getOptionalBoolean('notifications.enabled') ?? true,
+    pushedResultTypes: readPushedResultTypes(config),
   };
+}
+
+/** `pushedResults.types`: names like the type of a push (lowercase, digits, dashes). */
+function readPushedResultTypes(config: Config | undefined): string[] {
+  const types = config?.getOptionalStringArray('pushedResults.types') ?? [];
+  for (const type of types) {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(type)) {
+      throw new Error(
+        `productionReadiness.pushedResults.types: "${type}" must be lowercase letters, digits and dashes, at most 63 characters`,
+      );
+    }
+  }
+  return types;
 }
 
 /**

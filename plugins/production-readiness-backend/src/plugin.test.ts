@@ -93,6 +93,7 @@ async function startBackend(
     permission: options.permission,
     config: {
       refresh: { minInterval: { seconds: 30 } },
+      pushedResults: { types: ['chaos-drill'] },
       checks: [
         {
           id: 'documentation.slack-channel',
@@ -309,31 +310,106 @@ describe('production-readiness backend API', () => {
   });
 
   it('accepts pushed results for known entities only', async () => {
-    const pushed = await request(backend.server)
-      .post(`${base}/results`)
-      .set('Authorization', mockCredentials.service.header())
-      .send({
-        entityRef: 'component:default/orders-api',
-        type: 'restore-test',
-        observedAt: '2026-11-21T03:00:00Z',
-        payload: { backupId: '20261121-020000F', status: 'succeeded' },
-      });
+    const hoursAgo = (h: number) =>
+      new Date(Date.now() - h * 3_600_000).toISOString();
+    const record = {
+      entityRef: 'component:default/orders-api',
+      backupId: '20261121-020000F',
+      startedAt: hoursAgo(2),
+      finishedAt: hoursAgo(1),
+      status: 'succeeded',
+      durationSeconds: 3600,
+    };
+    const push = (body: object) =>
+      request(backend.server)
+        .post(`${base}/results`)
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          entityRef: 'component:default/orders-api',
+          type: 'restore-test',
+          observedAt: hoursAgo(1),
+          payload: record,
+          ...body,
+        });
+
+    const pushed = await push({});
     expect(pushed.status).toBe(201);
     expect(pushed.body).toMatchObject({
       entityRef: 'component:default/orders-api',
       type: 'restore-test',
     });
 
-    const unknown = await request(backend.server)
-      .post(`${base}/results`)
-      .set('Authorization', user)
-      .send({
-        entityRef: 'component:default/nope',
-        type: 'restore-test',
-        observedAt: '2026-11-21T03:00:00Z',
-        payload: {},
-      });
+    const unknown = await push({
+      entityRef: 'component:default/nope',
+      payload: { ...record, entityRef: undefined },
+    });
     expect(unknown.status).toBe(404);
+
+    const refused = async (body: object, message: string | RegExp) => {
+      const response = await push(body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(message);
+    };
+    await refused(
+      { payload: { ...record, status: 'ok' } },
+      /^Invalid restore-test record: payload.status: /,
+    );
+    await refused(
+      { payload: { ...record, durationSeconds: undefined } },
+      /^Invalid restore-test record: payload.durationSeconds: /,
+    );
+    await refused(
+      { payload: { ...record, entityRef: 'component:default/payments-api' } },
+      `payload.entityRef "component:default/payments-api" is not the record's entityRef component:default/orders-api`,
+    );
+    await refused(
+      { type: 'uptime' },
+      'Unknown record type "uptime": accepted are restore-test, backup-run, load-test, chaos-drill (a platform declares more in productionReadiness.pushedResults.types)',
+    );
+    await refused(
+      { observedAt: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+      /is in the future: more than 5 minutes after the server's clock/,
+    );
+    await refused(
+      { observedAt: hoursAgo(181 * 24) },
+      /is older than the history retention \(180 days\)/,
+    );
+    // A few seconds ahead is clock skew, not a future record.
+    expect(
+      (await push({ observedAt: new Date(Date.now() + 30_000).toISOString() }))
+        .status,
+    ).toBe(201);
+
+    // Each built-in type has its schema; a type the platform declares takes any object.
+    expect(
+      (
+        await push({
+          type: 'backup-run',
+          payload: {
+            backupId: '20261121-020000F',
+            startedAt: hoursAgo(3),
+            finishedAt: hoursAgo(2),
+            status: 'failed',
+            error: 'archive-push timed out',
+          },
+        })
+      ).status,
+    ).toBe(201);
+    await refused(
+      {
+        type: 'load-test',
+        payload: {
+          startedAt: hoursAgo(3),
+          finishedAt: hoursAgo(2),
+          status: 'succeeded',
+          errorRate: 7,
+        },
+      },
+      /^Invalid load-test record: payload.errorRate: /,
+    );
+    expect(
+      (await push({ type: 'chaos-drill', payload: { killed: 'az-b' } })).status,
+    ).toBe(201);
   });
 
   it('lists the fleet overview with filters', async () => {

@@ -39,6 +39,79 @@ export const restoreTestRecordSchema = z.object({
 export type RestoreTestRecord = z.infer<typeof restoreTestRecordSchema>;
 
 /**
+ * A backup run as the job that took it reports it, e.g. a backup CronJob whose storage the
+ * backup module cannot read, or that wants a failed run seen at once.
+ *
+ * @public
+ */
+export const backupRunRecordSchema = z.object({
+  entityRef: z.string().min(1).optional(),
+  /** Identifier of the backup (pgBackRest label, dump file name). */
+  backupId: z.string().min(1),
+  startedAt: isoDateTime,
+  finishedAt: isoDateTime,
+  status: z.enum(['succeeded', 'failed']),
+  method: z.enum(['full', 'incremental', 'differential']).optional(),
+  sizeBytes: z.number().int().nonnegative().optional(),
+  /** Why it failed. */
+  error: z.string().optional(),
+  logUrl: z.url().optional(),
+});
+
+/** @public */
+export type BackupRunRecord = z.infer<typeof backupRunRecordSchema>;
+
+/**
+ * A load test of the service: what it sustained, so quotas and autoscaling limits rest on a
+ * measurement.
+ *
+ * @public
+ */
+export const loadTestRecordSchema = z.object({
+  entityRef: z.string().min(1).optional(),
+  startedAt: isoDateTime,
+  finishedAt: isoDateTime,
+  status: z.enum(['succeeded', 'failed']),
+  /** Sustained throughput. */
+  requestsPerSecond: z.number().nonnegative().optional(),
+  /** 99th percentile latency in milliseconds. */
+  p99Ms: z.number().nonnegative().optional(),
+  /** Share of failed requests, 0 to 1. */
+  errorRate: z.number().min(0).max(1).optional(),
+  /** The environment or URL tested. */
+  target: z.string().optional(),
+  logUrl: z.url().optional(),
+});
+
+/** @public */
+export type LoadTestRecord = z.infer<typeof loadTestRecordSchema>;
+
+/**
+ * The payload of a record of a type a platform team declares in config
+ * (`productionReadiness.pushedResults.types`): an object, read by the team's own checks.
+ *
+ * @public
+ */
+export const platformRecordSchema = z
+  .object({ entityRef: z.string().min(1).optional() })
+  .catchall(z.unknown());
+
+/**
+ * The payload schema of each built-in type of pushed record. A push of another type is refused
+ * unless the platform declares it (then `platformRecordSchema` applies).
+ *
+ * @public
+ */
+export const PUSHED_RECORD_SCHEMAS = {
+  'restore-test': restoreTestRecordSchema,
+  'backup-run': backupRunRecordSchema,
+  'load-test': loadTestRecordSchema,
+} as const;
+
+/** @public */
+export type BuiltInRecordType = keyof typeof PUSHED_RECORD_SCHEMAS;
+
+/**
  * Evidence pushed by an external system through `POST /results`: a restore-test record, a
  * load-test result, anything a check can use. Stored per entity and type; checks read the
  * newest of each type.

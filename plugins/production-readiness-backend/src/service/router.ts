@@ -34,6 +34,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { validateObservedAt, validatePushedPayload } from './pushedResults';
 import { ReadinessConfig } from '../config';
 import { CheckRegistry } from '../engine/CheckRegistry';
 import { ReadinessEngine } from '../engine/ReadinessEngine';
@@ -522,6 +523,16 @@ export async function createRouter(
     } catch (e) {
       throw new InputError(`Invalid entityRef: ${(e as Error).message}`);
     }
+    const payload = validatePushedPayload({
+      type: input.type,
+      payload: input.payload,
+      entityRef,
+      platformTypes: config.pushedResultTypes,
+    });
+    const observedAt = validateObservedAt(input.observedAt, {
+      now: new Date(),
+      retentionMs: config.historyRetentionMs,
+    });
     const entity = await catalog.getEntityByRef(entityRef, {
       credentials: await auth.getOwnServiceCredentials(),
     });
@@ -531,8 +542,8 @@ export async function createRouter(
     const stored = await store.addPushedResult({
       entityRef,
       type: input.type,
-      observedAt: new Date(input.observedAt),
-      payload: input.payload,
+      observedAt,
+      payload,
       pushedBy: principalOf(credentials),
     });
     res.status(201).json({

@@ -1,0 +1,104 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  platformRecordSchema,
+  PUSHED_RECORD_SCHEMAS,
+} from '@production-readiness/plugin-production-readiness-common';
+import { z } from 'zod';
+
+/** How far ahead of the server's clock a record may be dated (clocks of jobs drift). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map(i => `${['payload', ...i.path].join('.')}: ${i.message}`)
+    .join('; ');
+}
+
+function schemaOf(
+  type: string,
+  platformTypes: string[],
+): z.ZodType<Record<string, unknown>> | undefined {
+  if (type in PUSHED_RECORD_SCHEMAS) {
+    return PUSHED_RECORD_SCHEMAS[type as keyof typeof PUSHED_RECORD_SCHEMAS];
+  }
+  return platformTypes.includes(type) ? platformRecordSchema : undefined;
+}
+
+/**
+ * Validates the payload of a pushed record against its type's schema: built-in types have
+ * one each, types the platform declares take any object, other types are refused. A payload
+ * that names an entity must name the record's.
+ */
+export function validatePushedPayload(options: {
+  type: string;
+  payload: unknown;
+  entityRef: string;
+  platformTypes: string[];
+}): Record<string, unknown> {
+  const { type, payload, entityRef, platformTypes } = options;
+  const schema = schemaOf(type, platformTypes);
+  if (!schema) {
+    const known = [...Object.keys(PUSHED_RECORD_SCHEMAS), ...platformTypes];
+    throw new InputError(
+      `Unknown record type "${type}": accepted are ${known.join(
+        ', ',
+      )} (a platform declares more in productionReadiness.pushedResults.types)`,
+    );
+  }
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid ${type} record: ${describeIssues(parsed.error)}`,
+    );
+  }
+  const named = parsed.data.entityRef;
+  if (typeof named === 'string') {
+    let normalized: string | undefined;
+    try {
+      normalized = stringifyEntityRef(parseEntityRef(named));
+    } catch {
+      normalized = undefined;
+    }
+    if (
+      normalized?.toLocaleLowerCase('en-US') !==
+      entityRef.toLocaleLowerCase('en-US')
+    ) {
+      throw new InputError(
+        `payload.entityRef "${named.slice(
+          0,
+          200,
+        )}" is not the record's entityRef ${entityRef}`,
+      );
+    }
+  }
+  return parsed.data;
+}
+
+/**
+ * When the record was observed: never ahead of the server by more than the clock skew, and
+ * not older than the history retention (it would be pruned at once).
+ */
+export function validateObservedAt(
+  text: string,
+  options: { now: Date; retentionMs: number },
+): Date {
+  const observedAt = new Date(text);
+  const { now, retentionMs } = options;
+  if (observedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new InputError(
+      `observedAt ${text} is in the future: more than ${
+        MAX_CLOCK_SKEW_MS / 60_000
+      } minutes after the server's clock (${now.toISOString()})`,
+    );
+  }
+  if (observedAt.getTime() < now.getTime() - retentionMs) {
+    throw new InputError(
+      `observedAt ${text} is older than the history retention (${Math.round(
+        retentionMs / 86_400_000,
+      )} days): it would be pruned at once`,
+    );
+  }
+  return observedAt;
+}
