@@ -11,7 +11,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
-import { backupClaims, ClaimSnapshot } from './claims';
+import { backupClaims } from './claims';
 import {
   applyDumpManifest,
   DUMP_MANIFEST_SUFFIX,
@@ -203,13 +203,22 @@ export class BackupCollector implements FactCollector<BackupFacts> {
 
     for (const target of targets) {
       const snapshot = snapshots.get(target.location.name)!;
-      facts.set(target.entityRef, this.factsFor(target, snapshot));
+      const entityFacts = this.factsFor(target, snapshot);
+      facts.set(target.entityRef, entityFacts);
+      const manifest =
+        snapshot instanceof StorageError
+          ? undefined
+          : snapshot.reads.get(
+              `${target.prefix}${EVIDENCE_OWNER.backupPrefixManifest}`,
+            );
       claims.set(
         target.entityRef,
-        backupClaims(
-          { ...target, location: target.location.name },
-          claimSnapshot(snapshot),
-        ),
+        backupClaims({
+          target: { ...target, location: target.location.name },
+          prefixManifest:
+            manifest?.kind === 'prefix-owner' ? manifest.text : undefined,
+          restoreTests: entityFacts.restoreTests,
+        }),
       );
     }
     return { facts, claims };
@@ -662,22 +671,6 @@ export class BackupCollector implements FactCollector<BackupFacts> {
     }
     return backups;
   }
-}
-
-/** What the claims read of a snapshot; undefined when the location could not be listed. */
-function claimSnapshot(
-  snapshot: LocationSnapshot | StorageError,
-): ClaimSnapshot | undefined {
-  if (snapshot instanceof StorageError) {
-    return undefined;
-  }
-  return {
-    keys: snapshot.objects.map(o => o.key),
-    text: key => {
-      const value = snapshot.reads.get(key);
-      return value && 'text' in value ? value.text : undefined;
-    },
-  };
 }
 
 /** Recognises the tool from what lies under the prefix, when the annotation does not say. */

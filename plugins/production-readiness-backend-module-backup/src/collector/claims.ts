@@ -4,7 +4,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-common';
 import { EvidenceClaim } from '@production-readiness/plugin-production-readiness-node';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
-import { parseRestoreTestRecord } from '../readers/restoreTests';
+import { StoredRestoreTest } from '../readers/restoreTests';
 
 /** Where an entity's backups are, as the collector resolved its annotations. */
 export interface PrefixTarget {
@@ -15,26 +15,13 @@ export interface PrefixTarget {
   stanza?: string;
 }
 
-/** What the claims need of a location's snapshot: its keys and the metadata texts read. */
-export interface ClaimSnapshot {
-  keys: string[];
-  /** The text of a metadata object read from the location, by key. */
-  text(key: string): string | undefined;
-}
-
 /** The entity a backup prefix's manifest (`production-readiness.json`) names, if any. */
-function prefixOwner(
-  prefix: string,
-  snapshot: ClaimSnapshot | undefined,
-): string | undefined {
-  const text = snapshot?.text(
-    `${prefix}${EVIDENCE_OWNER.backupPrefixManifest}`,
-  );
-  if (text === undefined) {
+function prefixOwner(manifest: string | undefined): string | undefined {
+  if (manifest === undefined) {
     return undefined;
   }
   try {
-    const value = JSON.parse(text)?.[EVIDENCE_OWNER.recordField];
+    const value = JSON.parse(manifest)?.[EVIDENCE_OWNER.recordField];
     return typeof value === 'string' && value.trim() ? value.trim() : undefined;
   } catch {
     return undefined;
@@ -46,10 +33,14 @@ function prefixOwner(
  * shared repository is its own path), which includes everything under it; and, when restore
  * tests write to a prefix of their own, each record there that names no entity.
  */
-export function backupClaims(
-  target: PrefixTarget,
-  snapshot: ClaimSnapshot | undefined,
-): EvidenceClaim[] {
+export function backupClaims(options: {
+  target: PrefixTarget;
+  /** The text of `production-readiness.json` at the prefix's root, when there is one. */
+  prefixManifest?: string;
+  /** The restore-test records the collector read for the entity. */
+  restoreTests: StoredRestoreTest[];
+}): EvidenceClaim[] {
+  const { target, prefixManifest, restoreTests } = options;
   const path = `${target.location}/${target.prefix}${
     target.stanza ? `stanza:${target.stanza}` : ''
   }`;
@@ -63,31 +54,20 @@ export function backupClaims(
           ? `, ${BACKUP_MODULE_ANNOTATIONS.stanza}=${target.stanza}`
           : ''
       }`,
-      namedEntity: prefixOwner(target.prefix, snapshot),
+      namedEntity: prefixOwner(prefixManifest),
       settle: `Give each entity its own ${ANNOTATIONS.backupPrefix} in location ${target.location} (never one inside another's), or write \`{"${EVIDENCE_OWNER.recordField}": "<the ref of the entity it belongs to>"}\` to ${EVIDENCE_OWNER.backupPrefixManifest} at the root of the prefix.`,
     },
   ];
-  if (target.restoreTestPrefix === target.prefix || !snapshot) {
+  if (target.restoreTestPrefix === target.prefix) {
     return claims;
   }
-  for (const key of snapshot.keys) {
-    if (!key.startsWith(target.restoreTestPrefix)) {
-      continue;
-    }
-    const text = snapshot.text(key);
-    if (text === undefined) {
-      continue;
-    }
-    let named: string | undefined;
-    try {
-      named = parseRestoreTestRecord(text, key).entityRef;
-    } catch {
-      continue; // not a record; the collector reports it as unreadable
-    }
-    if (named === undefined) {
+  // Records under the backup prefix come with it; records in a folder of their own that name
+  // no entity could be any reader's.
+  for (const record of restoreTests) {
+    if (record.entityRef === undefined) {
       claims.push({
         kind: 'restore-test-record',
-        id: `${target.location}/${key}`,
+        id: `${target.location}/${record.source}`,
         how: `${ANNOTATIONS.restoreTestPrefix}=${target.restoreTestPrefix}`,
         settle: `Have the restore-test job write \`"${EVIDENCE_OWNER.recordField}": "<the ref of the entity it tested>"\` into its records, or give each entity its own ${ANNOTATIONS.restoreTestPrefix}.`,
       });

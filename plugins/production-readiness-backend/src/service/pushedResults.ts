@@ -1,6 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  describeIssues,
   platformRecordSchema,
   PUSHED_RECORD_SCHEMAS,
 } from '@production-readiness/plugin-production-readiness-common';
@@ -8,13 +9,6 @@ import { z } from 'zod';
 
 /** How far ahead of the server's clock a record may be dated (clocks of jobs drift). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map(i => `${['payload', ...i.path].join('.')}: ${i.message}`)
-    .join('; ');
-}
 
 function schemaOf(
   type: string,
@@ -47,13 +41,14 @@ export function validatePushedPayload(options: {
       )} (a platform declares more in productionReadiness.pushedResults.types)`,
     );
   }
-  const parsed = schema.safeParse(payload);
+  // Parsed under a `payload` key, so that the messages name fields as the request has them.
+  const parsed = z.object({ payload: schema }).safeParse({ payload });
   if (!parsed.success) {
     throw new InputError(
       `Invalid ${type} record: ${describeIssues(parsed.error)}`,
     );
   }
-  const named = parsed.data.entityRef;
+  const named = parsed.data.payload.entityRef;
   if (typeof named === 'string') {
     let normalized: string | undefined;
     try {
@@ -73,7 +68,7 @@ export function validatePushedPayload(options: {
       );
     }
   }
-  return parsed.data;
+  return parsed.data.payload;
 }
 
 /**
