@@ -1,15 +1,11 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import { Table, TableColumn } from '@backstage/core-components';
-import {
-  EntityRefLink,
-  useEntityRefLink,
-} from '@backstage/plugin-catalog-react';
-import { Link as MuiLink, Typography } from '@material-ui/core';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Typography } from '@material-ui/core';
 import {
   ContestedEvidence,
   OverviewEntry,
 } from '@production-readiness/plugin-production-readiness-common';
-import { Link as RouterLink } from 'react-router-dom';
+import { ReadinessTabLink } from './ReadinessTabLink';
 
 /** A table row: one contested item together with the entity that selects it. */
 interface ContestedRow extends ContestedEvidence {
@@ -76,7 +72,6 @@ function Claimants(props: { row: ContestedRow }) {
  * unknown; the owners find here who else claims it and how to settle it.
  */
 export function FleetContested(props: { entries: OverviewEntry[] }) {
-  const entityLink = useEntityRefLink();
   const rows = contestedRows(props.entries);
   // Widths for every column: material-table shares out 100% among the columns without one,
   // regardless of those with one. How to settle is by far the longest text of a row.
@@ -86,12 +81,7 @@ export function FleetContested(props: { entries: OverviewEntry[] }) {
       field: 'entityRef',
       width: '15%',
       render: row => (
-        <MuiLink
-          component={RouterLink}
-          to={`${entityLink(row.entityRef)}/production-readiness`}
-        >
-          {row.entityTitle ?? parseEntityRef(row.entityRef).name}
-        </MuiLink>
+        <ReadinessTabLink entityRef={row.entityRef} title={row.entityTitle} />
       ),
     },
     {

@@ -32,26 +32,24 @@ function entry(
   };
 }
 
+/** Renders the fleet page on an API whose answers `api` gives. */
+function renderFleetPage(api: Parameters<typeof fakeApi>[0]) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[productionReadinessApiRef, fakeApi(api)]]}>
+      <FleetPage />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
 describe('FleetPage', () => {
   it('lists every entity worst first with level, gate and pillar scores', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            productionReadinessApiRef,
-            fakeApi({
-              getOverview: async () => [
-                entry('orders-api', 100, true, 'team-orders'),
-                entry('payments-api', 57, false, 'team-payments'),
-              ],
-            }),
-          ],
-        ]}
-      >
-        <FleetPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderFleetPage({
+      getOverview: async () => [
+        entry('orders-api', 100, true, 'team-orders'),
+        entry('payments-api', 57, false, 'team-payments'),
+      ],
+    });
     expect(await screen.findByText('2 entities')).toBeInTheDocument();
     const rows = screen.getAllByRole('row').slice(1);
     expect(
@@ -71,47 +69,35 @@ describe('FleetPage', () => {
   });
 
   it('lists the waivers of the fleet, requests waiting for approval first', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            productionReadinessApiRef,
-            fakeApi({
-              getOverview: async () => [
-                entry('payments-api', 57, false, 'team-payments'),
-              ],
-              listFleetWaivers: async () => [
-                {
-                  id: 'w1',
-                  entityRef: 'component:default/orders-api',
-                  checkId: 'availability.replicas',
-                  reason: 'scaling test until Friday',
-                  origin: 'api',
-                  state: 'approved',
-                  approvedBy: 'user:default/platform-lead',
-                  approvedAt: '2026-11-20T09:00:00.000Z',
-                  expiresAt: '2026-12-05T00:00:00.000Z',
-                  expired: false,
-                },
-                {
-                  entityRef: 'component:default/payments-api',
-                  checkId: 'availability.pdb',
-                  reason: 'PDB lands with the Helm chart, PLAT-123',
-                  origin: 'annotation',
-                  state: 'requested',
-                  requestedBy: 'group:default/team-payments',
-                  expiresAt: '2027-01-31T23:59:59.999Z',
-                  expired: false,
-                },
-              ],
-            }),
-          ],
-        ]}
-      >
-        <FleetPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderFleetPage({
+      getOverview: async () => [
+        entry('payments-api', 57, false, 'team-payments'),
+      ],
+      listFleetWaivers: async () => [
+        {
+          id: 'w1',
+          entityRef: 'component:default/orders-api',
+          checkId: 'availability.replicas',
+          reason: 'scaling test until Friday',
+          origin: 'api',
+          state: 'approved',
+          approvedBy: 'user:default/platform-lead',
+          approvedAt: '2026-11-20T09:00:00.000Z',
+          expiresAt: '2026-12-05T00:00:00.000Z',
+          expired: false,
+        },
+        {
+          entityRef: 'component:default/payments-api',
+          checkId: 'availability.pdb',
+          reason: 'PDB lands with the Helm chart, PLAT-123',
+          origin: 'annotation',
+          state: 'requested',
+          requestedBy: 'group:default/team-payments',
+          expiresAt: '2027-01-31T23:59:59.999Z',
+          expired: false,
+        },
+      ],
+    });
     expect(
       await screen.findByText('Waivers (1 waiting for approval)'),
     ).toBeInTheDocument();
@@ -169,25 +155,13 @@ describe('FleetPage', () => {
         },
       ],
     };
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            productionReadinessApiRef,
-            fakeApi({
-              getOverview: async () => [
-                entry('ledger-api', 40, false, 'team-ledger'),
-                copy,
-                named,
-              ],
-            }),
-          ],
-        ]}
-      >
-        <FleetPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderFleetPage({
+      getOverview: async () => [
+        entry('ledger-api', 40, false, 'team-ledger'),
+        copy,
+        named,
+      ],
+    });
     const section = await screen.findByRole('region', {
       name: 'Contested evidence',
     });
@@ -247,27 +221,15 @@ describe('FleetPage', () => {
   });
 
   it('shows no contested evidence section when no entity contests any', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            productionReadinessApiRef,
-            fakeApi({
-              getOverview: async () => [
-                {
-                  ...entry('orders-api', 100, true, 'team-orders'),
-                  contested: [],
-                },
-                entry('payments-api', 57, false, 'team-payments'),
-              ],
-            }),
-          ],
-        ]}
-      >
-        <FleetPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderFleetPage({
+      getOverview: async () => [
+        {
+          ...entry('orders-api', 100, true, 'team-orders'),
+          contested: [],
+        },
+        entry('payments-api', 57, false, 'team-payments'),
+      ],
+    });
     expect(await screen.findByText('2 entities')).toBeInTheDocument();
     expect(
       await screen.findByRole('region', { name: 'Waivers' }),
@@ -278,22 +240,9 @@ describe('FleetPage', () => {
   });
 
   it('explains a failed load', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            productionReadinessApiRef,
-            fakeApi({
-              getOverview: () =>
-                Promise.reject(new Error('503 Service Unavailable')),
-            }),
-          ],
-        ]}
-      >
-        <FleetPage />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderFleetPage({
+      getOverview: () => Promise.reject(new Error('503 Service Unavailable')),
+    });
     expect(
       await screen.findByText(/Could not load the fleet overview/),
     ).toBeInTheDocument();

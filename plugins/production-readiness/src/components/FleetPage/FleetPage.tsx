@@ -12,17 +12,8 @@ import {
   TableState,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  EntityRefLink,
-  useEntityRefLink,
-} from '@backstage/plugin-catalog-react';
-import {
-  Box,
-  Button,
-  Link as MuiLink,
-  makeStyles,
-  Typography,
-} from '@material-ui/core';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Box, Button, makeStyles, Typography } from '@material-ui/core';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import {
   BUILT_IN_PILLARS,
@@ -33,11 +24,11 @@ import {
   productionReadinessApiRef,
 } from '@production-readiness/plugin-production-readiness-react';
 import { useState } from 'react';
-import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { downloadText, toCsv } from './csv';
 import { FleetContested } from './FleetContested';
 import { FleetWaivers } from './FleetWaivers';
+import { ReadinessTabLink } from './ReadinessTabLink';
 
 /** A table row: the overview entry plus the plain values filters and search work on. */
 interface FleetRow extends OverviewEntry {
@@ -133,7 +124,6 @@ const useStyles = makeStyles(theme => ({
 export function FleetPage() {
   const classes = useStyles();
   const api = useApi(productionReadinessApiRef);
-  const entityLink = useEntityRefLink();
   const [tableState, setTableState] = useState<TableState>({});
   const { value, loading, error } = useAsync(async () => {
     const [entries, catalogue] = await Promise.all([
@@ -160,12 +150,7 @@ export function FleetPage() {
       cellStyle: { whiteSpace: 'nowrap' },
       render: row => (
         <>
-          <MuiLink
-            component={RouterLink}
-            to={`${entityLink(row.entityRef)}/production-readiness`}
-          >
-            {row.title ?? parseEntityRef(row.entityRef).name}
-          </MuiLink>
+          <ReadinessTabLink entityRef={row.entityRef} title={row.title} />
           <Typography variant="caption" display="block" color="textSecondary">
             {[row.kind, row.type].filter(Boolean).join(' · ')}
           </Typography>

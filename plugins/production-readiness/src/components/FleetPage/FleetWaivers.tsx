@@ -1,20 +1,18 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
   ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { useEntityRefLink } from '@backstage/plugin-catalog-react';
-import { Link as MuiLink, makeStyles, Typography } from '@material-ui/core';
+import { makeStyles, Typography } from '@material-ui/core';
 import { CheckDefinition } from '@production-readiness/plugin-production-readiness-common';
 import {
   productionReadinessApiRef,
   Waiver,
 } from '@production-readiness/plugin-production-readiness-react';
-import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { formatDate } from '../formatDate';
+import { ReadinessTabLink } from './ReadinessTabLink';
 
 const useStyles = makeStyles(theme => ({
   requested: { color: theme.palette.warning.dark, fontWeight: 500 },
@@ -28,7 +26,6 @@ const useStyles = makeStyles(theme => ({
 export function FleetWaivers(props: { checks: CheckDefinition[] }) {
   const classes = useStyles();
   const api = useApi(productionReadinessApiRef);
-  const entityLink = useEntityRefLink();
   const { value, loading, error } = useAsync(
     () => api.listFleetWaivers(),
     [api],
@@ -49,14 +46,7 @@ export function FleetWaivers(props: { checks: CheckDefinition[] }) {
     {
       title: 'Entity',
       field: 'entityRef',
-      render: w => (
-        <MuiLink
-          component={RouterLink}
-          to={`${entityLink(w.entityRef)}/production-readiness`}
-        >
-          {parseEntityRef(w.entityRef).name}
-        </MuiLink>
-      ),
+      render: w => <ReadinessTabLink entityRef={w.entityRef} />,
     },
     {
       title: 'Check',
