@@ -80,8 +80,9 @@ function validateEvaluation(checkId: string, raw: unknown): CheckEvaluation {
  * Evaluates one check for one entity from the outcomes of the collectors: a failed collector
  * the check reads, or a failure for this entity, gives `error` with the reason without running
  * the evaluator; evidence of those collectors that the entity selects but does not hold
- * (contested, or naming another entity) gives `fail` with who else claims it; an evaluator that throws or returns garbage gives `error` too. Nothing here
- * ever turns into `pass` by default.
+ * (contested, or naming another entity) gives `fail` with who else claims it; an evaluator
+ * that throws or returns garbage gives `error` too. Nothing here ever turns into `pass` by
+ * default.
  *
  * @public
  */

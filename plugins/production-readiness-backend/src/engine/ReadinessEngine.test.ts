@@ -41,8 +41,14 @@ function component(
   };
 }
 
-/** A collector of replica counts that counts its upstream calls. */
-function replicaCollector(replicas: Record<string, number>) {
+/**
+ * A collector of replica counts that counts its upstream calls; with `workloadOf`, each entity
+ * claims the workload it names.
+ */
+function replicaCollector(
+  replicas: Record<string, number>,
+  workloadOf: Record<string, string> = {},
+) {
   const calls: Entity[][] = [];
   const collector = createFactCollector<{ replicas: number }>({
     id: 'cluster',
@@ -50,15 +56,27 @@ function replicaCollector(replicas: Record<string, number>) {
     async collect(entities) {
       calls.push(entities);
       const facts = new Map<string, { replicas: number }>();
+      const claims = new Map<string, EvidenceClaim[]>();
       for (const entity of entities) {
-        const count = replicas[entity.metadata.name];
+        const { name } = entity.metadata;
+        const ref = `component:default/${name}`;
+        const count = replicas[name];
         if (count !== undefined) {
-          facts.set(`component:default/${entity.metadata.name}`, {
-            replicas: count,
-          });
+          facts.set(ref, { replicas: count });
+        }
+        const id = workloadOf[name];
+        if (id !== undefined) {
+          claims.set(ref, [
+            {
+              kind: 'workload',
+              id,
+              how: `app=${name}`,
+              settle: `Annotate ${id} with its entity ref.`,
+            },
+          ]);
         }
       }
-      return { facts };
+      return { facts, claims };
     },
   });
   return { collector, calls };
@@ -723,35 +741,14 @@ describe('DefaultReadinessEngine', () => {
 
   it('fails the checks reading evidence two entities claim, for both, including when one is refreshed alone', async () => {
     // Both entities select the workload `shop/orders` (by the label each declares).
-    const workloadOf: Record<string, string> = {
-      'orders-api': 'shop/orders',
-      'orders-api-copy': 'shop/orders',
-      'payments-api': 'shop/payments',
-    };
-    const calls: Entity[][] = [];
-    const collector = createFactCollector<{ replicas: number }>({
-      id: 'cluster',
-      title: 'Cluster',
-      async collect(entities) {
-        calls.push(entities);
-        const facts = new Map<string, { replicas: number }>();
-        const claims = new Map<string, EvidenceClaim[]>();
-        for (const entity of entities) {
-          const ref = `component:default/${entity.metadata.name}`;
-          const id = workloadOf[entity.metadata.name];
-          facts.set(ref, { replicas: 3 });
-          claims.set(ref, [
-            {
-              kind: 'workload',
-              id,
-              how: `app=${entity.metadata.name}`,
-              settle: `Annotate ${id} with its entity ref.`,
-            },
-          ]);
-        }
-        return { facts, claims };
+    const { collector, calls } = replicaCollector(
+      { 'orders-api': 3, 'orders-api-copy': 3, 'payments-api': 3 },
+      {
+        'orders-api': 'shop/orders',
+        'orders-api-copy': 'shop/orders',
+        'payments-api': 'shop/payments',
       },
-    });
+    );
     const { engine, makeEngine, store } = await setup({
       entities: [component('orders-api'), component('payments-api')],
       collectors: [collector],

@@ -45,12 +45,13 @@ export function createRenderContext(o: BlmOptions): RenderContext {
   const team = ownerMatch[2];
   const ownerRef = `group:${ownerMatch[1] ?? 'default'}/${team}`;
   const databaseName = o.databaseName ?? `${o.name}-db`;
+  const entityRef = `component:default/${o.name}`;
   return {
     o,
     namespace: o.namespace ?? o.name,
     team,
     ownerRef,
-    entityRef: `component:default/${o.name}`,
+    entityRef,
     databaseName,
     databaseRef: `resource:default/${databaseName}`,
     backupPrefix: o.backupPrefix ?? `pg/${databaseName}`,
@@ -62,7 +63,7 @@ export function createRenderContext(o: BlmOptions): RenderContext {
       team,
     },
     annotations: {
-      [EVIDENCE_OWNER.kubernetesAnnotation]: `component:default/${o.name}`,
+      [EVIDENCE_OWNER.kubernetesAnnotation]: entityRef,
     },
     selector: { 'app.kubernetes.io/name': o.name },
     rpoSeconds: Math.round(parseDuration(o.rpo)! / 1000),
