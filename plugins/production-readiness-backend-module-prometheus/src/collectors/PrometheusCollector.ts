@@ -325,29 +325,34 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         namespace,
         jobs: [...new Set(serviceTargets.map(t => t.job).filter(Boolean))],
       };
-      const selected = (s: RuleScope) =>
-        (s.kind === 'services' && s.accepts(target.service)) ||
-        (s.kind === 'namespaces' &&
-          namespace !== undefined &&
-          s.accepts(namespace));
-      // A rule adopted by name counts only when it watches the entity's own series.
-      const adopted = scoped.filter(
-        ({ rule, scope: s }) =>
-          !selected(s) &&
+      // The rules selecting the entity's service or namespace, and those it adopts by name,
+      // which count only when they watch the entity's own series.
+      const serviceRules: RuleFact[] = [];
+      const adopted: RuleFact[] = [];
+      for (const { rule, scope: s } of scoped) {
+        if (
+          (s.kind === 'services' && s.accepts(target.service)) ||
+          (s.kind === 'namespaces' &&
+            namespace !== undefined &&
+            s.accepts(namespace))
+        ) {
+          serviceRules.push(rule);
+        } else if (
           rule.type === 'alerting' &&
           alertNames.has(rule.name) &&
-          ruleSelectsEntity(rule, series),
-      );
-      const serviceRules = scoped
-        .filter(s => selected(s.scope) || adopted.includes(s))
-        .map(s => s.rule);
+          ruleSelectsEntity(rule, series)
+        ) {
+          serviceRules.push(rule);
+          adopted.push(rule);
+        }
+      }
       claims.set(ref, [
         serviceClaim(
           target,
           instance.serviceLabel,
           serviceTargets.find(t => t.namedEntity)?.namedEntity,
         ),
-        ...adopted.map(({ rule }) => adoptedRuleClaim(instance.name, rule)),
+        ...adopted.map(rule => adoptedRuleClaim(instance.name, rule)),
       ]);
       const queries: Record<string, QueryOutcome> = {};
       for (const [checkId, outcomes] of queryOutcomes) {
