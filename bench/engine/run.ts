@@ -20,6 +20,7 @@ import {
   createReadinessCheck,
   FactCollector,
   ReadinessCheck,
+  DatabasePushedEvidence,
 } from '@production-readiness/plugin-production-readiness-node';
 import express from 'express';
 import knexFactory from 'knex';
@@ -256,6 +257,7 @@ async function main() {
       userInfo: mockServices.userInfo(),
       catalog,
       store,
+      pushedEvidence: DatabasePushedEvidence.create(database),
       engine,
       registry,
       config,

@@ -13,6 +13,7 @@ import {
   productionReadinessCollectorsExtensionPoint,
   productionReadinessConfigChecksExtensionPoint,
   productionReadinessPillarsExtensionPoint,
+  pushedEvidenceServiceRef,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import { annotationCheckFactory } from './checks/annotationCheckFactory';
@@ -82,6 +83,7 @@ export const productionReadinessPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        pushedEvidence: pushedEvidenceServiceRef,
       },
       async init({
         logger,
@@ -96,6 +98,7 @@ export const productionReadinessPlugin = createBackendPlugin({
         userInfo,
         catalog,
         notifications,
+        pushedEvidence,
       }) {
         const config = readReadinessConfig(rootConfig);
         permissionsRegistry.addPermissions(productionReadinessPermissions);
@@ -156,6 +159,7 @@ export const productionReadinessPlugin = createBackendPlugin({
             userInfo,
             catalog,
             store,
+            pushedEvidence,
             engine,
             registry,
             config,

@@ -16,5 +16,10 @@ export type {
   FleetClaims,
 } from './evidenceBinding';
 export { readPositiveDurationMs } from './config';
+export {
+  DatabasePushedEvidence,
+  pushedEvidenceServiceRef,
+} from './pushedEvidence';
+export type { PushedEvidenceService, PushedRecord } from './pushedEvidence';
 export { evaluateCheck } from './evaluation';
 export type { CollectorOutcome } from './evaluation';

@@ -34,6 +34,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { PushedEvidenceService } from '@production-readiness/plugin-production-readiness-node';
 import { validateObservedAt, validatePushedPayload } from './pushedResults';
 import { ReadinessConfig } from '../config';
 import { CheckRegistry } from '../engine/CheckRegistry';
@@ -114,6 +115,7 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   catalog: CatalogService;
   store: ReadinessStore;
+  pushedEvidence: PushedEvidenceService;
   engine: ReadinessEngine;
   registry: CheckRegistry;
   config: ReadinessConfig;
@@ -130,6 +132,7 @@ export async function createRouter(
     userInfo,
     catalog,
     store,
+    pushedEvidence,
     engine,
     registry,
     config,
@@ -539,7 +542,7 @@ export async function createRouter(
     if (!entity) {
       throw new NotFoundError(`Entity ${entityRef} not found in the catalog`);
     }
-    const stored = await store.addPushedResult({
+    const stored = await pushedEvidence.push({
       entityRef,
       type: input.type,
       observedAt,

@@ -4,6 +4,7 @@ import {
   CheckStatus,
   EvaluatedStatus,
 } from '@production-readiness/plugin-production-readiness-common';
+import { DatabasePushedEvidence } from '@production-readiness/plugin-production-readiness-node';
 import { Knex } from 'knex';
 import { DatabaseReadinessStore } from './DatabaseReadinessStore';
 import { ResultWrite } from './ReadinessStore';
@@ -54,12 +55,13 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     let knex: Knex;
     let store: DatabaseReadinessStore;
+    let pushedEvidence: DatabasePushedEvidence;
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      store = await DatabaseReadinessStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const database = mockServices.database({ knex });
+      store = await DatabaseReadinessStore.create({ database });
+      pushedEvidence = DatabasePushedEvidence.create(database);
     });
 
     async function count(
@@ -408,7 +410,7 @@ describe.each(databases.eachSupportedId())(
           expiresAt: at(1000),
           createdBy: 'user:default/jane',
         });
-        await store.addPushedResult({
+        await pushedEvidence.push({
           entityRef,
           type: 'restore-test',
           observedAt: at(1),
@@ -488,7 +490,7 @@ describe.each(databases.eachSupportedId())(
       await evaluate(at(3), 'fail', 30);
       await evaluate(at(4), 'fail', 30);
       const pushed = async (type: string, observedAt: Date) =>
-        store.addPushedResult({
+        pushedEvidence.push({
           entityRef: ORDERS,
           type,
           observedAt,
@@ -525,7 +527,7 @@ describe.each(databases.eachSupportedId())(
       ).resolves.toBe(2);
       expect(await count('pr_history')).toBe(1);
       expect(await count('pr_scores')).toBe(1);
-      const latest = await store.latestPushedResults('restore-test');
+      const latest = await pushedEvidence.latest('restore-test');
       expect(latest.get(ORDERS)?.observedAt).toEqual(at(3));
       expect(await count('pr_pushed_results')).toBe(2);
     });
@@ -578,59 +580,6 @@ describe.each(databases.eachSupportedId())(
       await expect(
         store.listWaivers({ now, includeExpired: true }),
       ).resolves.toEqual([expired, sooner]);
-    });
-
-    it('returns the newest pushed result per entity by observation time', async () => {
-      const push = (
-        entityRef: string,
-        type: string,
-        observedAt: Date,
-        payload: Record<string, unknown>,
-      ) =>
-        store.addPushedResult({
-          entityRef,
-          type,
-          observedAt,
-          payload,
-          pushedBy: 'service:ci',
-        });
-      await push(ORDERS, 'restore-test', at(1), { n: 1 });
-      const newest = await push(ORDERS, 'restore-test', at(3), {
-        n: 3,
-        details: { durationSeconds: 42, steps: ['restore', 'verify'] },
-      });
-      await push(ORDERS, 'restore-test', at(2), { n: 2 });
-      await push(ORDERS, 'load-test', at(9), { n: 9 });
-      const billing = await push(BILLING, 'restore-test', at(1), { n: 1 });
-
-      const all = await store.latestPushedResults('restore-test');
-      expect([...all.keys()].sort()).toEqual([BILLING, ORDERS].sort());
-      expect(all.get(ORDERS)).toEqual(newest);
-      expect(all.get(BILLING)).toEqual(billing);
-      expect(newest).toEqual({
-        id: expect.any(String),
-        entityRef: ORDERS,
-        type: 'restore-test',
-        observedAt: at(3),
-        payload: {
-          n: 3,
-          details: { durationSeconds: 42, steps: ['restore', 'verify'] },
-        },
-        pushedBy: 'service:ci',
-        receivedAt: expect.any(Date),
-      });
-
-      const some = await store.latestPushedResults('restore-test', [
-        ORDERS,
-        SEARCH,
-      ]);
-      expect([...some.keys()]).toEqual([ORDERS]);
-      await expect(
-        store.latestPushedResults('restore-test', []),
-      ).resolves.toEqual(new Map());
-      await expect(store.latestPushedResults('chaos-test')).resolves.toEqual(
-        new Map(),
-      );
     });
 
     it('writes 2,000 entities with 40 checks each, twice', async () => {

@@ -20,7 +20,6 @@ import {
   ReadinessStore,
   ResultWrite,
   StatusTransition,
-  StoredPushedResult,
   StoredResult,
   StoredWaiver,
   WaiverWrite,
@@ -95,16 +94,6 @@ type WaiverRow = {
   origin: string;
   requested_by: string | null;
   expiry_notified_at: DbDate | null;
-};
-
-type PushedResultRow = {
-  id: string;
-  entity_ref: string;
-  type: string;
-  observed_at: DbDate;
-  payload: string;
-  pushed_by: string;
-  received_at: DbDate;
 };
 
 /** Tables that hold rows of an entity, children first. */
@@ -185,18 +174,6 @@ function toStoredWaiver(row: WaiverRow): StoredWaiver {
     expiryNotifiedAt: row.expiry_notified_at
       ? toDate(row.expiry_notified_at)
       : undefined,
-  };
-}
-
-function toStoredPushedResult(row: PushedResultRow): StoredPushedResult {
-  return {
-    id: row.id,
-    entityRef: row.entity_ref,
-    type: row.type,
-    observedAt: toDate(row.observed_at),
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
-    pushedBy: row.pushed_by,
-    receivedAt: toDate(row.received_at),
   };
 }
 
@@ -729,69 +706,6 @@ export class DatabaseReadinessStore implements ReadinessStore {
       .where({ id: id.toLowerCase(), entity_ref: entityRef })
       .delete();
     return deleted > 0;
-  }
-
-  async addPushedResult(
-    result: Omit<StoredPushedResult, 'id' | 'receivedAt'>,
-  ): Promise<StoredPushedResult> {
-    const stored: StoredPushedResult = {
-      ...result,
-      id: crypto.randomUUID(),
-      receivedAt: new Date(),
-    };
-    await this.db('pr_pushed_results').insert({
-      id: stored.id,
-      entity_ref: stored.entityRef,
-      type: stored.type,
-      observed_at: stored.observedAt,
-      payload: JSON.stringify(stored.payload),
-      pushed_by: stored.pushedBy,
-      received_at: stored.receivedAt,
-    });
-    return stored;
-  }
-
-  async latestPushedResults(
-    type: string,
-    entityRefs?: string[],
-  ): Promise<Map<string, StoredPushedResult>> {
-    const query = (refs?: string[]) => {
-      const ranked = this.db('pr_pushed_results')
-        .select(
-          '*',
-          this.db.raw(
-            'row_number() over (partition by ?? order by ?? desc, ?? desc, ?? desc) as rn',
-            ['entity_ref', 'observed_at', 'received_at', 'id'],
-          ),
-        )
-        .where('type', type);
-      return this.db
-        .select<PushedResultRow[]>(
-          'id',
-          'entity_ref',
-          'type',
-          'observed_at',
-          'payload',
-          'pushed_by',
-          'received_at',
-        )
-        .from((refs ? ranked.whereIn('entity_ref', refs) : ranked).as('ranked'))
-        .where('rn', 1);
-    };
-    const latest = new Map<string, StoredPushedResult>();
-    const refChunks = entityRefs
-      ? chunks(unique(entityRefs), ENTITY_CHUNK_SIZE)
-      : [undefined];
-    for (const refs of refChunks) {
-      if (refs && refs.length === 0) {
-        continue;
-      }
-      const rows = await query(refs);
-      for (const row of rows) {
-        latest.set(row.entity_ref, toStoredPushedResult(row));
-      }
-    }
-    return latest;
   }
 
   async replaceClaims(writes: ClaimsWrite[], updatedAt: Date): Promise<void> {

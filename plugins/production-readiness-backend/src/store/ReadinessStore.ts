@@ -74,16 +74,6 @@ export type WaiverWrite = Omit<
   'id' | 'createdAt' | 'expiryNotifiedAt'
 >;
 
-export interface StoredPushedResult {
-  id: string;
-  entityRef: string;
-  type: string;
-  observedAt: Date;
-  payload: Record<string, unknown>;
-  pushedBy: string;
-  receivedAt: Date;
-}
-
 /**
  * Persistence of the engine: latest results, change-only history, score trend, waivers and
  * pushed evidence. Implementations must work on SQLite and PostgreSQL.
@@ -151,16 +141,6 @@ export interface ReadinessStore {
 
   /** Deletes a waiver of an entity; false when there is no such waiver. */
   deleteWaiver(entityRef: string, id: string): Promise<boolean>;
-
-  addPushedResult(
-    result: Omit<StoredPushedResult, 'id' | 'receivedAt'>,
-  ): Promise<StoredPushedResult>;
-
-  /** The newest pushed result of `type` per entity (by `observedAt`). */
-  latestPushedResults(
-    type: string,
-    entityRefs?: string[],
-  ): Promise<Map<string, StoredPushedResult>>;
 
   /**
    * Replaces the evidence claims of the given (entity, collector) pairs with those of their
