@@ -5,6 +5,7 @@ import {
 import {
   productionReadinessChecksExtensionPoint,
   productionReadinessCollectorsExtensionPoint,
+  pushedEvidenceServiceRef,
 } from '@production-readiness/plugin-production-readiness-node';
 import { createBackupChecks } from './checks/backupChecks';
 import { BackupCollector } from './collector/BackupCollector';
@@ -12,7 +13,8 @@ import { readBackupModuleSettings } from './config';
 
 /**
  * Backup storage checks for Production Readiness: reads pgBackRest, WAL-G, Velero and dump
- * metadata and restore-test records from the locations in `productionReadiness.backup`.
+ * metadata and restore-test records from the locations in `productionReadiness.backup`, and
+ * the restore tests and backup runs pushed to the plugin's API.
  *
  * @public
  */
@@ -26,8 +28,9 @@ export const productionReadinessModuleBackup = createBackendModule({
         logger: coreServices.logger,
         checks: productionReadinessChecksExtensionPoint,
         collectors: productionReadinessCollectorsExtensionPoint,
+        pushedEvidence: pushedEvidenceServiceRef,
       },
-      async init({ config, logger, checks, collectors }) {
+      async init({ config, logger, checks, collectors, pushedEvidence }) {
         const settings = readBackupModuleSettings(config);
         if (!settings.locations.length) {
           logger.warn(
@@ -38,6 +41,7 @@ export const productionReadinessModuleBackup = createBackendModule({
           BackupCollector.create({
             locations: settings.locations,
             readConcurrency: settings.readConcurrency,
+            pushedEvidence,
           }),
         );
         checks.addChecks(...createBackupChecks(settings.checks));

@@ -44,6 +44,9 @@ function source(facts: BackupFacts): string {
   return `backup:${facts.location}`;
 }
 
+/** Evidence pushed to the API, rather than read from the location. */
+const pushedSource = (pushedBy: string) => `pushed by ${pushedBy}`;
+
 function where(facts: BackupFacts): string {
   return `prefix "${facts.prefix}" of location ${facts.location}`;
 }
@@ -68,7 +71,7 @@ function backupEvidence(
         : {}),
       metadata: backup.source,
     },
-    source: source(facts),
+    source: backup.pushedBy ? pushedSource(backup.pushedBy) : source(facts),
     timestamp: backup.finishedAt,
   };
 }
@@ -161,6 +164,18 @@ function withPlan(
 const succeeded = (facts: BackupFacts) =>
   facts.backups.filter(b => b.status === 'succeeded');
 
+/**
+ * Every backup run known: the location's backups and the run the backup job pushed (when the
+ * location does not describe it), newest first. Freshness and errors read these; checks of
+ * what the location holds (size, retention, method) read `facts.backups` only.
+ */
+const runs = (facts: BackupFacts): BackupRecord[] =>
+  [...facts.backups, ...facts.pushedRuns].sort(
+    (a, b) =>
+      Date.parse(b.finishedAt) - Date.parse(a.finishedAt) ||
+      b.id.localeCompare(a.id),
+  );
+
 function noBackups(facts: BackupFacts): CheckEvaluation {
   return checkResult.fail(
     `No ${facts.tool} backups found under ${where(facts)} (${
@@ -226,14 +241,17 @@ function evaluateFresh(
   plan: BackupPlan,
   { now }: CheckContext,
 ): CheckEvaluation {
-  const newest = succeeded(facts)[0];
+  const known = runs(facts);
+  const newest = known.find(b => b.status === 'succeeded');
   if (!newest) {
-    return facts.backups.length
+    return known.length
       ? checkResult.fail(
-          `None of the ${facts.backups.length} ${
-            facts.tool
-          } backups under ${where(facts)} succeeded`,
-          [backupEvidence(facts, 'newest backup', facts.backups[0])],
+          `None of the ${known.length} ${facts.tool} backups under ${where(
+            facts,
+          )}${
+            facts.pushedRuns.length ? ' or pushed by the backup job' : ''
+          } succeeded`,
+          [backupEvidence(facts, 'newest backup', known[0])],
         )
       : noBackups(facts);
   }
@@ -259,15 +277,16 @@ function evaluateFresh(
 
 function evaluateErrors(settings: BackupCheckSettings): Evaluate {
   return (facts, { now }) => {
-    if (!facts.backups.length) {
+    const known = runs(facts);
+    if (!known.length) {
       return checkResult.unknown(
         `No backups under ${where(facts)} to inspect for errors`,
         [],
         LOCATION_REMEDIATION,
       );
     }
-    const newest = facts.backups[0];
-    const recent = facts.backups.slice(0, settings.sizeHistory);
+    const newest = known[0];
+    const recent = known.slice(0, settings.sizeHistory);
     const bad = recent.filter(b => b.status !== 'succeeded');
     const evidence = [
       ...bad.map(b => backupEvidence(facts, `${b.status} backup`, b)),
@@ -706,7 +725,7 @@ function restoreEvidence(
       ),
       record: record.source,
     },
-    source: source(facts),
+    source: record.pushedBy ? pushedSource(record.pushedBy) : source(facts),
     timestamp: record.finishedAt,
     url: record.logUrl,
   };
@@ -719,10 +738,12 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
       settings.restoreTestMaxAgeMs,
     )}, and have it write a restore-test record (*${'restore-test.json'}) under prefix "${
       facts.restoreTestPrefix
-    }" of location ${facts.location}.`;
+    }" of location ${
+      facts.location
+    } or push it (type restore-test) to POST /api/production-readiness/results.`;
     if (!latest) {
       return checkResult.fail(
-        `No restore-test records under prefix "${facts.restoreTestPrefix}" of location ${facts.location}: the backups were never proven restorable`,
+        `No restore-test records under prefix "${facts.restoreTestPrefix}" of location ${facts.location}, and none pushed to the API: the backups were never proven restorable`,
         facts.unreadable.map(reason => ({
           label: 'unreadable record',
           value: reason,
@@ -779,7 +800,7 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
         remediation,
       );
     }
-    const restored = facts.backups.find(b => b.id === latest.backupId);
+    const restored = runs(facts).find(b => b.id === latest.backupId);
     const takenAt = latest.backupTakenAt ?? restored?.finishedAt;
     if (!takenAt) {
       return checkResult.fail(

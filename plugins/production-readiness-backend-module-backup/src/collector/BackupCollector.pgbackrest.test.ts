@@ -177,7 +177,7 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
     // No restore test has run yet: backups are not proven.
     expect(results['backup.restore-tested']).toMatchObject({
       status: 'fail',
-      summary: `No restore-test records under prefix "${RESTORE_PREFIX}" of location main: the backups were never proven restorable`,
+      summary: `No restore-test records under prefix "${RESTORE_PREFIX}" of location main, and none pushed to the API: the backups were never proven restorable`,
     });
     expect(results['backup.restore-within-rto']).toMatchObject({
       status: 'unknown',

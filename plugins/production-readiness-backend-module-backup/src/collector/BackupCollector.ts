@@ -8,10 +8,15 @@ import {
   CollectorContext,
   EvidenceClaim,
   FactCollector,
+  PushedEvidenceService,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
 import { backupClaims } from './claims';
+import {
+  addPushedBackupRecords,
+  readPushedBackupRecords,
+} from './pushedRecords';
 import {
   applyDumpManifest,
   DUMP_MANIFEST_SUFFIX,
@@ -62,7 +67,12 @@ export interface BackupFacts {
   /** Newest first. */
   backups: BackupRecord[];
   wal?: WalFact;
-  /** Newest first (by finishedAt). */
+  /**
+   * Backup runs the backup job pushed to the API (`backup-run` records) that the location's
+   * metadata does not describe: the newest per entity, e.g. a failed run that left no backup.
+   */
+  pushedRuns: BackupRecord[];
+  /** From the location and pushed to the API, newest first (by finishedAt). */
   restoreTests: StoredRestoreTest[];
   /** Metadata files that were skipped because they could not be parsed. */
   unreadable: string[];
@@ -137,15 +147,19 @@ export class BackupCollector implements FactCollector<BackupFacts> {
   private constructor(
     private readonly locations: Map<string, BackupStorage>,
     private readonly readConcurrency: number,
+    private readonly pushedEvidence?: PushedEvidenceService,
   ) {}
 
   static create(options: {
     locations: BackupStorage[];
     readConcurrency?: number;
+    /** Restore tests and backup runs pushed to the API, read next to the location's. */
+    pushedEvidence?: PushedEvidenceService;
   }): BackupCollector {
     return new BackupCollector(
       new Map(options.locations.map(l => [l.name, l])),
       options.readConcurrency ?? 8,
+      options.pushedEvidence,
     );
   }
 
@@ -201,9 +215,19 @@ export class BackupCollector implements FactCollector<BackupFacts> {
       ),
     );
 
+    const pushed = this.pushedEvidence
+      ? await readPushedBackupRecords(
+          this.pushedEvidence,
+          targets.map(t => t.entityRef),
+        )
+      : undefined;
+
     for (const target of targets) {
       const snapshot = snapshots.get(target.location.name)!;
       const entityFacts = this.factsFor(target, snapshot);
+      if (pushed) {
+        addPushedBackupRecords(entityFacts, target.entityRef, pushed);
+      }
       facts.set(target.entityRef, entityFacts);
       const manifest =
         snapshot instanceof StorageError
@@ -241,6 +265,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
       objectCount: 0,
       backups: [],
       restoreTests: [],
+      pushedRuns: [],
       unreadable: [],
     };
     const misconfigured = (why: string): BackupFacts => ({
@@ -389,6 +414,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
       objectCount: 0,
       backups: [],
       restoreTests: [],
+      pushedRuns: [],
       unreadable: [],
     };
     if (snapshot instanceof StorageError) {

@@ -6,8 +6,14 @@ import {
 /** Restore-test records are JSON objects whose name ends with this. */
 export const RESTORE_TEST_SUFFIX = 'restore-test.json';
 
-/** A restore-test record with where it was read from. */
-export type StoredRestoreTest = RestoreTestRecord & { source: string };
+/**
+ * A restore-test record with where it was read from: a key in the location, or the pushed
+ * record's id and who pushed it.
+ */
+export type StoredRestoreTest = RestoreTestRecord & {
+  source: string;
+  pushedBy?: string;
+};
 
 /** Parses a restore-test record (schema `restoreTestRecordSchema` of the common package). */
 export function parseRestoreTestRecord(

@@ -29,8 +29,10 @@ export interface BackupRecord {
   storedBytes?: number;
   /** When the tool will delete the backup (Velero TTL). */
   expiresAt?: string;
-  /** Key of the metadata the record comes from. */
+  /** Key of the metadata the record comes from, or the pushed record it was read from. */
   source: string;
+  /** Who pushed the record to the API, when it was pushed rather than read from the location. */
+  pushedBy?: string;
 }
 
 /** The newest archived WAL segment, for point-in-time recovery. */

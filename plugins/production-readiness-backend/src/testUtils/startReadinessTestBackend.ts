@@ -14,6 +14,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
   OverviewEntry,
+  PushedResult,
   ReadinessReport,
 } from '@production-readiness/plugin-production-readiness-common';
 import request from 'supertest';
@@ -26,6 +27,14 @@ export interface ReadinessTestBackend {
   refresh(entityRef: string): Promise<ReadinessReport>;
   /** The statuses of a report by check id, for compact assertions. */
   statuses(report: ReadinessReport): Record<string, string>;
+  /**
+   * `POST /results` (pushed evidence), by default as a service principal; returns the
+   * answer whatever its status.
+   */
+  pushResult(
+    body: PushedResult,
+    authorization?: string,
+  ): Promise<{ status: number; body: any }>;
   /** `GET /overview` as a user; throws unless the answer is 200. */
   overview(): Promise<OverviewEntry[]>;
   stop(): Promise<void>;
@@ -99,6 +108,13 @@ export async function startReadinessTestBackend(options: {
     },
     statuses(report) {
       return Object.fromEntries(report.results.map(r => [r.checkId, r.status]));
+    },
+    async pushResult(body, authorization = mockCredentials.service.header()) {
+      const response = await request(backend.server)
+        .post('/api/production-readiness/results')
+        .set('Authorization', authorization)
+        .send(body);
+      return { status: response.status, body: response.body };
     },
     async overview() {
       const response = await request(backend.server)
