@@ -134,6 +134,25 @@ export interface Config {
        * platform's own checks. Other types are refused.
        */
       types?: string[];
+      /**
+       * Service principals that may push, each for some entities: the `subject` of a
+       * `backend.auth.externalAccess` static token (or another service principal), with the
+       * entity refs it may push for and/or the owners (groups) whose entities it may push
+       * for. Other service principals get a 403. Users need the
+       * `production-readiness.results.push` permission on the entity instead.
+       */
+      principals?: Array<{
+        subject: string;
+        entities?: string[];
+        owners?: string[];
+      }>;
+      /** Pushes per caller (user or service principal) per window; beyond: 429. */
+      rateLimit?: {
+        /** @default 60 */
+        limit?: number;
+        /** @default { minutes: 1 } */
+        window?: HumanDuration;
+      };
     };
 
     retention?: {

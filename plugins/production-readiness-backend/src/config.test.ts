@@ -20,6 +20,11 @@ describe('readReadinessConfig', () => {
       defaultRequiredLevel: 'silver',
       maxResultAgeMs: 30 * 60_000,
       historyRetentionMs: 180 * 86_400_000,
+      pushedResults: {
+        types: [],
+        principals: [],
+        rateLimit: { limit: 60, windowMs: 60_000 },
+      },
     });
     expect(config.levels.map(l => l.name)).toEqual([
       'bronze',
@@ -98,6 +103,45 @@ describe('readReadinessConfig', () => {
     ).toThrow('level "bronze" is defined twice');
     expect(() => read({ defaultRequiredLevel: 'platinum' })).toThrow(
       'productionReadiness.defaultRequiredLevel: unknown level "platinum"',
+    );
+  });
+
+  it('reads the principals that may push, with refs in full, and refuses one that could push for nothing', () => {
+    expect(
+      read({
+        pushedResults: {
+          principals: [
+            {
+              subject: 'restore-job',
+              entities: ['Resource:Default/Orders-DB'],
+              owners: ['team-orders', 'user:ada'],
+            },
+          ],
+        },
+      }).pushedResults.principals,
+    ).toEqual([
+      {
+        subject: 'restore-job',
+        entities: ['resource:default/orders-db'],
+        owners: ['group:default/team-orders', 'user:default/ada'],
+      },
+    ]);
+    expect(() =>
+      read({ pushedResults: { principals: [{ subject: 'ci' }] } }),
+    ).toThrow(
+      'productionReadiness.pushedResults.principals[0] (subject ci) names neither entities nor owners: it could push for nothing',
+    );
+    expect(() =>
+      read({
+        pushedResults: {
+          principals: [{ subject: 'ci', entities: ['resource:'] }],
+        },
+      }),
+    ).toThrow(
+      /^productionReadiness\.pushedResults\.principals\[0\]\.entities: "resource:" is not an entity ref/,
+    );
+    expect(() => read({ pushedResults: { rateLimit: { limit: 0 } } })).toThrow(
+      'productionReadiness.pushedResults.rateLimit.limit must be a positive integer, got 0',
     );
   });
 });

@@ -2,6 +2,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config, ConfigReader } from '@backstage/config';
 import { readPositiveDurationMs } from '@production-readiness/plugin-production-readiness-node';
 import {
@@ -52,8 +53,26 @@ export interface ReadinessConfig {
   };
   historyRetentionMs: number;
   notificationsEnabled: boolean;
+  pushedResults: PushedResultsSettings;
+}
+
+/** A service principal that may push evidence, and for which entities. */
+export interface PushingPrincipal {
+  /** The principal's subject: a `backend.auth.externalAccess` static token's `subject`. */
+  subject: string;
+  /** Entity refs it may push for. */
+  entities: string[];
+  /** Groups (or users) whose entities it may push for. */
+  owners: string[];
+}
+
+export interface PushedResultsSettings {
   /** Types of pushed records the platform declares beyond the built-in ones. */
-  pushedResultTypes: string[];
+  types: string[];
+  /** Service principals that may push, each for some entities; users need the permission. */
+  principals: PushingPrincipal[];
+  /** Pushes per caller per window. */
+  rateLimit: { limit: number; windowMs: number };
 }
 
 /** The shortest interval between two scheduled refreshes, when the schedule says. */
@@ -174,8 +193,65 @@ export function readReadinessConfig(root: Config): ReadinessConfig {
     ),
     notificationsEnabled:
       config?.getOptionalBoolean('notifications.enabled') ?? true,
-    pushedResultTypes: readPushedResultTypes(config),
+    pushedResults: {
+      types: readPushedResultTypes(config),
+      principals: readPushingPrincipals(config),
+      rateLimit: {
+        limit: readPushRateLimit(config),
+        windowMs: durationMs(config, 'pushedResults.rateLimit.window', 60_000),
+      },
+    },
   };
+}
+
+function readPushRateLimit(config: Config | undefined): number {
+  const limit =
+    config?.getOptionalNumber('pushedResults.rateLimit.limit') ?? 60;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new Error(
+      `productionReadiness.pushedResults.rateLimit.limit must be a positive integer, got ${limit}`,
+    );
+  }
+  return limit;
+}
+
+/** An entity ref in full (`resource:default/x`); `defaultKind` for refs written without one. */
+function fullRef(ref: string, key: string, defaultKind: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' }),
+    ).toLocaleLowerCase('en-US');
+  } catch (e) {
+    throw new Error(
+      `productionReadiness.${key}: "${ref}" is not an entity ref (${
+        (e as Error).message
+      })`,
+    );
+  }
+}
+
+/** `pushedResults.principals`: each with a subject and what it may push for. */
+function readPushingPrincipals(config: Config | undefined): PushingPrincipal[] {
+  return (config?.getOptionalConfigArray('pushedResults.principals') ?? []).map(
+    (entry, i) => {
+      const key = `pushedResults.principals[${i}]`;
+      const principal: PushingPrincipal = {
+        subject: entry.getString('subject'),
+        entities: (entry.getOptionalStringArray('entities') ?? []).map(ref =>
+          fullRef(ref, `${key}.entities`, 'component'),
+        ),
+        owners: (entry.getOptionalStringArray('owners') ?? []).map(ref =>
+          fullRef(ref, `${key}.owners`, 'group'),
+        ),
+      };
+      if (!principal.entities.length && !principal.owners.length) {
+        throw new Error(
+          `productionReadiness.${key} (subject ${principal.subject}) names neither entities nor owners: it could push for nothing`,
+        );
+      }
+      return principal;
+    },
+  );
 }
 
 /** `pushedResults.types`: names like the type of a push (lowercase, digits, dashes). */

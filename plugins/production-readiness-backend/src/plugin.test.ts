@@ -93,7 +93,16 @@ async function startBackend(
     permission: options.permission,
     config: {
       refresh: { minInterval: { seconds: 30 } },
-      pushedResults: { types: ['chaos-drill'] },
+      pushedResults: {
+        types: ['chaos-drill'],
+        principals: [
+          // mockCredentials.service()'s subject
+          {
+            subject: 'external:test-service',
+            entities: ['component:default/orders-api'],
+          },
+        ],
+      },
       checks: [
         {
           id: 'documentation.slack-channel',

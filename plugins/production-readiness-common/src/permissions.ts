@@ -27,10 +27,19 @@ export const productionReadinessWaiverManagePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Push evidence from external systems (restore-test jobs, load tests). @public */
+/**
+ * Push evidence for an entity (restore tests, backup runs, load tests) through
+ * `POST /results`. A resource permission on the catalog entity, so that a policy grants it
+ * to the entity's owners (`isEntityOwner`). Service principals are allowed by Backstage's
+ * permission framework; the plugin lets only those named in
+ * `productionReadiness.pushedResults.principals` push, each for its entities.
+ *
+ * @public
+ */
 export const productionReadinessResultsPushPermission = createPermission({
   name: 'production-readiness.results.push',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
 /** Every permission of the suite, for registration with the permissions registry. @public */

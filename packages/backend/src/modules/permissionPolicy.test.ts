@@ -8,6 +8,7 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   productionReadinessReadPermission,
   productionReadinessRefreshPermission,
+  productionReadinessResultsPushPermission,
   productionReadinessWaiverManagePermission,
 } from '@production-readiness/plugin-production-readiness-common';
 import { AppPermissionPolicy, PLATFORM_TEAM } from './permissionPolicy';
@@ -50,6 +51,7 @@ describe('AppPermissionPolicy', () => {
   it.each([
     productionReadinessRefreshPermission,
     productionReadinessWaiverManagePermission,
+    productionReadinessResultsPushPermission,
   ])(
     'lets owners use $name, and only them unless they are the platform team',
     async permission => {

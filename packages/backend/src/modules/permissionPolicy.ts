@@ -21,14 +21,20 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   productionReadinessRefreshPermission,
+  productionReadinessResultsPushPermission,
   productionReadinessWaiverManagePermission,
 } from '@production-readiness/plugin-production-readiness-common';
 
-/** Actions only an entity's owners may take on it. */
+/**
+ * Actions only an entity's owners may take on it. (Service principals, e.g. restore-test jobs
+ * pushing results with a static token, never reach the policy: the readiness backend lets
+ * those named in productionReadiness.pushedResults.principals push.)
+ */
 const OWNER_ONLY = [
   catalogEntityDeletePermission,
   productionReadinessRefreshPermission,
   productionReadinessWaiverManagePermission,
+  productionReadinessResultsPushPermission,
 ];
 
 /** The group that approves waivers of every entity (examples/org.yaml). */
@@ -36,7 +42,7 @@ export const PLATFORM_TEAM = 'group:default/platform';
 
 /**
  * The demo app's permission policy: everyone may read and create; only an entity's owners
- * may unregister it or re-run its readiness checks. Waivers may be managed by the owners and
+ * may unregister it, re-run its readiness checks or push its evidence. Waivers may be managed by the owners and
  * by the platform team; the readiness backend itself refuses owners who approve their own
  * requests or waive their own critical checks, so approvals come from the platform team.
  */

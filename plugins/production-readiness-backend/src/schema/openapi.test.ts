@@ -1,6 +1,8 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { readReadinessConfig } from '../config';
 import { createRouter, RouterOptions } from '../service/router';
 
 describe('openapi.yaml', () => {
@@ -22,10 +24,14 @@ describe('openapi.yaml', () => {
 
     // Only route registration is inspected; no handler runs.
     const router = await createRouter({
-      config: { refreshMinIntervalMs: 30_000 },
+      config: readReadinessConfig(new ConfigReader({})),
     } as unknown as RouterOptions);
-    const served = (router as unknown as { stack: any[] }).stack
-      .filter(layer => layer.route)
+    // Routes of the router and of the routers it mounts.
+    const routes = (stack: any[]): any[] =>
+      stack.flatMap(layer =>
+        layer.route ? [layer] : routes(layer.handle?.stack ?? []),
+      );
+    const served = routes((router as unknown as { stack: any[] }).stack)
       .flatMap(layer =>
         Object.keys(layer.route.methods).map(
           m =>

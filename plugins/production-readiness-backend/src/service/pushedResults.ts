@@ -6,6 +6,7 @@ import {
   PUSHED_RECORD_SCHEMAS,
 } from '@production-readiness/plugin-production-readiness-common';
 import { z } from 'zod';
+import { PushingPrincipal } from '../config';
 
 /** How far ahead of the server's clock a record may be dated (clocks of jobs drift). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -96,4 +97,35 @@ export function validateObservedAt(
     );
   }
   return observedAt;
+}
+
+/**
+ * Whether a service principal may push evidence for an entity: only the principals the
+ * platform names in `productionReadiness.pushedResults.principals`, each for the entities
+ * it lists or the entities of the owners it lists. (Backstage's permission framework allows
+ * every service principal, so this is decided here.) Returns why not, or undefined.
+ */
+export function servicePushRefusal(options: {
+  principals: PushingPrincipal[];
+  subject: string;
+  entityRef: string;
+  owner?: string;
+}): string | undefined {
+  const { principals, subject, entityRef } = options;
+  const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+  const named = principals.filter(p => p.subject === subject);
+  if (!named.length) {
+    return `Service principal ${subject} may not push results: it is not named in productionReadiness.pushedResults.principals`;
+  }
+  const owner = options.owner && lower(options.owner);
+  const allowed = named.some(
+    p =>
+      p.entities.includes(lower(entityRef)) ||
+      (owner !== undefined && p.owners.includes(owner)),
+  );
+  return allowed
+    ? undefined
+    : `Service principal ${subject} may not push results for ${entityRef}: productionReadiness.pushedResults.principals names neither this entity nor its owner (${
+        options.owner ?? 'none'
+      }) for it`;
 }

@@ -20,14 +20,11 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
-  describeIssues,
   formatDuration,
   parseWaiverAnnotation,
   productionReadinessReadPermission,
   productionReadinessRefreshPermission,
-  productionReadinessResultsPushPermission,
   productionReadinessWaiverManagePermission,
-  pushedResultSchema,
   waiverInputSchema,
 } from '@production-readiness/plugin-production-readiness-common';
 import express, { Request } from 'express';
@@ -35,7 +32,8 @@ import Router from 'express-promise-router';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { PushedEvidenceService } from '@production-readiness/plugin-production-readiness-node';
-import { validateObservedAt, validatePushedPayload } from './pushedResults';
+import { createPushedResultsRoute } from './pushedResultsRoute';
+import { parseInput, principalOf } from './requests';
 import { ReadinessConfig } from '../config';
 import { CheckRegistry } from '../engine/CheckRegistry';
 import { ReadinessEngine } from '../engine/ReadinessEngine';
@@ -44,19 +42,6 @@ import { ReadinessStore, StoredWaiver } from '../store/ReadinessStore';
 import { ReportService } from './ReportService';
 
 const validator = makeValidator();
-
-/** Validates a request body or query, answering 400 with every field at fault. */
-function parseInput<T>(
-  what: 'request body' | 'query',
-  schema: z.ZodType<T>,
-  input: unknown,
-): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new InputError(`Invalid ${what}: ${describeIssues(parsed.error)}`);
-  }
-  return parsed.data;
-}
 
 /** The entity ref from `:kind/:namespace/:name`, validated like the catalog validates names. */
 function entityRefFromParams(req: Request): string {
@@ -140,17 +125,6 @@ export async function createRouter(
   const reports = new ReportService(store, registry, config);
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
-
-  /** Who did it, for waivers and pushed results: a user ref or `service:<subject>`. */
-  function principalOf(credentials: BackstageCredentials): string {
-    if (auth.isPrincipal(credentials, 'user')) {
-      return credentials.principal.userEntityRef;
-    }
-    if (auth.isPrincipal(credentials, 'service')) {
-      return `service:${credentials.principal.subject}`;
-    }
-    return 'unknown';
-  }
 
   async function authorize(
     credentials: BackstageCredentials,
@@ -346,7 +320,7 @@ export async function createRouter(
       reason: input.reason,
       expiresAt: new Date(input.until),
       origin: 'api',
-      createdBy: principalOf(credentials),
+      createdBy: principalOf(auth, credentials),
     });
     await engine.refreshEntity(entityRef);
     res.status(201).json(waiverJson(waiver));
@@ -400,7 +374,7 @@ export async function createRouter(
         expiresAt,
         origin: 'annotation',
         requestedBy: ownerRef(entity),
-        createdBy: principalOf(credentials),
+        createdBy: principalOf(auth, credentials),
       });
       await engine.refreshEntity(entityRef);
       res.status(201).json(waiverJson(waiver));
@@ -514,48 +488,16 @@ export async function createRouter(
     res.json({ items: entries });
   });
 
-  router.post('/results', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    await authorize(credentials, productionReadinessResultsPushPermission);
-    const input = parseInput('request body', pushedResultSchema, req.body);
-    let entityRef: string;
-    try {
-      entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
-    } catch (e) {
-      throw new InputError(`Invalid entityRef: ${(e as Error).message}`);
-    }
-    const payload = validatePushedPayload({
-      type: input.type,
-      payload: input.payload,
-      entityRef,
-      platformTypes: config.pushedResultTypes,
-    });
-    const observedAt = validateObservedAt(input.observedAt, {
-      now: new Date(),
-      retentionMs: config.historyRetentionMs,
-    });
-    const entity = await catalog.getEntityByRef(entityRef, {
-      credentials: await auth.getOwnServiceCredentials(),
-    });
-    if (!entity) {
-      throw new NotFoundError(`Entity ${entityRef} not found in the catalog`);
-    }
-    const stored = await pushedEvidence.push({
-      entityRef,
-      type: input.type,
-      observedAt,
-      payload,
-      pushedBy: principalOf(credentials),
-    });
-    res.status(201).json({
-      id: stored.id,
-      entityRef,
-      type: stored.type,
-      receivedAt: stored.receivedAt.toISOString(),
-    });
-  });
+  router.use(
+    createPushedResultsRoute({
+      httpAuth,
+      auth,
+      permissions,
+      catalog,
+      pushedEvidence,
+      config,
+    }),
+  );
 
   return router;
 }
