@@ -108,6 +108,15 @@ describe('pushed restore tests and backup runs count next to the location', () =
       entities: [database('inventory'), database('stock')],
       config: {
         refresh: { minInterval: { milliseconds: 1 } },
+        // The restore-test and backup jobs push as a service principal (the mock's subject).
+        pushedResults: {
+          principals: [
+            {
+              subject: 'external:test-service',
+              owners: ['team-inventory', 'team-stock'],
+            },
+          ],
+        },
         backup: {
           locations: [{ name: 'nfs', type: 'filesystem', path: root }],
         },
@@ -178,6 +187,12 @@ describe('pushed restore tests and backup runs count next to the location', () =
     expect(passed.evidence[0].source).toBe(
       'pushed by service:external:test-service',
     );
+    // The report lists what was pushed, newest first, with who pushed it.
+    const { pushed } = await backend.refresh(INVENTORY);
+    expect(pushed.map(p => [p.type, p.status, p.pushedBy])).toEqual([
+      ['restore-test', 'succeeded', 'service:external:test-service'],
+      ['restore-test', 'failed', 'service:external:test-service'],
+    ]);
   });
 
   it('keeps the newest record by observation time, whichever source and arrival order', async () => {

@@ -234,6 +234,28 @@ export interface ReadinessReport {
   history: HistoryEntry[];
   /** Score trend, oldest first. */
   trend: ScorePoint[];
+  /** The newest records pushed for the entity through `POST /results`, newest first. */
+  pushed: PushedEvidenceEntry[];
+}
+
+/**
+ * A record a job pushed for the entity (a restore test, a backup run, a load test), as its
+ * tab lists it: what, when, and who pushed it.
+ *
+ * @public
+ */
+export interface PushedEvidenceEntry {
+  id: string;
+  type: string;
+  /** When the evidence was produced, as the pusher says. */
+  observedAt: string;
+  /** A user ref or `service:<subject>`. */
+  pushedBy: string;
+  receivedAt: string;
+  /** The payload's `status`, when it has one (every built-in type has). */
+  status?: string;
+  /** The payload's `logUrl`, when it has one. */
+  logUrl?: string;
 }
 
 /**

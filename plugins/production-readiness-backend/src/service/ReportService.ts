@@ -8,10 +8,15 @@ import {
   GradedResult,
   levelRank,
   OverviewEntry,
+  PushedEvidenceEntry,
   ReadinessReport,
   scoreResults,
 } from '@production-readiness/plugin-production-readiness-common';
-import { bindEvidence } from '@production-readiness/plugin-production-readiness-node';
+import {
+  bindEvidence,
+  PushedEvidenceService,
+  PushedRecord,
+} from '@production-readiness/plugin-production-readiness-node';
 import { ReadinessConfig, requiredLevelFor } from '../config';
 import { ownerRef } from '../ownerRef';
 import { CheckRegistry } from '../engine/CheckRegistry';
@@ -21,12 +26,30 @@ const HISTORY_DAYS = 90;
 
 const HISTORY_LIMIT = 200;
 
+/** Pushed records a report lists. */
+const PUSHED_LIMIT = 10;
+
+/** A pushed record as the tab lists it: its payload's status and log, not the whole payload. */
+function pushedEntry(record: PushedRecord): PushedEvidenceEntry {
+  const { status, logUrl } = record.payload;
+  return {
+    id: record.id,
+    type: record.type,
+    observedAt: record.observedAt.toISOString(),
+    pushedBy: record.pushedBy,
+    receivedAt: record.receivedAt.toISOString(),
+    ...(typeof status === 'string' ? { status } : {}),
+    ...(typeof logUrl === 'string' ? { logUrl } : {}),
+  };
+}
+
 /** Builds reports, gate answers and the fleet overview from stored results. */
 export class ReportService {
   constructor(
     private readonly store: ReadinessStore,
     private readonly registry: CheckRegistry,
     private readonly config: ReadinessConfig,
+    private readonly pushedEvidence: PushedEvidenceService,
   ) {}
 
   /**
@@ -123,11 +146,12 @@ export class ReportService {
   async getReport(entity: Entity, now = new Date()): Promise<ReadinessReport> {
     const entityRef = stringifyEntityRef(entity);
     const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-    const [stored, history, trend, lastEvaluated] = await Promise.all([
+    const [stored, history, trend, lastEvaluated, pushed] = await Promise.all([
       this.store.getResults(entityRef),
       this.store.getHistory(entityRef, { since, limit: HISTORY_LIMIT }),
       this.store.getScoreTrend(entityRef, { since }),
       this.evaluatedAt(entityRef),
+      this.pushedEvidence.list(entityRef, { limit: PUSHED_LIMIT }),
     ]);
     const graded = this.grade(stored, now);
     const scores = scoreResults(graded.map(r => r.graded));
@@ -156,6 +180,7 @@ export class ReportService {
       results,
       history: history.filter(h => this.registry.getCheck(h.checkId)),
       trend,
+      pushed: pushed.map(pushedEntry),
     };
   }
 

@@ -1,18 +1,10 @@
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PushedResult } from '@production-readiness/plugin-production-readiness-common';
-import request from 'supertest';
-import { productionReadinessPlugin } from '../plugin';
 import { startReadinessTestBackend } from '../testUtils';
 
 jest.setTimeout(60_000);
@@ -173,66 +165,51 @@ describe('pushes with backend.auth.externalAccess static tokens', () => {
   const RESTRICTED_TOKEN = 'read-only-token-0123456789abcdef';
 
   it('lets each token push for what its subject is named for', async () => {
-    const backend = await startTestBackend({
-      features: [
-        productionReadinessPlugin,
+    const backend = await startReadinessTestBackend({
+      entities,
+      // The real auth and permission services: static tokens, their access restrictions.
+      services: [
         authServiceFactory,
         httpAuthServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send: async () => {} }),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              auth: {
-                externalAccess: [
+        permissionsServiceFactory,
+      ],
+      rootConfig: {
+        permission: { enabled: true },
+        backend: {
+          auth: {
+            externalAccess: [
+              {
+                type: 'static',
+                options: {
+                  token: FINANCE_TOKEN,
+                  subject: 'finance-restore-job',
+                },
+              },
+              {
+                type: 'static',
+                options: { token: ORDERS_TOKEN, subject: 'orders-ci' },
+              },
+              {
+                type: 'static',
+                options: {
+                  token: RESTRICTED_TOKEN,
+                  subject: 'finance-restore-job',
+                },
+                accessRestrictions: [
                   {
-                    type: 'static',
-                    options: {
-                      token: FINANCE_TOKEN,
-                      subject: 'finance-restore-job',
-                    },
-                  },
-                  {
-                    type: 'static',
-                    options: { token: ORDERS_TOKEN, subject: 'orders-ci' },
-                  },
-                  {
-                    type: 'static',
-                    options: {
-                      token: RESTRICTED_TOKEN,
-                      subject: 'finance-restore-job',
-                    },
-                    accessRestrictions: [
-                      {
-                        plugin: 'production-readiness',
-                        permission: 'production-readiness.report.read',
-                      },
-                    ],
+                    plugin: 'production-readiness',
+                    permission: 'production-readiness.report.read',
                   },
                 ],
               },
-            },
-            productionReadiness: {
-              schedule: {
-                frequency: { hours: 1 },
-                timeout: { minutes: 5 },
-                initialDelay: { hours: 1 },
-              },
-              pushedResults: { principals },
-            },
+            ],
           },
-        }),
-      ],
+        },
+      },
+      config: { pushedResults: { principals } },
     });
     const push = (token: string, entityRef: string) =>
-      request(backend.server)
-        .post('/api/production-readiness/results')
-        .set('Authorization', `Bearer ${token}`)
-        .send(restoreTest(entityRef));
+      backend.pushResult(restoreTest(entityRef), `Bearer ${token}`);
     try {
       // Named by owner: both of team-finance's databases, however their owner is written.
       for (const name of ['ledger-db', 'payroll-db']) {

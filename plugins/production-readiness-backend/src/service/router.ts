@@ -122,7 +122,7 @@ export async function createRouter(
     registry,
     config,
   } = options;
-  const reports = new ReportService(store, registry, config);
+  const reports = new ReportService(store, registry, config, pushedEvidence);
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 

@@ -1,6 +1,7 @@
 import {
   BackendFeature,
   createServiceFactory,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -17,14 +18,20 @@ import {
   PushedResult,
   ReadinessReport,
 } from '@production-readiness/plugin-production-readiness-common';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { productionReadinessPlugin } from '../plugin';
 
 /** A running test backend with the engine, and helpers to call its API. @public */
 export interface ReadinessTestBackend {
   server: Parameters<typeof request>[0];
-  /** `POST .../refresh` as a user; throws unless the answer is 200. */
-  refresh(entityRef: string): Promise<ReadinessReport>;
+  /** `http://127.0.0.1:<port>`, for callers outside this process (jobs, CLIs). */
+  baseUrl: string;
+  /**
+   * `POST .../refresh`, by default as a user; throws unless the answer is 200.
+   * `authorization` is the header to send instead (e.g. `Bearer <static token>`).
+   */
+  refresh(entityRef: string, authorization?: string): Promise<ReadinessReport>;
   /** The statuses of a report by check id, for compact assertions. */
   statuses(report: ReadinessReport): Record<string, string>;
   /**
@@ -55,48 +62,62 @@ export async function startReadinessTestBackend(options: {
   /** Root config besides `productionReadiness` (e.g. `kubernetes`). */
   rootConfig?: Record<string, unknown>;
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  /**
+   * Service factories that replace the test backend's for the same services, e.g. the real
+   * `authServiceFactory` and `httpAuthServiceFactory` of `@backstage/backend-defaults` to
+   * call the API with `backend.auth.externalAccess` tokens (then set `rootConfig.backend`).
+   */
+  services?: ServiceFactory[];
 }): Promise<ReadinessTestBackend> {
+  const services = options.services ?? [];
+  const replaced = new Set(services.map(s => s.service.id));
+  const defaults: ServiceFactory[] = [
+    catalogServiceMock.factory({ entities: options.entities }),
+    createServiceFactory({
+      service: notificationService,
+      deps: {},
+      factory: () => ({ send: async () => {} }),
+    }),
+    mockServices.permissions.factory({
+      result: options.permission ?? AuthorizeResult.ALLOW,
+    }),
+    // Requests without a token are anonymous, as in a real backend.
+    mockServices.httpAuth.factory({
+      defaultCredentials: mockCredentials.none(),
+    }),
+    mockServices.rootConfig.factory({
+      data: {
+        ...(options.rootConfig as JsonObject),
+        productionReadiness: {
+          schedule: {
+            frequency: { hours: 1 },
+            timeout: { minutes: 5 },
+            initialDelay: { hours: 1 },
+          },
+          ...(options.config as JsonObject),
+        },
+      },
+    }),
+  ];
   const backend = await startTestBackend({
     features: [
       productionReadinessPlugin,
       ...(options.features ?? []),
-      catalogServiceMock.factory({ entities: options.entities }),
-      createServiceFactory({
-        service: notificationService,
-        deps: {},
-        factory: () => ({ send: async () => {} }),
-      }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
-      // Requests without a token are anonymous, as in a real backend.
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          ...(options.rootConfig as JsonObject),
-          productionReadiness: {
-            schedule: {
-              frequency: { hours: 1 },
-              timeout: { minutes: 5 },
-              initialDelay: { hours: 1 },
-            },
-            ...(options.config as JsonObject),
-          },
-        },
-      }),
+      ...defaults.filter(f => !replaced.has(f.service.id)),
+      ...services,
     ],
   });
+  const { port } = backend.server.address() as AddressInfo;
   return {
     server: backend.server,
-    async refresh(entityRef) {
+    baseUrl: `http://127.0.0.1:${port}`,
+    async refresh(entityRef, authorization = mockCredentials.user.header()) {
       const { kind, namespace, name } = parseEntityRef(entityRef);
       const response = await request(backend.server)
         .post(
           `/api/production-readiness/entities/${kind}/${namespace}/${name}/refresh`,
         )
-        .set('Authorization', mockCredentials.user.header());
+        .set('Authorization', authorization);
       if (response.status !== 200) {
         throw new Error(
           `Refresh of ${entityRef} answered ${

@@ -215,6 +215,24 @@ export const mixedReport: ReadinessReport = {
     { at: '2026-11-01T10:00:00.000Z', score: 80, level: 'bronze' },
     { at, score: 46, level: 'none' },
   ],
+  pushed: [
+    {
+      id: '6f1c2d9e-0d1b-4c55-9a49-4d0f3c1a2b3c',
+      type: 'restore-test',
+      observedAt: '2026-11-22T03:40:00.000Z',
+      pushedBy: 'service:payments-restore-job',
+      receivedAt: '2026-11-22T03:40:02.000Z',
+      status: 'failed',
+      logUrl: 'https://logs.example.com/payments-restore/20261122',
+    },
+    {
+      id: '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d',
+      type: 'backup-run',
+      observedAt: '2026-11-22T02:10:00.000Z',
+      pushedBy: 'user:default/ines',
+      receivedAt: '2026-11-22T02:10:01.000Z',
+    },
+  ],
 };
 
 export const notEvaluatedReport: ReadinessReport = {
@@ -231,6 +249,7 @@ export const notEvaluatedReport: ReadinessReport = {
   results: [],
   history: [],
   trend: [],
+  pushed: [],
 };
 
 /** An in-memory ProductionReadinessApi; override what a test needs. */

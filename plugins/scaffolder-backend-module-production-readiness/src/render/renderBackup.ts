@@ -21,6 +21,7 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
   const db = ctx.databaseName;
   const dir = 'deploy/kubernetes/backup';
   const s3Secret = `${db}-backup-s3`;
+  const readinessSecret = `${db}-production-readiness`;
   const labels = (purpose: 'backup' | 'restore-test') => ({
     ...ctx.labels,
     'app.kubernetes.io/name': `${db}-${purpose}`,
@@ -179,7 +180,12 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
     { name: 'RETENTION_COUNT', value: String(o.retentionCount) },
     { name: 'STANZA', value: db },
     { name: 'ENTITY_REF', value: ctx.databaseRef },
+    // The emptyDir the scripts work in (SCRATCH), also HOME for the AWS CLI.
+    { name: 'SCRATCH', value: '/scratch' },
     { name: 'HOME', value: '/scratch' },
+    // Where the jobs push their records, and the token of their service principal.
+    fromSecret('PRODUCTION_READINESS_URL', readinessSecret, 'url'),
+    fromSecret('PRODUCTION_READINESS_TOKEN', readinessSecret, 'token'),
   ];
   const backupJobs =
     o.backupTool === 'pgbackrest'

@@ -133,9 +133,9 @@ ${stringify(
 
 The CronJob \`${db}-restore-test\` restores the newest backup into a scratch PostgreSQL inside its
 pod, checks that the database answers, that application roles (user accounts) and tables are
-there, and writes a record \`<time>-restore-test.json\` under \`${
+there, writes a record \`<time>-restore-test.json\` under \`${
         ctx.restoreTestPrefix
-      }\`.
+      }\` and pushes it to Production Readiness.
 The date and result of the last test are on the **Production Readiness** tab of
 \`resource:default/${db}\` (check \`backup.restore-tested\`); a failed or missing test blocks the
 production gate.
@@ -145,6 +145,11 @@ production gate.
 - \`${db}-backup-s3\`: \`bucket\`, \`endpoint\` (URL), \`endpointHost\` (host only, for pgBackRest),
   \`region\`, \`accessKeyId\`, \`secretAccessKey\`.
 - \`${db}-connection\`: \`host\`, \`port\`, \`user\`, \`password\`, \`database\`, \`url\`.
+- \`${db}-production-readiness\`: \`url\` (Backstage's backend URL) and \`token\`: a
+  \`backend.auth.externalAccess\` static token whose subject the platform team names for
+  \`resource:default/${db}\` in \`productionReadiness.pushedResults.principals\`. The backup and
+  restore-test jobs push each run's record with it (\`backup-run\`, \`restore-test\`), so a failed
+  run shows on the tab at once; a push that is refused fails the job.
 ${
   o.backupTool === 'pgbackrest'
     ? `- \`${db}-pgbackrest-tls\`: \`tls.crt\`, \`tls.key\`, \`ca.crt\` for the pgBackRest TLS server on the database host.\n`

@@ -133,7 +133,8 @@ describe('EntityReadinessContent', () => {
 
     const sections = screen
       .getAllByRole('region')
-      .map(r => r.getAttribute('aria-label'));
+      .map(r => r.getAttribute('aria-label'))
+      .filter(label => label !== 'Pushed evidence');
     // Worst pillars first; Documentation (waived, 100%) last.
     expect(sections[sections.length - 1]).toBe('Documentation');
 
@@ -274,6 +275,34 @@ describe('EntityReadinessContent', () => {
     expect(
       screen.getByText(/runbook is being written this sprint/),
     ).toHaveTextContent('This check counts as fail again.');
+  });
+
+  it('lists the records jobs pushed, with who pushed them and when, and links their logs', async () => {
+    await renderTab(fakeApi({ getReport: async () => mixedReport }));
+    const section = await screen.findByRole('region', {
+      name: 'Pushed evidence',
+    });
+    const items = within(section).getAllByRole('listitem');
+    expect(items.map(i => i.textContent)).toEqual([
+      'restore-test: failed · observed 22 Nov 2026, 03:40pushed by service:payments-restore-job at 22 Nov 2026, 03:40 · log, Opens in a new window',
+      'backup-run · observed 22 Nov 2026, 02:10pushed by user:default/ines at 22 Nov 2026, 02:10',
+    ]);
+    expect(
+      within(items[0]).getByRole('link', { name: /^log/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://logs.example.com/payments-restore/20261122',
+    );
+  });
+
+  it('shows no pushed-evidence section when nothing was pushed', async () => {
+    await renderTab(
+      fakeApi({ getReport: async () => ({ ...mixedReport, pushed: [] }) }),
+    );
+    await screen.findByText('Recent changes');
+    expect(
+      screen.queryByRole('region', { name: 'Pushed evidence' }),
+    ).not.toBeInTheDocument();
   });
 
   it('re-runs the checks with progress, and shows why a re-run failed', async () => {

@@ -36,6 +36,7 @@ import {
 import { CheckRow } from './CheckRow';
 import { formatDate } from '../formatDate';
 import { PillarScores, ReadinessSummary } from './ReadinessSummary';
+import { PushedEvidence } from './PushedEvidence';
 
 /** Worst first: what needs doing comes to the top. */
 const STATUS_ORDER: CheckStatus[] = [
@@ -238,6 +239,7 @@ export function EntityReadinessContent() {
         );
       })}
       <History report={report} titles={titles} />
+      <PushedEvidence pushed={report.pushed ?? []} />
     </Box>
   );
 }
