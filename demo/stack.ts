@@ -49,6 +49,8 @@ const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, '.data', 'demo');
 const CONFIG_FILE = join(DATA, 'app-config.demo.yaml');
 const STATE_FILE = join(DATA, 'stack.json');
+/** The service principal the demo's evidence-pushing token authenticates as. */
+const DEMO_JOB_SUBJECT = 'demo-restore-job';
 const BACKUPS_FILE = join(DATA, 'backups.json');
 const S3_DIR = join(DATA, 's3');
 const SERVICES = ['orders-api', 'payments-api', 'inventory-api', 'ledger-api'];
@@ -326,6 +328,31 @@ async function main() {
     ],
   };
 
+  // A job's token for pushing evidence (POST /results), as a restore-test job would have: its
+  // subject may push for team-orders' entities only (productionReadiness.pushedResults).
+  const evidenceToken = randomBytes(24).toString('base64url');
+  config.backend = {
+    auth: {
+      externalAccess: [
+        {
+          type: 'static',
+          options: { token: evidenceToken, subject: DEMO_JOB_SUBJECT },
+          accessRestrictions: [
+            {
+              plugin: 'production-readiness',
+              permission: 'production-readiness.results.push',
+            },
+          ],
+        },
+      ],
+    },
+  };
+  config.productionReadiness.pushedResults = {
+    principals: [
+      { subject: DEMO_JOB_SUBJECT, owners: ['group:default/team-orders'] },
+    ],
+  };
+
   await monitoringSettled;
 
   // Config for Backstage (JSON is YAML), written atomically: scripts/start waits for it.
@@ -354,6 +381,8 @@ async function main() {
           exporter: exporter.baseUrl,
           webhookReceiver: receiver.baseUrl,
         },
+        // For trying POST /api/production-readiness/results (and for the e2e test).
+        evidencePush: { subject: DEMO_JOB_SUBJECT, token: evidenceToken },
         status,
       },
       null,

@@ -1285,6 +1285,112 @@ describe('scripts/start', () => {
     });
   });
 
+  /** `refresh`, after the engine's 30 s between on-demand refreshes of one entity. */
+  async function refreshWhenAllowed(ref, headers) {
+    const wait = (refreshedAt[ref] ?? 0) + 31_000 - Date.now();
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
+    return refresh(ref, headers);
+  }
+
+  // Last of the API tests: orders-db fails in between, and is back to pass at the end.
+  it('counts a restore test its job pushes, and refuses pushes by non-owners and from the future', async () => {
+    const push = (authorization, body) =>
+      fetch(`${BACKEND}/api/production-readiness/results`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const restoreTest = (entityRef, status, observedAt = new Date()) => {
+      const at = observedAt.toISOString();
+      return {
+        entityRef,
+        type: 'restore-test',
+        observedAt: at,
+        payload: {
+          backupId: 'e2e-restore-test',
+          backupTakenAt: at,
+          startedAt: at,
+          finishedAt: at,
+          status,
+          durationSeconds: 60,
+          validations: [
+            { name: 'application roles restored', ok: status === 'succeeded' },
+          ],
+        },
+      };
+    };
+    const job = `Bearer ${stack.evidencePush.token}`;
+    const { token } = await guestToken();
+    const guest = { authorization: `Bearer ${token}` };
+    const restoreCheck = async () =>
+      byCheck(await refreshWhenAllowed('resource/default/orders-db', guest))[
+        'backup.restore-tested'
+      ];
+
+    const failed = await push(
+      job,
+      restoreTest('resource:default/orders-db', 'failed'),
+    );
+    assert.equal(failed.status, 201, await failed.clone().text());
+    const failing = await restoreCheck();
+    assert.equal(failing.status, 'fail', failing.summary);
+    assert.match(
+      failing.summary,
+      /^Latest restore test of backup e2e-restore-test failed .* \(failed validations: application roles restored\)/,
+    );
+    assert.equal(
+      failing.evidence[0].source,
+      'pushed by service:demo-restore-job',
+    );
+
+    // The guest is not an owner of payments-db (Team Payments); neither is the job's subject.
+    for (const authorization of [guest.authorization, job]) {
+      const refused = await push(
+        authorization,
+        restoreTest('resource:default/payments-db', 'succeeded'),
+      );
+      assert.equal(refused.status, 403, await refused.clone().text());
+    }
+    const future = await push(
+      job,
+      restoreTest(
+        'resource:default/orders-db',
+        'succeeded',
+        new Date(Date.now() + 3 * 86_400_000),
+      ),
+    );
+    assert.equal(future.status, 400);
+    assert.match((await future.json()).error.message, /is in the future/);
+
+    const succeeded = await push(
+      job,
+      restoreTest('resource:default/orders-db', 'succeeded'),
+    );
+    assert.equal(succeeded.status, 201, await succeeded.clone().text());
+    const passing = await restoreCheck();
+    assert.equal(passing.status, 'pass', passing.summary);
+
+    await withGuestPage(async page => {
+      await page.goto(
+        `${FRONTEND}/catalog/default/resource/orders-db/production-readiness`,
+      );
+      const section = page.getByRole('region', { name: 'Pushed evidence' });
+      await section
+        .getByText('pushed by service:demo-restore-job', { exact: false })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      assert.match(
+        await section.innerText(),
+        /restore-test: succeeded[\s\S]*restore-test: failed/,
+      );
+      await section.screenshot({
+        path: new URL('tab-orders-db-pushed-evidence.png', resultsDir).pathname,
+      });
+    });
+    // orders-api reads its database's stored results: back to gold at once.
+    await refreshWhenAllowed('component/default/orders-api', guest);
+  });
+
   it('refuses catalog reads without a token', async () => {
     const response = await fetch(`${BACKEND}/api/catalog/entities`);
     assert.equal(response.status, 401);
