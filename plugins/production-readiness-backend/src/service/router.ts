@@ -16,7 +16,6 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
-  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -128,15 +127,11 @@ export async function createRouter(
 
   async function authorize(
     credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'> | BasicPermission,
-    resourceRef?: string,
+    permission: ResourcePermission<'catalog-entity'>,
+    resourceRef: string,
   ) {
     const [decision] = await permissions.authorize(
-      [
-        resourceRef
-          ? { permission: permission as ResourcePermission, resourceRef }
-          : { permission: permission as BasicPermission },
-      ],
+      [{ permission, resourceRef }],
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
