@@ -12,6 +12,7 @@ import { Entity } from '@backstage/catalog-model';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   createWorkDir,
+  findBinary,
   freePort,
   listKeys,
   s3Client,
@@ -48,6 +49,16 @@ describe('the generated backup job pushes each run', () => {
   let script: string;
 
   beforeAll(async () => {
+    // What the job's image holds; scripts/bootstrap.sh installs the Debian packages.
+    for (const [name, debianPackage] of [
+      ['dash', 'dash'],
+      ['aws', 'awscli'],
+      ['jq', 'jq'],
+      ['curl', 'curl'],
+      ['pg_dump', 'postgresql-client'],
+    ]) {
+      findBinary({ names: [name], debianPackage });
+    }
     work = createWorkDir('backup-job');
     const workspace = path.join(work.path, 'workspace');
     fs.mkdirSync(workspace);
