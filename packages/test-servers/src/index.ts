@@ -18,6 +18,7 @@ export type {
   TestAlertmanager,
 } from './alertmanager';
 export { freePort, startHttpServer } from './httpServer';
+export { answerBadGateway } from './proxyResponse';
 export { waitFor } from './waitFor';
 export type { TestHttpServer } from './httpServer';
 export { startS3, TEST_S3_CREDENTIALS } from './s3';

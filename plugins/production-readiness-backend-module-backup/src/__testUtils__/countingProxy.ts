@@ -1,3 +1,4 @@
+import { answerBadGateway } from '@internal/test-servers';
 import { createServer, request, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -30,10 +31,7 @@ export async function startCountingProxy(
         upstreamRes.pipe(res);
       },
     );
-    forwarded.on('error', () => {
-      res.writeHead(502);
-      res.end();
-    });
+    forwarded.on('error', () => answerBadGateway(res));
     req.pipe(forwarded);
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));

@@ -9,8 +9,15 @@ import {
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import { matchesEntityFilter } from '@production-readiness/plugin-production-readiness-common';
+import { answerBadGateway } from '@internal/test-servers';
 import { readFileSync } from 'node:fs';
-import { createServer, IncomingMessage, request, Server } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  request,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { AddressInfo } from 'node:net';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
@@ -54,7 +61,14 @@ export async function startExporter(
 ) {
   const server = createServer(async (req, res) => {
     const service = req.url?.replace(/^\/metrics\//, '') ?? '';
-    const body = metrics[service] ?? (await extra?.(req.url ?? ''));
+    let body: string | undefined;
+    try {
+      body = metrics[service] ?? (await extra?.(req.url ?? ''));
+    } catch (error) {
+      // A source that is stopping (Prometheus at teardown) answers the scrape, not the test.
+      res.writeHead(503).end(String(error));
+      return;
+    }
     if (body === undefined) {
       res.writeHead(404).end();
       return;
@@ -78,10 +92,7 @@ export async function startProxy(targetBaseUrl: string) {
   const counts = new Map<string, number>();
   let mode: ProxyMode = 'forward';
   let slowMs = 3_000;
-  const forward = (
-    req: IncomingMessage,
-    res: import('node:http').ServerResponse,
-  ) => {
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     const key = `${req.method} ${path}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -98,7 +109,7 @@ export async function startProxy(targetBaseUrl: string) {
         up.pipe(res);
       },
     );
-    upstream.on('error', () => res.writeHead(502).end());
+    upstream.on('error', () => answerBadGateway(res));
     req.pipe(upstream);
   };
   const server = createServer((req, res) => {
