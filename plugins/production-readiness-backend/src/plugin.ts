@@ -145,8 +145,10 @@ export const productionReadinessPlugin = createBackendPlugin({
           id: 'production-readiness-refresh',
           ...config.schedule,
           scope: 'global',
-          fn: async () => {
-            await engine.refreshAll();
+          // After the schedule's timeout the scheduler aborts the run, and may start another
+          // (here or on another replica): an aborted run writes nothing more.
+          fn: async abortSignal => {
+            await engine.refreshAll({ signal: abortSignal });
           },
         });
 

@@ -204,6 +204,40 @@ describe('DefaultReadinessEngine', () => {
     });
   });
 
+  it('writes nothing once the scheduler aborts the run, and aborts the collectors still running', async () => {
+    let collecting: (signal: AbortSignal) => void = () => {};
+    const started = new Promise<AbortSignal>(resolve => {
+      collecting = resolve;
+    });
+    // A collector stuck on its upstream; it never answers by itself.
+    const stuck = createFactCollector<{ replicas: number }>({
+      id: 'cluster',
+      title: 'Cluster',
+      collect: (_entities, { signal }) => {
+        collecting(signal);
+        return new Promise(() => {});
+      },
+    });
+    const { engine, store } = await setup({
+      entities: [component('orders-api')],
+      collectors: [stuck],
+      config: { collectors: { timeout: { minutes: 5 } } },
+    });
+    const scheduler = new AbortController();
+    const run = engine.refreshAll({ signal: scheduler.signal });
+    const collectorSignal = await started;
+    scheduler.abort(new Error('task production-readiness-refresh timed out'));
+
+    await expect(run).rejects.toThrow(
+      'task production-readiness-refresh timed out',
+    );
+    expect(collectorSignal.aborted).toBe(true);
+    await expect(
+      store.getResults('component:default/orders-api'),
+    ).resolves.toEqual([]);
+    await expect(store.getEntitySummaries()).resolves.toEqual([]);
+  });
+
   it('reports unknown, never pass, when a collector has no data for an entity', async () => {
     const { collector } = replicaCollector({});
     const { engine, store } = await setup({

@@ -62,8 +62,12 @@ export interface RefreshSummary {
 
 /** Evaluates readiness for the fleet or one entity and stores the outcome. */
 export interface ReadinessEngine {
-  /** Evaluates every entity of the configured kinds, then forgets entities no longer in the catalog. */
-  refreshAll(): Promise<RefreshSummary>;
+  /**
+   * Evaluates every entity of the configured kinds, then forgets entities no longer in the
+   * catalog. When `signal` aborts (the scheduler's timeout), collectors are aborted and nothing
+   * more is written: the call rejects with the abort reason.
+   */
+  refreshAll(options?: { signal?: AbortSignal }): Promise<RefreshSummary>;
   /**
    * Evaluates one entity now, with the entities that depend on it; throws NotFoundError when
    * the catalog does not have it.
@@ -132,7 +136,10 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     return new DefaultReadinessEngine({ now: () => new Date(), ...options });
   }
 
-  async refreshAll(): Promise<RefreshSummary> {
+  async refreshAll(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RefreshSummary> {
+    const { signal } = options;
     const { catalog, auth, config, store, logger } = this.options;
     const credentials = await auth.getOwnServiceCredentials();
     const entities: Entity[] = [];
@@ -142,6 +149,7 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     )) {
       entities.push(...page);
     }
+    signal?.throwIfAborted();
     // An empty catalog answer is more likely a misconfiguration than a deleted fleet: keep the
     // stored results rather than wiping them. Forgotten first, so that the evidence claims of
     // deleted entities no longer contest anyone's evidence in this evaluation.
@@ -150,7 +158,8 @@ export class DefaultReadinessEngine implements ReadinessEngine {
           entities.map(e => stringifyEntityRef(e)),
         )
       : 0;
-    const summary = await this.evaluate(entities);
+    const summary = await this.evaluate(entities, signal);
+    signal?.throwIfAborted();
     const pruned = await store.pruneBefore(
       new Date(this.options.now().getTime() - config.historyRetentionMs),
     );
@@ -213,7 +222,10 @@ export class DefaultReadinessEngine implements ReadinessEngine {
   }
 
   /** Evaluates the given entities completely and stores the outcome. */
-  async evaluate(entities: Entity[]): Promise<RefreshSummary> {
+  async evaluate(
+    entities: Entity[],
+    signal?: AbortSignal,
+  ): Promise<RefreshSummary> {
     const started = Date.now();
     const { registry, store } = this.options;
     const now = this.options.now();
@@ -241,6 +253,7 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     const { outcomes, scopes, collectorSummaries } = await this.collect(
       applicable,
       now,
+      signal,
     );
     const { contested, rebound } = await bindClaims({
       store,
@@ -326,6 +339,8 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       results.push(...entityResults);
     }
 
+    // Aborted (the scheduler gave up on this run): another run may be writing by now.
+    signal?.throwIfAborted();
     const before = await store.getEntitySummaries([...applicable.keys()]);
     const transitions = await store.writeEvaluation({
       evaluatedAt: now,
@@ -420,7 +435,11 @@ export class DefaultReadinessEngine implements ReadinessEngine {
   }
 
   /** Runs every collector some applicable check reads, once, for all entities in its scope. */
-  private async collect(applicable: Map<string, EntityPlan>, now: Date) {
+  private async collect(
+    applicable: Map<string, EntityPlan>,
+    now: Date,
+    signal?: AbortSignal,
+  ) {
     const { registry, config, logger } = this.options;
     const scopes = new Map<string, Entity[]>();
     for (const { entity, planned } of applicable.values()) {
@@ -452,7 +471,12 @@ export class DefaultReadinessEngine implements ReadinessEngine {
         limit(async () => {
           const collector = registry.collectors.get(collectorId)!;
           const started = Date.now();
-          const outcome = await this.runCollector(collector, entities, now);
+          const outcome = await this.runCollector(
+            collector,
+            entities,
+            now,
+            signal,
+          );
           outcomes.set(collectorId, outcome);
           collectorSummaries.push({
             id: collectorId,
@@ -480,16 +504,30 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     collector: FactCollector,
     entities: Entity[],
     now: Date,
+    refreshSignal?: AbortSignal,
   ): Promise<CollectorOutcome> {
     const timeoutMs = this.options.config.collectorTimeoutMs;
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let onRefreshAbort: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new Error(`timed out after ${timeoutMs} ms`);
+      const stop = (error: unknown) => {
         controller.abort(error);
         reject(error);
-      }, timeoutMs);
+      };
+      timer = setTimeout(
+        () => stop(new Error(`timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      // The whole refresh was aborted: so is every collector still running.
+      onRefreshAbort = () => stop(refreshSignal!.reason);
+      if (refreshSignal?.aborted) {
+        onRefreshAbort();
+      } else {
+        refreshSignal?.addEventListener('abort', onRefreshAbort, {
+          once: true,
+        });
+      }
     });
     try {
       const collected = await Promise.race([
@@ -533,6 +571,9 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       return { ok: false, title: collector.title, reason: describeError(e) };
     } finally {
       clearTimeout(timer);
+      if (onRefreshAbort) {
+        refreshSignal?.removeEventListener('abort', onRefreshAbort);
+      }
     }
   }
 }
