@@ -17,7 +17,7 @@ import {
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
 import { BACKUP_COLLECTOR_ID, BackupFacts } from '../collector/BackupCollector';
 import { BackupCheckSettings } from '../config';
-import { BackupRecord, BackupType } from '../readers/types';
+import { BackupRecord, BackupType, newestBackupFirst } from '../readers/types';
 import { formatBytes, formatSize, median } from './format';
 import { allowedAgeMs, longestGapMs } from './schedule';
 
@@ -170,11 +170,7 @@ const succeeded = (facts: BackupFacts) =>
  * what the location holds (size, retention, method) read `facts.backups` only.
  */
 const runs = (facts: BackupFacts): BackupRecord[] =>
-  [...facts.backups, ...facts.pushedRuns].sort(
-    (a, b) =>
-      Date.parse(b.finishedAt) - Date.parse(a.finishedAt) ||
-      b.id.localeCompare(a.id),
-  );
+  [...facts.backups, ...facts.pushedRuns].sort(newestBackupFirst);
 
 function noBackups(facts: BackupFacts): CheckEvaluation {
   return checkResult.fail(

@@ -32,6 +32,8 @@ import {
   BACKUP_TOOLS,
   BackupRecord,
   BackupTool,
+  newestBackupFirst,
+  newestFinishedFirst,
   WalFact,
 } from '../readers/types';
 import { parseVeleroBackup } from '../readers/velero';
@@ -471,12 +473,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         failure: { kind: 'garbage', reason: describe(error) },
       };
     }
-    // Ties (objects written in the same second) fall back to the id: tools name backups by time.
-    facts.backups.sort(
-      (a, b) =>
-        Date.parse(b.finishedAt) - Date.parse(a.finishedAt) ||
-        b.id.localeCompare(a.id),
-    );
+    facts.backups.sort(newestBackupFirst);
 
     for (const object of under(target.restoreTestPrefix)) {
       const value = read(object.key);
@@ -493,9 +490,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         }
       }
     }
-    facts.restoreTests.sort(
-      (a, b) => Date.parse(b.finishedAt) - Date.parse(a.finishedAt),
-    );
+    facts.restoreTests.sort(newestFinishedFirst);
     return facts;
   }
 

@@ -8,7 +8,7 @@ import {
   PushedRecord,
 } from '@production-readiness/plugin-production-readiness-node';
 import { StoredRestoreTest } from '../readers/restoreTests';
-import { BackupRecord } from '../readers/types';
+import { BackupRecord, newestFinishedFirst } from '../readers/types';
 import type { BackupFacts } from './BackupCollector';
 
 /** The newest pushed restore test and backup run of each entity, parsed. */
@@ -97,9 +97,7 @@ export function addPushedBackupRecords(
   const restoreTest = pushed.restoreTests.get(entityRef);
   if (restoreTest) {
     facts.restoreTests.push(restoreTest);
-    facts.restoreTests.sort(
-      (a, b) => Date.parse(b.finishedAt) - Date.parse(a.finishedAt),
-    );
+    facts.restoreTests.sort(newestFinishedFirst);
   }
   const run = pushed.runs.get(entityRef);
   if (run && !facts.backups.some(b => b.id === run.id)) {

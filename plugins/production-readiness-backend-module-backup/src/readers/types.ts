@@ -35,6 +35,22 @@ export interface BackupRecord {
   pushedBy?: string;
 }
 
+/** Newest first by when it finished: restore-test records, backups. */
+export function newestFinishedFirst(
+  a: { finishedAt: string },
+  b: { finishedAt: string },
+): number {
+  return Date.parse(b.finishedAt) - Date.parse(a.finishedAt);
+}
+
+/**
+ * Backups newest first; ties (objects written in the same second) fall back to the id: tools
+ * name backups by time.
+ */
+export function newestBackupFirst(a: BackupRecord, b: BackupRecord): number {
+  return newestFinishedFirst(a, b) || b.id.localeCompare(a.id);
+}
+
 /** The newest archived WAL segment, for point-in-time recovery. */
 export interface WalFact {
   segment: string;
