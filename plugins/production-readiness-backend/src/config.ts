@@ -16,6 +16,7 @@ import {
   LevelDefinition,
   levelDefinitionProblems,
   NO_LEVEL,
+  pushedResultSchema,
   Severity,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
@@ -258,7 +259,8 @@ function readPushingPrincipals(config: Config | undefined): PushingPrincipal[] {
 function readPushedResultTypes(config: Config | undefined): string[] {
   const types = config?.getOptionalStringArray('pushedResults.types') ?? [];
   for (const type of types) {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(type)) {
+    // The same rule as the type of a push.
+    if (!pushedResultSchema.shape.type.safeParse(type).success) {
       throw new Error(
         `productionReadiness.pushedResults.types: "${type}" must be lowercase letters, digits and dashes, at most 63 characters`,
       );

@@ -15,7 +15,6 @@ import {
 import { PushedEvidenceService } from '@production-readiness/plugin-production-readiness-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { rateLimit } from 'express-rate-limit';
 import { ReadinessConfig } from '../config';
 import { ownerRef } from '../ownerRef';
 import {
@@ -23,7 +22,7 @@ import {
   validateObservedAt,
   validatePushedPayload,
 } from './pushedResults';
-import { parseInput, principalOf } from './requests';
+import { createRateLimiter, parseInput, principalOf } from './requests';
 
 /**
  * `POST /results`: evidence pushed by restore-test jobs, backup jobs and load tests. Counted
@@ -45,24 +44,14 @@ export function createPushedResultsRoute(options: {
   const { limit, windowMs } = config.pushedResults.rateLimit;
   const router = Router();
 
-  const limiter = rateLimit({
+  const limiter = createRateLimiter({
     windowMs,
     limit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (_req, res) => res.locals.pusher,
-    handler: (_req, res, _next, limiterOptions) => {
-      res.status(limiterOptions.statusCode).json({
-        error: {
-          name: 'TooManyRequestsError',
-          message: `${
-            res.locals.pusher
-          } pushed more than ${limit} results in ${Math.round(
-            windowMs / 1000,
-          )} s; try again after the time in the RateLimit header`,
-        },
-      });
-    },
+    key: (_req, res) => res.locals.pusher,
+    message: res =>
+      `${res.locals.pusher} pushed more than ${limit} results in ${Math.round(
+        windowMs / 1000,
+      )} s; try again after the time in the RateLimit header`,
   });
 
   async function mayPush(

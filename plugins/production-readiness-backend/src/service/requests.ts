@@ -3,6 +3,8 @@ import {
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { describeIssues } from '@production-readiness/plugin-production-readiness-common';
 import { z } from 'zod';
 
@@ -31,4 +33,29 @@ export function principalOf(
     return `service:${credentials.principal.subject}`;
   }
   return 'unknown';
+}
+
+/**
+ * A rate limit answering 429 as the other errors of the API are shaped (`{ error: { name,
+ * message } }`), with the draft-7 `RateLimit` headers. In memory, per backend replica.
+ */
+export function createRateLimiter(options: {
+  windowMs: number;
+  limit: number;
+  /** What is counted: an entity, a caller. */
+  key: (req: Request, res: Response) => string;
+  message: (res: Response) => string;
+}): RequestHandler {
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: options.key,
+    handler: (_req, res, _next, limiterOptions) => {
+      res.status(limiterOptions.statusCode).json({
+        error: { name: 'TooManyRequestsError', message: options.message(res) },
+      });
+    },
+  });
 }

@@ -28,11 +28,10 @@ import {
 } from '@production-readiness/plugin-production-readiness-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { PushedEvidenceService } from '@production-readiness/plugin-production-readiness-node';
 import { createPushedResultsRoute } from './pushedResultsRoute';
-import { parseInput, principalOf } from './requests';
+import { createRateLimiter, parseInput, principalOf } from './requests';
 import { ReadinessConfig } from '../config';
 import { CheckRegistry } from '../engine/CheckRegistry';
 import { ReadinessEngine } from '../engine/ReadinessEngine';
@@ -238,23 +237,15 @@ export async function createRouter(
     res.json(await reports.getGate(entity, query.level));
   });
 
-  const refreshLimiter = rateLimit({
+  const refreshLimiter = createRateLimiter({
     windowMs: config.refreshMinIntervalMs,
     limit: 1,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
     // Counted per entity, after the permission check (the limiter runs inside the route).
-    keyGenerator: req => entityRefFromParams(req),
-    handler: (_req, res, _next, limiterOptions) => {
-      res.status(limiterOptions.statusCode).json({
-        error: {
-          name: 'TooManyRequestsError',
-          message: `This entity was refreshed less than ${Math.round(
-            config.refreshMinIntervalMs / 1000,
-          )} s ago; try again later`,
-        },
-      });
-    },
+    key: req => entityRefFromParams(req),
+    message: () =>
+      `This entity was refreshed less than ${Math.round(
+        config.refreshMinIntervalMs / 1000,
+      )} s ago; try again later`,
   });
 
   router.post(
