@@ -507,36 +507,33 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     refreshSignal?: AbortSignal,
   ): Promise<CollectorOutcome> {
     const timeoutMs = this.options.config.collectorTimeoutMs;
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    let onRefreshAbort: (() => void) | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      const stop = (error: unknown) => {
-        controller.abort(error);
-        reject(error);
-      };
-      timer = setTimeout(
-        () => stop(new Error(`timed out after ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      // The whole refresh was aborted: so is every collector still running.
-      onRefreshAbort = () => stop(refreshSignal!.reason);
-      if (refreshSignal?.aborted) {
-        onRefreshAbort();
-      } else {
-        refreshSignal?.addEventListener('abort', onRefreshAbort, {
-          once: true,
-        });
+    const timer = new AbortController();
+    const timeout = setTimeout(
+      () => timer.abort(new Error(`timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    // Aborted when the collector's time is up or the whole refresh was aborted.
+    const signal = refreshSignal
+      ? AbortSignal.any([timer.signal, refreshSignal])
+      : timer.signal;
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason);
       }
+      signal.addEventListener('abort', () => reject(signal.reason), {
+        once: true,
+      });
     });
+    // The refresh may be aborted after this collector answered: nobody awaits that rejection.
+    aborted.catch(() => {});
     try {
       const collected = await Promise.race([
         collector.collect(entities, {
           logger: this.options.logger.child({ collector: collector.id }),
-          signal: controller.signal,
+          signal,
           now,
         }),
-        timeout,
+        aborted,
       ]);
       if (!collected || !(collected.facts instanceof Map)) {
         return {
@@ -570,10 +567,7 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     } catch (e) {
       return { ok: false, title: collector.title, reason: describeError(e) };
     } finally {
-      clearTimeout(timer);
-      if (onRefreshAbort) {
-        refreshSignal?.removeEventListener('abort', onRefreshAbort);
-      }
+      clearTimeout(timeout);
     }
   }
 }
