@@ -107,11 +107,8 @@ pg_restore -h "$SCRATCH" -p 5433 -U postgres -d "$PGDATABASE" --no-owner --exit-
 run_validations
 `;
 
-/**
- * Names the entity the backup prefix belongs to (production-readiness.json at its root), so
- * that another entity pointing at the same prefix cannot count these backups as its own.
- */
-const NAME_PREFIX = `${PUSH}
+/** Pushes the run's backup-run record when the script exits (`trap report_run EXIT`). */
+const REPORT_RUN = `${PUSH}
 # Pushes the run's backup-run record when the script exits: a failed run is seen at once.
 report_run() {
   code=$?
@@ -129,7 +126,13 @@ report_run() {
   push_record backup-run "$SCRATCH/backup-run.json" || code=1
   exit "$code"
 }
+`;
 
+/**
+ * Names the entity the backup prefix belongs to (production-readiness.json at its root), so
+ * that another entity pointing at the same prefix cannot count these backups as its own.
+ */
+const NAME_PREFIX = `
 name_prefix() {
   jq -n --arg entityRef "$ENTITY_REF" '{entityRef: $entityRef}' > "$SCRATCH/production-readiness.json"
   aws s3 cp "$SCRATCH/production-readiness.json" "s3://$S3_BUCKET/$BACKUP_PREFIX/production-readiness.json" \\
@@ -142,7 +145,7 @@ export const BACKUP_PGBACKREST = `#!/bin/sh
 # pgBackRest backup (its options come from PGBACKREST_* variables), then the prefix is named
 # for its entity.
 set -eu
-${NAME_PREFIX}
+${REPORT_RUN}${NAME_PREFIX}
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 backup_id="run-$(date -u +%Y%m%dT%H%M%SZ)"
 method=$(case "$BACKUP_TYPE" in incr) echo incremental ;; diff) echo differential ;; *) echo full ;; esac)
@@ -157,7 +160,7 @@ name_prefix
 export const BACKUP_DUMP = `#!/bin/sh
 # pg_dump backup to S3 with a manifest the backup checks read, then retention by count.
 set -eu
-${NAME_PREFIX}
+${REPORT_RUN}${NAME_PREFIX}
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 name=$(date -u +%Y%m%dT%H%M%SZ)
 backup_id="$name.dump"
