@@ -296,6 +296,17 @@ describe('scripts/start', () => {
     return response.json();
   }
 
+  /** Waits out the engine's 30 s between on-demand refreshes of one entity. */
+  async function untilRefreshAllowed(ref) {
+    const wait = (refreshedAt[ref] ?? 0) + 31_000 - Date.now();
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
+  }
+
+  async function refreshWhenAllowed(ref, headers) {
+    await untilRefreshAllowed(ref);
+    return refresh(ref, headers);
+  }
+
   /** The report once the engine evaluated the entity during this start (scheduled run). */
   async function currentReport(ref, headers) {
     const deadline = Date.now() + 120_000;
@@ -543,12 +554,7 @@ describe('scripts/start', () => {
         .first()
         .waitFor();
 
-      // The engine allows one on-demand refresh per entity every 30 s.
-      const wait =
-        (refreshedAt['component/default/orders-api'] ?? 0) +
-        31_000 -
-        Date.now();
-      if (wait > 0) await new Promise(r => setTimeout(r, wait));
+      await untilRefreshAllowed('component/default/orders-api');
       const { token } = await guestToken();
       const headers = { authorization: `Bearer ${token}` };
       const before = (
@@ -1284,13 +1290,6 @@ describe('scripts/start', () => {
       );
     });
   });
-
-  /** `refresh`, after the engine's 30 s between on-demand refreshes of one entity. */
-  async function refreshWhenAllowed(ref, headers) {
-    const wait = (refreshedAt[ref] ?? 0) + 31_000 - Date.now();
-    if (wait > 0) await new Promise(r => setTimeout(r, wait));
-    return refresh(ref, headers);
-  }
 
   // Last of the API tests: orders-db fails in between, and is back to pass at the end.
   it('counts a restore test its job pushes, and refuses pushes by non-owners and from the future', async () => {
