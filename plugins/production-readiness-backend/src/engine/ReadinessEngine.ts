@@ -14,7 +14,6 @@ import {
 import {
   CollectorOutcome,
   evaluateCheck,
-  FactCollector,
   OtherEntityResult,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
@@ -24,6 +23,7 @@ import { getEntitiesInBatches } from '../catalogBatches';
 import { Coverage } from '../coverageRules/Coverage';
 import { PlannedCheck, planChecks } from '../coverageRules/planChecks';
 import { bindClaims } from './bindClaims';
+import { runCollector } from './runCollector';
 import { CheckRegistry } from './CheckRegistry';
 import { RegressionNotifier } from './RegressionNotifier';
 import { waiversFor } from './waivers';
@@ -98,10 +98,6 @@ function outcomesInScope(
     }
   }
   return view;
-}
-
-function describeError(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export interface ReadinessEngineOptions {
@@ -471,12 +467,12 @@ export class DefaultReadinessEngine implements ReadinessEngine {
         limit(async () => {
           const collector = registry.collectors.get(collectorId)!;
           const started = Date.now();
-          const outcome = await this.runCollector(
-            collector,
-            entities,
+          const outcome = await runCollector(collector, entities, {
+            logger: this.options.logger,
+            timeoutMs: this.options.config.collectorTimeoutMs,
             now,
             signal,
-          );
+          });
           outcomes.set(collectorId, outcome);
           collectorSummaries.push({
             id: collectorId,
@@ -498,76 +494,5 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       scopeRefs.set(id, new Set(entities.map(e => stringifyEntityRef(e))));
     }
     return { outcomes, scopes: scopeRefs, collectorSummaries };
-  }
-
-  private async runCollector(
-    collector: FactCollector,
-    entities: Entity[],
-    now: Date,
-    refreshSignal?: AbortSignal,
-  ): Promise<CollectorOutcome> {
-    const timeoutMs = this.options.config.collectorTimeoutMs;
-    const timer = new AbortController();
-    const timeout = setTimeout(
-      () => timer.abort(new Error(`timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    // Aborted when the collector's time is up or the whole refresh was aborted.
-    const signal = refreshSignal
-      ? AbortSignal.any([timer.signal, refreshSignal])
-      : timer.signal;
-    const aborted = new Promise<never>((_, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-      }
-      signal.addEventListener('abort', () => reject(signal.reason), {
-        once: true,
-      });
-    });
-    // The refresh may be aborted after this collector answered: nobody awaits that rejection.
-    aborted.catch(() => {});
-    try {
-      const collected = await Promise.race([
-        collector.collect(entities, {
-          logger: this.options.logger.child({ collector: collector.id }),
-          signal,
-          now,
-        }),
-        aborted,
-      ]);
-      if (!collected || !(collected.facts instanceof Map)) {
-        return {
-          ok: false,
-          title: collector.title,
-          reason: 'returned no facts (expected { facts: Map })',
-        };
-      }
-      if (
-        collected.claims !== undefined &&
-        !(collected.claims instanceof Map)
-      ) {
-        return {
-          ok: false,
-          title: collector.title,
-          reason:
-            'returned claims that are not a Map of entity ref to evidence claims',
-        };
-      }
-      if (
-        collected.errors !== undefined &&
-        !(collected.errors instanceof Map)
-      ) {
-        return {
-          ok: false,
-          title: collector.title,
-          reason: 'returned errors that are not a Map of entity ref to reason',
-        };
-      }
-      return { ok: true, title: collector.title, collected };
-    } catch (e) {
-      return { ok: false, title: collector.title, reason: describeError(e) };
-    } finally {
-      clearTimeout(timeout);
-    }
   }
 }
