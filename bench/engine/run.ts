@@ -33,6 +33,7 @@ import { readReadinessConfig } from '../../plugins/production-readiness-backend/
 import { CheckRegistry } from '../../plugins/production-readiness-backend/src/engine/CheckRegistry';
 import { DefaultReadinessEngine } from '../../plugins/production-readiness-backend/src/engine/ReadinessEngine';
 import { createRouter } from '../../plugins/production-readiness-backend/src/service/router';
+import { DatabaseRateLimits } from '../../plugins/production-readiness-backend/src/store/DatabaseRateLimits';
 import { DatabaseReadinessStore } from '../../plugins/production-readiness-backend/src/store/DatabaseReadinessStore';
 
 const ENTITIES = Number(process.argv[2] ?? 2000);
@@ -224,6 +225,7 @@ async function main() {
       wall,
       calls: upstreamCalls,
       results: summary.results,
+      rowsWritten: summary.rowsWritten,
       evaluationMs: wall - collectorWall,
     });
     clock = new Date(clock.getTime() + 600_000);
@@ -257,6 +259,7 @@ async function main() {
       userInfo: mockServices.userInfo(),
       catalog,
       store,
+      rateLimits: new DatabaseRateLimits(knex),
       pushedEvidence: DatabasePushedEvidence.create(database),
       engine,
       registry,
@@ -295,14 +298,14 @@ async function main() {
   const engineFirst = engineRuns[0];
   console.log('');
   console.log(
-    '| run | wall time | upstream calls | results | entities/s (excl. injected latency) |',
+    '| run | wall time | upstream calls | results | rows written | entities/s (excl. injected latency) |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const run of engineRuns) {
     console.log(
       `| engine, ${run.label} | ${(run.wall / 1000).toFixed(2)} s | ${
         run.calls
-      } | ${run.results} | ${Math.round(
+      } | ${run.results} | ${run.rowsWritten} | ${Math.round(
         ENTITIES / (run.evaluationMs / 1000),
       )} |`,
     );

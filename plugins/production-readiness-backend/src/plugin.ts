@@ -28,6 +28,7 @@ import { readConfigChecks } from './engine/configChecks';
 import { DefaultReadinessEngine } from './engine/ReadinessEngine';
 import { waiverAnnotationCheck } from './engine/waivers';
 import { createRouter } from './service/router';
+import { DatabaseRateLimits } from './store/DatabaseRateLimits';
 import { DatabaseReadinessStore } from './store/DatabaseReadinessStore';
 
 /**
@@ -131,6 +132,7 @@ export const productionReadinessPlugin = createBackendPlugin({
           }
         }
         const store = await DatabaseReadinessStore.create({ database });
+        const rateLimits = new DatabaseRateLimits(await database.getClient());
         const engine = DefaultReadinessEngine.create({
           logger,
           catalog,
@@ -161,6 +163,7 @@ export const productionReadinessPlugin = createBackendPlugin({
             userInfo,
             catalog,
             store,
+            rateLimits,
             pushedEvidence,
             engine,
             registry,

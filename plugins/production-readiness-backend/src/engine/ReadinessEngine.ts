@@ -49,6 +49,10 @@ export interface RefreshSummary {
   entities: number;
   results: number;
   durationMs: number;
+  /** Result, history and score rows written: 0 when nothing changed. */
+  rowsWritten: number;
+  /** Entities left as stored: an evaluation that started later had written them. */
+  superseded: number;
   /** Entities outside the evaluation whose contests with the evaluated ones changed. */
   rebound: string[];
   collectors: Array<{
@@ -197,6 +201,8 @@ export class DefaultReadinessEngine implements ReadinessEngine {
       entities: summary.entities + again.entities,
       results: summary.results + again.results,
       durationMs: summary.durationMs + again.durationMs,
+      rowsWritten: summary.rowsWritten + again.rowsWritten,
+      superseded: summary.superseded + again.superseded,
       collectors: [...summary.collectors, ...again.collectors],
     };
   }
@@ -337,24 +343,35 @@ export class DefaultReadinessEngine implements ReadinessEngine {
 
     // Aborted (the scheduler gave up on this run): another run may be writing by now.
     signal?.throwIfAborted();
-    const before = await store.getEntitySummaries([...applicable.keys()]);
-    const transitions = await store.writeEvaluation({
+    const written = await store.writeEvaluation({
       evaluatedAt: now,
       entities: summaries,
       results,
     });
+    if (written.superseded.length > 0) {
+      this.options.logger.info(
+        `Evaluation started ${now.toISOString()} left ${
+          written.superseded.length
+        } entities as stored: a later evaluation already wrote them`,
+      );
+    }
+    const superseded = new Set(written.superseded);
     await this.notifier.notifyRegressions({
-      transitions,
-      before,
-      after: summaries,
+      transitions: written.transitions,
+      before: written.previous,
+      after: summaries.filter(s => !superseded.has(s.entityRef)),
       entities: new Map(
-        [...applicable].map(([ref, plan]) => [ref, plan.entity]),
+        [...applicable]
+          .filter(([ref]) => !superseded.has(ref))
+          .map(([ref, plan]) => [ref, plan.entity]),
       ),
     });
     return {
       entities: applicable.size,
       results: results.length,
       durationMs: Date.now() - started,
+      rowsWritten: written.rowsWritten,
+      superseded: written.superseded.length,
       collectors: collectorSummaries,
       rebound,
     };

@@ -1,9 +1,11 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
+import { Knex } from 'knex';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { readReadinessConfig } from '../config';
 import { createRouter, RouterOptions } from '../service/router';
+import { DatabaseRateLimits } from '../store/DatabaseRateLimits';
 
 describe('openapi.yaml', () => {
   it('documents exactly the routes the router serves', async () => {
@@ -25,6 +27,8 @@ describe('openapi.yaml', () => {
     // Only route registration is inspected; no handler runs.
     const router = await createRouter({
       config: readReadinessConfig(new ConfigReader({})),
+      // Counters are touched by requests only.
+      rateLimits: new DatabaseRateLimits({} as Knex),
     } as unknown as RouterOptions);
     // Routes of the router and of the routers it mounts.
     const routes = (stack: any[]): any[] =>

@@ -22,6 +22,7 @@ import {
   validateObservedAt,
   validatePushedPayload,
 } from './pushedResults';
+import { DatabaseRateLimits } from '../store/DatabaseRateLimits';
 import { createRateLimiter, parseInput, principalOf } from './requests';
 
 /**
@@ -37,14 +38,23 @@ export function createPushedResultsRoute(options: {
   permissions: PermissionsService;
   catalog: CatalogService;
   pushedEvidence: PushedEvidenceService;
+  rateLimits: DatabaseRateLimits;
   config: ReadinessConfig;
 }): express.Router {
-  const { httpAuth, auth, permissions, catalog, pushedEvidence, config } =
-    options;
+  const {
+    httpAuth,
+    auth,
+    permissions,
+    catalog,
+    pushedEvidence,
+    rateLimits,
+    config,
+  } = options;
   const { limit, windowMs } = config.pushedResults.rateLimit;
   const router = Router();
 
   const limiter = createRateLimiter({
+    store: rateLimits.store('push', windowMs),
     windowMs,
     limit,
     key: (_req, res) => res.locals.pusher,

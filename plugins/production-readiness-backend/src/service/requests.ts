@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, Store } from 'express-rate-limit';
 import { describeIssues } from '@production-readiness/plugin-production-readiness-common';
 import { z } from 'zod';
 
@@ -37,9 +37,11 @@ export function principalOf(
 
 /**
  * A rate limit answering 429 as the other errors of the API are shaped (`{ error: { name,
- * message } }`), with the draft-7 `RateLimit` headers. In memory, per backend replica.
+ * message } }`), with the draft-7 `RateLimit` headers, counted in `store` (shared by all
+ * replicas when it is the database's).
  */
 export function createRateLimiter(options: {
+  store: Store;
   windowMs: number;
   limit: number;
   /** What is counted: an entity, a caller. */
@@ -49,6 +51,7 @@ export function createRateLimiter(options: {
   return rateLimit({
     windowMs: options.windowMs,
     limit: options.limit,
+    store: options.store,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: options.key,

@@ -36,6 +36,7 @@ import { ReadinessConfig } from '../config';
 import { CheckRegistry } from '../engine/CheckRegistry';
 import { ReadinessEngine } from '../engine/ReadinessEngine';
 import { ownerRef } from '../ownerRef';
+import { DatabaseRateLimits } from '../store/DatabaseRateLimits';
 import { ReadinessStore, StoredWaiver } from '../store/ReadinessStore';
 import { ReportService } from './ReportService';
 
@@ -98,6 +99,8 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   catalog: CatalogService;
   store: ReadinessStore;
+  /** Rate limit counters shared by the replicas. */
+  rateLimits: DatabaseRateLimits;
   pushedEvidence: PushedEvidenceService;
   engine: ReadinessEngine;
   registry: CheckRegistry;
@@ -115,6 +118,7 @@ export async function createRouter(
     userInfo,
     catalog,
     store,
+    rateLimits,
     pushedEvidence,
     engine,
     registry,
@@ -238,6 +242,7 @@ export async function createRouter(
   });
 
   const refreshLimiter = createRateLimiter({
+    store: rateLimits.store('refresh', config.refreshMinIntervalMs),
     windowMs: config.refreshMinIntervalMs,
     limit: 1,
     // Counted per entity, after the permission check (the limiter runs inside the route).
@@ -481,6 +486,7 @@ export async function createRouter(
       permissions,
       catalog,
       pushedEvidence,
+      rateLimits,
       config,
     }),
   );

@@ -74,11 +74,13 @@ describe.each(databases.eachSupportedId())(
 
     it('writes history only when a status changes and returns the transitions', async () => {
       const evaluate = (evaluatedAt: Date, results: ResultWrite[]) =>
-        store.writeEvaluation({
-          evaluatedAt,
-          entities: [{ entityRef: ORDERS, score: 50, level: 'bronze' }],
-          results,
-        });
+        store
+          .writeEvaluation({
+            evaluatedAt,
+            entities: [{ entityRef: ORDERS, score: 50, level: 'bronze' }],
+            results,
+          })
+          .then(written => written.transitions);
       const first = [
         result(ORDERS, 'backup.configured', 'pass'),
         result(ORDERS, 'availability.replicas', 'fail'),
@@ -238,14 +240,16 @@ describe.each(databases.eachSupportedId())(
 
       // The check applies again: a new period, reported as new.
       await expect(
-        store.writeEvaluation({
-          evaluatedAt: at(3),
-          entities,
-          results: [
-            result(ORDERS, 'backup.configured', 'pass'),
-            result(ORDERS, 'backup.restore-tested', 'fail'),
-          ],
-        }),
+        store
+          .writeEvaluation({
+            evaluatedAt: at(3),
+            entities,
+            results: [
+              result(ORDERS, 'backup.configured', 'pass'),
+              result(ORDERS, 'backup.restore-tested', 'fail'),
+            ],
+          })
+          .then(written => written.transitions),
       ).resolves.toEqual([
         { entityRef: ORDERS, checkId: 'backup.restore-tested', to: 'fail' },
       ]);
@@ -320,13 +324,15 @@ describe.each(databases.eachSupportedId())(
       // New evidence with the same status updates the row without a transition.
       const newer = [{ label: 'replicas', value: 3 }];
       await expect(
-        store.writeEvaluation({
-          evaluatedAt: at(2),
-          entities: [{ entityRef: ORDERS, score: 40, level: 'none' }],
-          results: [
-            result(ORDERS, 'backup.configured', 'pass', { evidence: newer }),
-          ],
-        }),
+        store
+          .writeEvaluation({
+            evaluatedAt: at(2),
+            entities: [{ entityRef: ORDERS, score: 40, level: 'none' }],
+            results: [
+              result(ORDERS, 'backup.configured', 'pass', { evidence: newer }),
+            ],
+          })
+          .then(written => written.transitions),
       ).resolves.toEqual([]);
       await expect(
         store.getResultsForEntities([ORDERS, BILLING]),
@@ -387,6 +393,88 @@ describe.each(databases.eachSupportedId())(
       ]);
       await expect(store.getEntitySummaries([ORDERS, SEARCH])).resolves.toEqual(
         [{ entityRef: ORDERS, score: 70, level: 'silver', evaluatedAt: at(5) }],
+      );
+    });
+
+    it('leaves an entity as stored when an evaluation that started later wrote it', async () => {
+      const check = 'backup.configured';
+      await store.writeEvaluation({
+        evaluatedAt: at(2),
+        entities: [ORDERS, BILLING].map(entityRef => ({
+          entityRef,
+          score: 80,
+          level: 'silver',
+        })),
+        results: [
+          result(ORDERS, check, 'pass'),
+          result(BILLING, check, 'pass'),
+        ],
+      });
+
+      // A slower evaluation that started before it finishes now.
+      const slow = await store.writeEvaluation({
+        evaluatedAt: at(1),
+        entities: [ORDERS, BILLING, SEARCH].map(entityRef => ({
+          entityRef,
+          score: 10,
+          level: 'none',
+        })),
+        results: [ORDERS, BILLING, SEARCH].map(ref =>
+          result(ref, check, 'fail'),
+        ),
+      });
+      expect(slow.superseded.sort()).toEqual([BILLING, ORDERS]);
+      expect(slow.transitions).toEqual([
+        { entityRef: SEARCH, checkId: check, to: 'fail' },
+      ]);
+      expect(slow.previous).toEqual([]);
+
+      const stored = await store.getResultsForEntities([ORDERS, SEARCH]);
+      expect(
+        stored.map(r => [r.entityRef, r.status, r.evaluatedAt.getTime()]),
+      ).toEqual([
+        [ORDERS, 'pass', at(2).getTime()],
+        [SEARCH, 'fail', at(1).getTime()],
+      ]);
+      expect(await count('pr_history')).toBe(3);
+      expect(await count('pr_scores')).toBe(3);
+    });
+
+    it('serializes concurrent writes: each change is reported once and opens one period', async () => {
+      const refs = Array.from(
+        { length: 50 },
+        (_, i) => `component:default/service-${i}`,
+      );
+      const checks = ['backup.configured', 'logging.stdout', 'alerts.routed'];
+      const evaluation = (evaluatedAt: Date, status: CheckStatus) => ({
+        evaluatedAt,
+        entities: refs.map(entityRef => ({
+          entityRef,
+          score: 50,
+          level: 'bronze',
+        })),
+        results: refs.flatMap(ref => checks.map(c => result(ref, c, status))),
+      });
+      await store.writeEvaluation(evaluation(at(1), 'pass'));
+
+      // Two replicas write the same change at once.
+      const written = await Promise.all([
+        store.writeEvaluation(evaluation(at(2), 'fail')),
+        store.writeEvaluation(evaluation(at(3), 'fail')),
+      ]);
+
+      const transitions = written.flatMap(w => w.transitions);
+      expect(transitions).toHaveLength(refs.length * checks.length);
+      expect(transitions.every(t => t.from === 'pass' && t.to === 'fail')).toBe(
+        true,
+      );
+      expect(await count('pr_history', q => q.whereNull('last_seen'))).toBe(
+        refs.length * checks.length,
+      );
+      expect(await count('pr_history')).toBe(2 * refs.length * checks.length);
+      const summaries = await store.getEntitySummaries(refs);
+      expect(new Set(summaries.map(s => s.evaluatedAt.getTime()))).toEqual(
+        new Set([at(3).getTime()]),
       );
     });
 
@@ -621,7 +709,7 @@ describe.each(databases.eachSupportedId())(
       };
 
       const first = await store.writeEvaluation(evaluation(at(1), () => false));
-      expect(first).toHaveLength(80_000);
+      expect(first.transitions).toHaveLength(80_000);
       expect(await count('pr_results')).toBe(80_000);
       expect(await count('pr_history')).toBe(80_000);
       expect(await count('pr_scores')).toBe(2_000);
@@ -630,13 +718,15 @@ describe.each(databases.eachSupportedId())(
       const second = await store.writeEvaluation(
         evaluation(at(2), i => i % 100 === 0),
       );
-      expect(second).toHaveLength(800);
-      expect(second[0]).toEqual({
+      expect(second.transitions).toHaveLength(800);
+      expect(second.transitions).toContainEqual({
         entityRef: refs[0],
         checkId: checkIds[0],
         from: 'pass',
         to: 'fail',
       });
+      // Each change: the result, the closed period and the new one.
+      expect(second.rowsWritten).toBe(3 * 800);
       expect(await count('pr_results')).toBe(80_000);
       expect(await count('pr_results', q => q.where('status', 'fail'))).toBe(
         800,
@@ -646,6 +736,17 @@ describe.each(databases.eachSupportedId())(
         800,
       );
       expect(await count('pr_scores')).toBe(2_000);
+
+      // The same fleet again, unchanged: no result, history or score row is written.
+      const third = await store.writeEvaluation(
+        evaluation(at(3), i => i % 100 === 0),
+      );
+      expect(third).toMatchObject({
+        transitions: [],
+        superseded: [],
+        rowsWritten: 0,
+      });
+      expect(third.previous).toHaveLength(2_000);
 
       const some = await store.getResultsForEntities(refs.slice(0, 600));
       expect(some).toHaveLength(600 * 40);

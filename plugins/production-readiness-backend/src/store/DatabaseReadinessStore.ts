@@ -3,7 +3,6 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   AppliedWaiver,
   CheckStatus,
@@ -16,10 +15,22 @@ import { EvidenceClaim } from '@production-readiness/plugin-production-readiness
 import { Knex } from 'knex';
 import { ClaimsWrite, listClaims, replaceClaims } from './evidenceClaims';
 import {
+  chunks,
+  DbDate,
+  ENTITY_CHUNK_SIZE,
+  EntityRow,
+  HistoryRow,
+  ResultRow,
+  ScoreRow,
+  toDate,
+  toNumber,
+} from './rows';
+import { writeEvaluation } from './writeEvaluation';
+import {
   EntitySummaryWrite,
+  EvaluationWrite,
+  EvaluationWriteOutcome,
   ReadinessStore,
-  ResultWrite,
-  StatusTransition,
   StoredResult,
   StoredWaiver,
   WaiverWrite,
@@ -30,58 +41,8 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** Entity refs per `whereIn` when reading or deleting by entity. */
-const ENTITY_CHUNK_SIZE = 500;
-/**
- * Rows per multi-row insert: knex writes those as a compound SELECT on SQLite, which allows
- * at most 500 terms; pr_results has 10 columns, so 2,000 bind variables.
- */
-const INSERT_CHUNK_SIZE = 200;
-/** Ids or (entity, check) pairs per `whereIn` when updating or deleting rows. */
-const ID_CHUNK_SIZE = 500;
-
 const UUID_PATTERN =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type DbDate = Date | string | number;
-
-type EntityRow = {
-  entity_ref: string;
-  evaluated_at: DbDate;
-  score: number | string;
-  level: string;
-};
-
-type ResultRow = {
-  entity_ref: string;
-  check_id: string;
-  status: string;
-  underlying_status: string;
-  summary: string;
-  evidence: string;
-  remediation: string | null;
-  waiver: string | null;
-  changed_at: DbDate;
-  updated_at: DbDate;
-};
-
-type HistoryRow = {
-  id: number;
-  entity_ref: string;
-  check_id: string;
-  status: string;
-  summary: string;
-  first_seen: DbDate;
-  last_seen: DbDate | null;
-};
-
-type ScoreRow = {
-  id: number;
-  entity_ref: string;
-  at: DbDate;
-  score: number | string;
-  level: string;
-};
 
 type WaiverRow = {
   id: string;
@@ -106,42 +67,6 @@ const ENTITY_TABLES = [
   'pr_evidence_claims',
   'pr_entities',
 ] as const;
-
-/**
- * Reads a date column: PostgreSQL returns `Date`, SQLite returns epoch milliseconds (knex
- * binds `Date` as a number) or, for values written by SQL, `YYYY-MM-DD HH:MM:SS` in UTC.
- */
-function toDate(value: DbDate): Date {
-  if (value instanceof Date) {
-    return value;
-  }
-  if (typeof value === 'number') {
-    return new Date(value);
-  }
-  if (/^-?\d+(\.\d+)?$/.test(value)) {
-    return new Date(Number(value));
-  }
-  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) {
-    return new Date(`${value.replace(' ', 'T')}Z`);
-  }
-  return new Date(value);
-}
-
-function toNumber(value: number | string): number {
-  return typeof value === 'string' ? Number(value) : value;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    result.push(items.slice(i, i + size));
-  }
-  return result;
-}
-
-function resultKey(entityRef: string, checkId: string): string {
-  return `${entityRef}\u0000${checkId}`;
-}
 
 function toStoredResult(
   row: ResultRow & { evaluated_at: DbDate | null },
@@ -195,261 +120,10 @@ export class DatabaseReadinessStore implements ReadinessStore {
 
   private constructor(private readonly db: Knex) {}
 
-  async writeEvaluation(options: {
-    evaluatedAt: Date;
-    entities: EntitySummaryWrite[];
-    results: ResultWrite[];
-  }): Promise<StatusTransition[]> {
-    const { evaluatedAt, entities, results } = options;
-
-    const entityByRef = new Map<string, EntitySummaryWrite>();
-    for (const entity of entities) {
-      if (entityByRef.has(entity.entityRef)) {
-        throw new InputError(
-          `Entity ${entity.entityRef} is given more than once in one evaluation`,
-        );
-      }
-      entityByRef.set(entity.entityRef, entity);
-    }
-    const resultsByRef = new Map<string, Map<string, ResultWrite>>();
-    for (const result of results) {
-      if (!entityByRef.has(result.entityRef)) {
-        throw new InputError(
-          `Result of check ${result.checkId} is for entity ${result.entityRef}, which is not among the evaluated entities`,
-        );
-      }
-      let byCheck = resultsByRef.get(result.entityRef);
-      if (!byCheck) {
-        byCheck = new Map();
-        resultsByRef.set(result.entityRef, byCheck);
-      }
-      if (byCheck.has(result.checkId)) {
-        throw new InputError(
-          `Check ${result.checkId} of entity ${result.entityRef} is given more than once in one evaluation`,
-        );
-      }
-      byCheck.set(result.checkId, result);
-    }
-
-    const transitions: StatusTransition[] = [];
-    await this.db.transaction(async tx => {
-      for (const refs of chunks([...entityByRef.keys()], ENTITY_CHUNK_SIZE)) {
-        await this.writeEvaluationChunk(tx, {
-          evaluatedAt,
-          refs,
-          entityByRef,
-          resultsByRef,
-          transitions,
-        });
-      }
-    });
-    return transitions;
-  }
-
-  private async writeEvaluationChunk(
-    tx: Knex.Transaction,
-    options: {
-      evaluatedAt: Date;
-      refs: string[];
-      entityByRef: Map<string, EntitySummaryWrite>;
-      resultsByRef: Map<string, Map<string, ResultWrite>>;
-      transitions: StatusTransition[];
-    },
-  ): Promise<void> {
-    const { evaluatedAt, refs, entityByRef, resultsByRef, transitions } =
-      options;
-
-    // Read what is stored of these entities.
-    const previousEntityRows = await tx<EntityRow>('pr_entities')
-      .select('entity_ref', 'evaluated_at')
-      .whereIn('entity_ref', refs);
-    const previousEvaluatedAt = new Map<string, Date>(
-      previousEntityRows.map(row => [row.entity_ref, toDate(row.evaluated_at)]),
-    );
-
-    const existingRows = await tx<ResultRow>('pr_results')
-      .select('*')
-      .whereIn('entity_ref', refs);
-    const existing = new Map<string, ResultRow>(
-      existingRows.map(row => [resultKey(row.entity_ref, row.check_id), row]),
-    );
-
-    const openRows = await tx<HistoryRow>('pr_history')
-      .select('id', 'entity_ref', 'check_id')
-      .whereIn('entity_ref', refs)
-      .whereNull('last_seen');
-    const openIds = new Map<string, number[]>();
-    for (const row of openRows) {
-      const key = resultKey(row.entity_ref, row.check_id);
-      const ids = openIds.get(key);
-      if (ids) {
-        ids.push(row.id);
-      } else {
-        openIds.set(key, [row.id]);
-      }
-    }
-
-    const latestScores = await tx
-      .select('entity_ref', 'score', 'level')
-      .from(
-        tx('pr_scores')
-          .select(
-            'entity_ref',
-            'score',
-            'level',
-            tx.raw(
-              'row_number() over (partition by ?? order by ?? desc, ?? desc) as rn',
-              ['entity_ref', 'at', 'id'],
-            ),
-          )
-          .whereIn('entity_ref', refs)
-          .as('ranked'),
-      )
-      .where('rn', 1);
-    const latestScoreByRef = new Map<string, { score: number; level: string }>(
-      latestScores.map((row: ScoreRow) => [
-        row.entity_ref,
-        { score: toNumber(row.score), level: row.level },
-      ]),
-    );
-
-    // Compare in memory.
-    const resultWrites: ResultRow[] = [];
-    const historyInserts: Omit<HistoryRow, 'id'>[] = [];
-    /** Open history periods to close, by the time they were last seen (epoch ms). */
-    const closeIdsByLastSeen = new Map<number, number[]>();
-    const resultDeletes: Array<[string, string]> = [];
-    const scoreInserts: Omit<ScoreRow, 'id'>[] = [];
-
-    const closeOpenPeriod = (entityRef: string, checkId: string) => {
-      const ids = openIds.get(resultKey(entityRef, checkId));
-      if (!ids) {
-        return;
-      }
-      const lastSeen = (
-        previousEvaluatedAt.get(entityRef) ?? evaluatedAt
-      ).getTime();
-      const group = closeIdsByLastSeen.get(lastSeen);
-      if (group) {
-        group.push(...ids);
-      } else {
-        closeIdsByLastSeen.set(lastSeen, [...ids]);
-      }
-    };
-
-    for (const entityRef of refs) {
-      const byCheck = resultsByRef.get(entityRef) ?? new Map();
-      for (const result of byCheck.values()) {
-        const key = resultKey(entityRef, result.checkId);
-        const row = existing.get(key);
-        existing.delete(key);
-
-        const evidence = JSON.stringify(result.evidence ?? []);
-        const remediation = result.remediation ?? null;
-        const waiver = result.waiver ? JSON.stringify(result.waiver) : null;
-        const statusChanged = !row || row.status !== result.status;
-
-        if (
-          row &&
-          !statusChanged &&
-          row.underlying_status === result.underlyingStatus &&
-          row.summary === result.summary &&
-          row.evidence === evidence &&
-          (row.remediation ?? null) === remediation &&
-          (row.waiver ?? null) === waiver
-        ) {
-          continue;
-        }
-
-        resultWrites.push({
-          entity_ref: entityRef,
-          check_id: result.checkId,
-          status: result.status,
-          underlying_status: result.underlyingStatus,
-          summary: result.summary,
-          evidence,
-          remediation,
-          waiver,
-          changed_at:
-            row && !statusChanged ? toDate(row.changed_at) : evaluatedAt,
-          updated_at: evaluatedAt,
-        });
-
-        if (statusChanged) {
-          transitions.push({
-            entityRef,
-            checkId: result.checkId,
-            from: row ? (row.status as CheckStatus) : undefined,
-            to: result.status,
-          });
-          closeOpenPeriod(entityRef, result.checkId);
-          historyInserts.push({
-            entity_ref: entityRef,
-            check_id: result.checkId,
-            status: result.status,
-            summary: result.summary,
-            first_seen: evaluatedAt,
-            last_seen: null,
-          });
-        }
-      }
-
-      const summary = entityByRef.get(entityRef)!;
-      const score = Math.round(summary.score);
-      const latest = latestScoreByRef.get(entityRef);
-      if (!latest || latest.score !== score || latest.level !== summary.level) {
-        scoreInserts.push({
-          entity_ref: entityRef,
-          at: evaluatedAt,
-          score,
-          level: summary.level,
-        });
-      }
-    }
-
-    // Whatever is left of the stored results no longer applies.
-    for (const row of existing.values()) {
-      resultDeletes.push([row.entity_ref, row.check_id]);
-      closeOpenPeriod(row.entity_ref, row.check_id);
-    }
-
-    // Write what changed. Open periods are closed before pr_entities moves on.
-    for (const [lastSeen, ids] of closeIdsByLastSeen) {
-      for (const idChunk of chunks(ids, ID_CHUNK_SIZE)) {
-        await tx('pr_history')
-          .update({ last_seen: new Date(lastSeen) })
-          .whereIn('id', idChunk);
-      }
-    }
-    for (const pairs of chunks(resultDeletes, ID_CHUNK_SIZE)) {
-      await tx('pr_results')
-        .whereIn(['entity_ref', 'check_id'], pairs)
-        .delete();
-    }
-    for (const rows of chunks(resultWrites, INSERT_CHUNK_SIZE)) {
-      await tx('pr_results')
-        .insert(rows)
-        .onConflict(['entity_ref', 'check_id'])
-        .merge();
-    }
-    for (const rows of chunks(historyInserts, INSERT_CHUNK_SIZE)) {
-      await tx('pr_history').insert(rows);
-    }
-    for (const rows of chunks(scoreInserts, INSERT_CHUNK_SIZE)) {
-      await tx('pr_scores').insert(rows);
-    }
-    const entityRows = refs.map(entityRef => {
-      const summary = entityByRef.get(entityRef)!;
-      return {
-        entity_ref: entityRef,
-        evaluated_at: evaluatedAt,
-        score: Math.round(summary.score),
-        level: summary.level,
-      };
-    });
-    for (const rows of chunks(entityRows, INSERT_CHUNK_SIZE)) {
-      await tx('pr_entities').insert(rows).onConflict('entity_ref').merge();
-    }
+  async writeEvaluation(
+    options: EvaluationWrite,
+  ): Promise<EvaluationWriteOutcome> {
+    return writeEvaluation(this.db, options);
   }
 
   async getResults(entityRef: string): Promise<StoredResult[]> {
@@ -644,7 +318,12 @@ export class DatabaseReadinessStore implements ReadinessStore {
         .whereNotIn('id', latestPushedIds)
         .delete();
 
-      return history + scores + pushed;
+      // Rate limit windows last seconds or minutes: older counters are long over.
+      const rateLimits = await tx('pr_rate_limits')
+        .where('window_start', '<', before)
+        .delete();
+
+      return history + scores + pushed + rateLimits;
     });
   }
 

@@ -38,6 +38,29 @@ export interface EntitySummaryWrite {
   level: string;
 }
 
+/** One evaluation of some entities, as the engine writes it. */
+export interface EvaluationWrite {
+  /** When the evaluation started: a write older than the stored one is dropped. */
+  evaluatedAt: Date;
+  entities: EntitySummaryWrite[];
+  results: ResultWrite[];
+}
+
+/** What `writeEvaluation` changed. */
+export interface EvaluationWriteOutcome {
+  /** Status changes, for notifications: each change is reported by one write only. */
+  transitions: StatusTransition[];
+  /** The written entities' summaries as they were stored before (absent: never evaluated). */
+  previous: EntitySummaryWrite[];
+  /** Entities not written: an evaluation that started later is already stored. */
+  superseded: string[];
+  /**
+   * Result, history and score rows inserted, updated or deleted; 0 when nothing changed.
+   * Not counted: each written entity's evaluation time, which moves on every write.
+   */
+  rowsWritten: number;
+}
+
 /** A change of status, returned by `writeEvaluation` for notifications. */
 export interface StatusTransition {
   entityRef: string;
@@ -86,14 +109,12 @@ export interface ReadinessStore {
    * - history gets a new row only when a check's status changes (or first appears); an
    *   unchanged status only moves the entity's evaluation time, which is the open period's
    *   `lastSeen`;
-   * - the score trend gets a point only when an entity's score or level changes.
-   * Returns the status transitions, for notifications.
+   * - the score trend gets a point only when an entity's score or level changes;
+   * - an entity whose stored evaluation started after `evaluatedAt` is left as stored;
+   * - concurrent writes (several replicas) are serialized, so each status change is
+   *   reported once.
    */
-  writeEvaluation(options: {
-    evaluatedAt: Date;
-    entities: EntitySummaryWrite[];
-    results: ResultWrite[];
-  }): Promise<StatusTransition[]>;
+  writeEvaluation(options: EvaluationWrite): Promise<EvaluationWriteOutcome>;
 
   /** Latest results of one entity; empty when never evaluated. */
   getResults(entityRef: string): Promise<StoredResult[]>;
