@@ -241,7 +241,7 @@ describe('the generated backup job pushes each run', () => {
     const errors = await check('backup.errors');
     expect(errors.status).toBe('fail');
     expect(errors.summary).toMatch(
-      /^Newest backup \d{8}T\d{6}Z\.dump failed .+ ago: backup script exited with status \d+; see the job log$/,
+      /^Newest backup \d{8}T\d{6}Z\.dump failed \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z: backup script exited with status \d+; see the job log$/,
     );
     expect(errors.evidence[0].source).toBe(
       'pushed by service:inventory-backup-job',

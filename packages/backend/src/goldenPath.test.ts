@@ -15,6 +15,11 @@
  * One fleet holds the complete service and one variant per removed piece, so all of them are
  * evaluated from the same batch of upstream calls.
  */
+import {
+  coreServices,
+  createBackendModule,
+  DatabaseService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
@@ -461,6 +466,31 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
   let service: TestHttpServer | undefined;
   let backend: ReadinessTestBackend;
   const reports = new Map<string, ReadinessReport>();
+  /** The plugin's database, to count what a refresh writes. */
+  let pluginDatabase: Awaited<ReturnType<DatabaseService['getClient']>>;
+  const databaseProbe = createBackendModule({
+    pluginId: 'production-readiness',
+    moduleId: 'test-database-probe',
+    register(reg) {
+      reg.registerInit({
+        deps: { db: coreServices.database },
+        async init({ db }) {
+          pluginDatabase = await db.getClient();
+        },
+      });
+    },
+  });
+  // Databases first: a component's dependency checks read their results.
+  const refreshInOrder = async () => {
+    const ordered = [
+      ...entities.filter(e => e.kind === 'Resource'),
+      ...entities.filter(e => e.kind !== 'Resource'),
+    ];
+    for (const entity of ordered) {
+      const ref = stringifyEntityRef(entity);
+      reports.set(ref, await backend.refresh(ref));
+    }
+  };
 
   beforeAll(async () => {
     const now = new Date();
@@ -611,7 +641,12 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     await alertmanager.waitForAlert('Watchdog');
 
     backend = await startReadinessTestBackend({
-      features: [kubernetesModule, prometheusModule, backupModule],
+      features: [
+        kubernetesModule,
+        prometheusModule,
+        backupModule,
+        databaseProbe,
+      ],
       entities,
       rootConfig: {
         kubernetes: {
@@ -633,6 +668,8 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
         },
       },
       config: {
+        // The last test refreshes the fleet a second time.
+        refresh: { minInterval: { milliseconds: 1 } },
         prometheus: {
           instances: [
             {
@@ -657,15 +694,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
         },
       },
     });
-    // Databases first: a component's dependency checks read their results.
-    const ordered = [
-      ...entities.filter(e => e.kind === 'Resource'),
-      ...entities.filter(e => e.kind !== 'Resource'),
-    ];
-    for (const entity of ordered) {
-      const ref = stringifyEntityRef(entity);
-      reports.set(ref, await backend.refresh(ref));
-    }
+    await refreshInOrder();
   });
 
   afterAll(async () => {
@@ -700,7 +729,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     expect(
       database!.results.find(r => r.checkId === 'backup.retention')!.summary,
     ).toMatch(
-      /^Retention not reached yet: 2 of the 14 backups the plan keeps exist so far, and backups began only .* ago, so none can have been pruned/,
+      /^Retention not reached yet: 2 of the 14 backups the plan keeps exist so far, and backups began only \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z, so none can have been pruned/,
     );
     // Every module and the engine's own checks judged it: nothing was skipped.
     const pillars = new Set(
@@ -756,4 +785,18 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       expect(component!.gate.allowed).toBe(blocking.length === 0);
     },
   );
+
+  // Last: it refreshes the fleet again.
+  it('rewrites no result and no history when nothing changed (a second refresh)', async () => {
+    const [history] = await pluginDatabase('pr_history').count({ n: '*' });
+    const secondRefresh = new Date();
+    await refreshInOrder();
+    const rewritten = await pluginDatabase('pr_results')
+      .where('updated_at', '>=', secondRefresh)
+      .select('entity_ref', 'check_id', 'summary');
+    expect(rewritten).toEqual([]);
+    expect(await pluginDatabase('pr_history').count({ n: '*' })).toEqual([
+      history,
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ export * from './annotations';
 export * from './permissions';
 export * from './levels';
 export * from './durations';
+export * from './summaryTimes';
 export * from './records';
 export * from './backupPlan';
 export * from './waivers';

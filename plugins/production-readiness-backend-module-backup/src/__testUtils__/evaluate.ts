@@ -1,5 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
+import { describeSummary } from '@production-readiness/plugin-production-readiness-common';
 import {
   CheckEvaluation,
   CollectorOutcome,
@@ -7,6 +8,12 @@ import {
   FactCollector,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
+
+/** A check's evaluation, its summary as the tab shows it at `now` ("finished 1d ago"). */
+export type ShownEvaluation = CheckEvaluation & {
+  /** The summary as stored and served by the API, with absolute times. */
+  storedSummary: string;
+};
 
 /**
  * Runs the collector once for all entities and evaluates every check for every entity, the
@@ -18,7 +25,7 @@ export async function evaluateFleet(options: {
   entities: Entity[];
   now?: Date;
   collectNow?: Date;
-}): Promise<Map<string, Record<string, CheckEvaluation>>> {
+}): Promise<Map<string, Record<string, ShownEvaluation>>> {
   const now = options.now ?? new Date();
   const collected = await options.collector.collect(
     options.entities.filter(e => options.collector.appliesTo?.(e) ?? true),
@@ -34,18 +41,23 @@ export async function evaluateFleet(options: {
       { ok: true, title: options.collector.title, collected },
     ],
   ]);
-  const results = new Map<string, Record<string, CheckEvaluation>>();
+  const results = new Map<string, Record<string, ShownEvaluation>>();
   for (const entity of options.entities) {
     const entityRef = stringifyEntityRef(entity);
-    const byCheck: Record<string, CheckEvaluation> = {};
+    const byCheck: Record<string, ShownEvaluation> = {};
     for (const check of options.checks) {
-      byCheck[check.id] = await evaluateCheck({
+      const evaluation = await evaluateCheck({
         check,
         entity,
         entityRef,
         now,
         outcomes,
       });
+      byCheck[check.id] = {
+        ...evaluation,
+        summary: describeSummary(evaluation.summary, now),
+        storedSummary: evaluation.summary,
+      };
     }
     results.set(entityRef, byCheck);
   }

@@ -4,6 +4,7 @@ import {
   EntityFilter,
   Evidence,
   formatDuration,
+  summaryTime,
   parseBackupPlan,
   parseDuration,
 } from '@production-readiness/plugin-production-readiness-common';
@@ -30,8 +31,6 @@ const APPLIES_TO: EntityFilter = {
 
 const LOCATION_REMEDIATION = `Add the annotations ${ANNOTATIONS.backupLocation}: <name of a location in productionReadiness.backup.locations>, ${ANNOTATIONS.backupPrefix}: <folder of the backups inside it> and ${ANNOTATIONS.backupTool}: pgbackrest | wal-g | velero | dump.`;
 
-const ago = (now: Date, iso: string) =>
-  formatDuration(now.getTime() - Date.parse(iso));
 const ageMs = (now: Date, iso: string) => now.getTime() - Date.parse(iso);
 
 const TYPE_NAMES: Record<BackupType, string> = {
@@ -124,7 +123,6 @@ function withBackupFacts(evaluate: Evaluate) {
             label: 'objects under prefix',
             value: facts.objectCount,
             source: source(facts),
-            timestamp: facts.listedAt,
           },
         ],
         `Set ${ANNOTATIONS.backupTool} to pgbackrest, wal-g, velero or dump, and check ${ANNOTATIONS.backupPrefix} points at the backups.`,
@@ -183,7 +181,6 @@ function noBackups(facts: BackupFacts): CheckEvaluation {
         label: 'objects under prefix',
         value: facts.objectCount,
         source: source(facts),
-        timestamp: facts.listedAt,
       },
       ...(facts.stanza
         ? [{ label: 'stanza', value: facts.stanza, source: source(facts) }]
@@ -201,7 +198,6 @@ function evaluateReachable(context: CheckContext): CheckEvaluation {
     label: 'location',
     value: facts.locationDescription ?? facts.location,
     source: source(facts),
-    timestamp: facts.listedAt,
   };
   if (facts.misconfigured) {
     return checkResult.fail(facts.misconfigured, [at], LOCATION_REMEDIATION);
@@ -258,7 +254,7 @@ function evaluateFresh(
   ];
   const what = `Newest successful backup ${newest.id} (${
     TYPE_NAMES[newest.type]
-  }) finished ${formatDuration(age)} ago`;
+  }) finished ${summaryTime(newest.finishedAt)}`;
   return age <= plan.rpo
     ? checkResult.pass(
         `${what}, within the RPO of ${formatDuration(plan.rpo)}`,
@@ -272,7 +268,7 @@ function evaluateFresh(
 }
 
 function evaluateErrors(settings: BackupCheckSettings): Evaluate {
-  return (facts, { now }) => {
+  return facts => {
     const known = runs(facts);
     if (!known.length) {
       return checkResult.unknown(
@@ -296,7 +292,7 @@ function evaluateErrors(settings: BackupCheckSettings): Evaluate {
       return checkResult.fail(
         `Newest backup ${newest.id} ${
           newest.status === 'failed' ? 'failed' : 'partially failed'
-        } ${ago(now, newest.finishedAt)} ago: ${newest.problem ?? 'no detail'}`,
+        } ${summaryTime(newest.finishedAt)}: ${newest.problem ?? 'no detail'}`,
         evidence.length
           ? evidence
           : [backupEvidence(facts, 'newest backup', newest)],
@@ -320,7 +316,7 @@ function evaluateErrors(settings: BackupCheckSettings): Evaluate {
     return checkResult.pass(
       `The last ${recent.length} backups finished without errors (newest ${
         newest.id
-      }, ${ago(now, newest.finishedAt)} ago)`,
+      }, ${summaryTime(newest.finishedAt)})`,
       [backupEvidence(facts, 'newest backup', newest)],
     );
   };
@@ -451,8 +447,8 @@ function evaluateRetention(
     },
     backupEvidence(facts, 'oldest successful backup', oldest),
     {
-      label: 'backups taken for',
-      value: formatDuration(history),
+      label: 'backups taken since',
+      value: summaryTime(historyStart(facts, oldest)),
       source: source(facts),
     },
   ];
@@ -503,9 +499,9 @@ function evaluateRetention(
     }
     const slack = Math.min(plan.retention * 0.1, 86_400_000);
     if (coverage + slack < plan.retention) {
-      const message = `the oldest successful backup is ${formatDuration(
-        coverage,
-      )} old, the plan keeps ${formatDuration(plan.retention)}`;
+      const message = `the oldest successful backup finished ${summaryTime(
+        oldest.finishedAt,
+      )}, the plan keeps ${formatDuration(plan.retention)}`;
       // Pruned already when backups began clearly before the oldest one kept.
       if (history - coverage > (gap ?? 0) + slack) problems.push(message);
       else notYet.push(message);
@@ -522,9 +518,9 @@ function evaluateRetention(
     return checkResult.warn(
       `Retention not reached yet: ${notYet.join(
         '; ',
-      )}, and backups began only ${formatDuration(
-        history,
-      )} ago, so none can have been pruned. Judged in full once backups have been taken for the plan's retention.`,
+      )}, and backups began only ${summaryTime(
+        historyStart(facts, oldest),
+      )}, so none can have been pruned. Judged in full once backups have been taken for the plan's retention.`,
       evidence,
     );
   }
@@ -605,9 +601,9 @@ function evaluateMethod(
       );
     } else {
       found.push(
-        `${TYPE_NAMES[type]} ${formatDuration(
-          age,
-        )} ago (within ${formatDuration(allowed)})`,
+        `${TYPE_NAMES[type]} ${summaryTime(
+          newest.finishedAt,
+        )} (within ${formatDuration(allowed)})`,
       );
     }
   }
@@ -688,15 +684,15 @@ function evaluatePitr(
   ];
   return age <= maxAge
     ? checkResult.pass(
-        `Newest WAL segment ${wal.segment} archived ${formatDuration(
-          age,
-        )} ago (limit ${formatDuration(maxAge)})`,
+        `Newest WAL segment ${wal.segment} archived ${summaryTime(
+          wal.archivedAt,
+        )} (limit ${formatDuration(maxAge)})`,
         evidence,
       )
     : checkResult.fail(
-        `Newest WAL segment ${wal.segment} archived ${formatDuration(
-          age,
-        )} ago, more than ${formatDuration(maxAge)}`,
+        `Newest WAL segment ${wal.segment} archived ${summaryTime(
+          wal.archivedAt,
+        )}, more than ${formatDuration(maxAge)} ago`,
         evidence,
         'WAL archiving is stuck or too sparse: check pg_stat_archiver for failures and set archive_timeout below the allowed age so idle databases still ship WAL.',
       );
@@ -757,9 +753,9 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
         .filter(v => !v.ok)
         .map(v => v.name);
       return checkResult.fail(
-        `Latest restore test of backup ${
-          latest.backupId
-        } failed ${formatDuration(age)} ago${
+        `Latest restore test of backup ${latest.backupId} failed ${summaryTime(
+          latest.finishedAt,
+        )}${
           failedValidations.length
             ? ` (failed validations: ${failedValidations.join(', ')})`
             : ''
@@ -789,9 +785,9 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
     }
     if (age > settings.restoreTestMaxAgeMs) {
       return checkResult.fail(
-        `Latest successful restore test finished ${formatDuration(
-          age,
-        )} ago, longer than ${formatDuration(settings.restoreTestMaxAgeMs)}`,
+        `Latest successful restore test finished ${summaryTime(
+          latest.finishedAt,
+        )}, longer than ${formatDuration(settings.restoreTestMaxAgeMs)} ago`,
         evidence,
         remediation,
       );
@@ -828,7 +824,7 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
     return checkResult.pass(
       `Backup ${latest.backupId} (${formatDuration(
         Math.max(backupAge, 0),
-      )} old) restored ${formatDuration(age)} ago with ${
+      )} old) restored ${summaryTime(latest.finishedAt)} with ${
         latest.validations.length
       } validations ok`,
       evidence,
@@ -836,11 +832,7 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
   };
 }
 
-function evaluateRto(
-  facts: BackupFacts,
-  plan: BackupPlan,
-  { now }: CheckContext,
-): CheckEvaluation {
+function evaluateRto(facts: BackupFacts, plan: BackupPlan): CheckEvaluation {
   const latest = facts.restoreTests.find(r => r.status === 'succeeded');
   if (!latest) {
     return checkResult.unknown(
@@ -854,10 +846,9 @@ function evaluateRto(
     restoreEvidence(facts, 'latest successful restore test', latest),
     { label: 'RTO', value: formatDuration(plan.rto), source: 'catalog' },
   ];
-  const what = `Restore of backup ${latest.backupId} ${ago(
-    now,
+  const what = `Restore of backup ${latest.backupId} ${summaryTime(
     latest.finishedAt,
-  )} ago took ${formatDuration(duration)}`;
+  )} took ${formatDuration(duration)}`;
   return duration <= plan.rto
     ? checkResult.pass(
         `${what}, within the RTO of ${formatDuration(plan.rto)}`,

@@ -238,7 +238,7 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
       status: 'pass',
       summary: expect.stringMatching(
         new RegExp(
-          `^Backup ${labels.incr} \\(.*old\\) restored .* ago with 2 validations ok$`,
+          `^Backup ${labels.incr} \\(.*old\\) restored (.* ago|just now) with 2 validations ok$`,
         ),
       ),
     });
@@ -341,7 +341,7 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
       status: 'fail',
       summary: expect.stringMatching(
         new RegExp(
-          `^Latest restore test of backup ${labels.incr} failed .* ago \\(failed validations: users row count\\)$`,
+          `^Latest restore test of backup ${labels.incr} failed (.* ago|just now) \\(failed validations: users row count\\)$`,
         ),
       ),
     });

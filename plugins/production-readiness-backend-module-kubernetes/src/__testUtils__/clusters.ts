@@ -1,3 +1,4 @@
+import { describeSummary } from '@production-readiness/plugin-production-readiness-common';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CollectedFacts } from '@production-readiness/plugin-production-readiness-node';
@@ -117,19 +118,26 @@ export async function collect(
 
 const checks = createKubernetesChecks(TEST_SETTINGS);
 
-/** Evaluates one check of the module on collected facts, the way the engine does. */
-export function verdict(
+/**
+ * Evaluates one check of the module on collected facts, the way the engine does, with the
+ * summary as the tab shows it at NOW ("last succeeded 8h ago"; stored with the time).
+ */
+export async function verdict(
   checkId: string,
   entity: Entity,
   collected: CollectedFacts<KubernetesFacts>,
 ) {
   const check = checks.find(c => c.id === checkId);
   if (!check) throw new Error(`no check ${checkId}`);
-  return runCheckOnFixtures(check, {
+  const evaluation = await runCheckOnFixtures(check, {
     entity,
     facts: { kubernetes: collected.facts.get(stringifyEntityRef(entity)) },
     now: NOW,
   });
+  return {
+    ...evaluation,
+    summary: describeSummary(evaluation.summary, NOW),
+  };
 }
 
 export const CHECK_IDS = checks.map(c => c.id);

@@ -3,6 +3,7 @@ import {
   ANNOTATIONS,
   Evidence,
   formatDuration,
+  summaryTime,
   parseBackupPlan,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
@@ -45,8 +46,8 @@ const STATEFUL_ENTITIES = kubernetesAnd([
 const usesVelero = (entity: Entity) =>
   entity.metadata.annotations?.[ANNOTATIONS.backupTool]?.trim() === 'velero';
 
-const ago = (now: Date, at: string | undefined) =>
-  at ? `${formatDuration(now.getTime() - Date.parse(at))} ago` : 'never';
+/** When something last happened, for summaries (the UI shows the age). */
+const when = (at: string | undefined) => (at ? summaryTime(at) : 'never');
 
 function lastSuccess(c: CronJobFact): string | undefined {
   const fromJobs = c.jobs.find(j => j.state === 'succeeded')?.completionTime;
@@ -85,12 +86,11 @@ function cronJobProblem(c: CronJobFact, now: Date): string | undefined {
   if (lastFinished?.state === 'failed') {
     return `last Job ${lastFinished.name} of CronJob ${c.name} failed${
       lastFinished.reason ? ` (${lastFinished.reason})` : ''
-    }; last success ${ago(now, success)}`;
+    }; last success ${when(success)}`;
   }
   if (!success) return `CronJob ${c.name} has never succeeded`;
   if (Date.parse(success) < window.deadline.getTime()) {
-    return `CronJob ${c.name} last succeeded ${ago(
-      now,
+    return `CronJob ${c.name} last succeeded ${when(
       success,
     )}, before its schedule "${
       c.schedule
@@ -137,7 +137,6 @@ function cnpgBackupWindow(
 function cnpgBackupVerdict(
   c: CnpgClusterFact,
   window: { deadline: number; rule: string },
-  now: Date,
 ): { state: 'ok' | 'fail' | 'unknown'; text: string; evidence: Evidence } {
   const b = c.backup;
   const cond = b.condition;
@@ -184,10 +183,10 @@ function cnpgBackupVerdict(
     return result(
       'fail',
       `last backup of ${who} failed${
-        b.lastFailedBackup ? ` ${ago(now, b.lastFailedBackup)}` : ''
+        b.lastFailedBackup ? ` ${when(b.lastFailedBackup)}` : ''
       }: ${
         cond.message ?? cond.reason ?? 'LastBackupSucceeded is False'
-      }; last success ${ago(now, success)}`,
+      }; last success ${when(success)}`,
     );
   }
   if (!success) {
@@ -209,14 +208,14 @@ function cnpgBackupVerdict(
   if (at < window.deadline) {
     return result(
       'fail',
-      `${who} last backed up successfully ${ago(now, success)}, too old for ${
+      `${who} last backed up successfully ${when(success)}, too old for ${
         window.rule
       }`,
     );
   }
   return result(
     'ok',
-    `${c.name} (${c.cluster}) last backed up successfully ${ago(now, success)}`,
+    `${c.name} (${c.cluster}) last backed up successfully ${when(success)}`,
   );
 }
 
@@ -225,7 +224,7 @@ function evaluateCnpgBackups(input: KubernetesCheckInput): CheckEvaluation {
   const now = input.context.now;
   const window = cnpgBackupWindow(input.context.entity, now);
   const verdicts = input.facts.cnpgClusters.map(c =>
-    cnpgBackupVerdict(c, window, now),
+    cnpgBackupVerdict(c, window),
   );
   const items = verdicts.map(v => v.evidence);
   const texts = (state: string) =>
@@ -341,14 +340,13 @@ function evaluateVelero(input: KubernetesCheckInput): CheckEvaluation {
       const at = newest.completionTimestamp ?? newest.startTimestamp;
       if (!at || Date.parse(at) < window.deadline.getTime()) {
         scheduleProblems.push(
-          `newest Completed Backup ${newest.name} of ${s.name} is from ${ago(
-            now,
+          `newest Completed Backup ${newest.name} of ${s.name} is from ${when(
             at,
           )}, older than its schedule "${s.cron}"`,
         );
         continue;
       }
-      best = `${s.name} → ${newest.name} Completed ${ago(now, at)}`;
+      best = `${s.name} → ${newest.name} Completed ${when(at)}`;
     }
     if (best) covered.push(`${place}: ${best}`);
     else problems.push(...scheduleProblems);
@@ -459,8 +457,7 @@ export function createBackupChecks(options: {
             )} succeeded on schedule: ${listSome(
               backups.map(
                 c =>
-                  `${c.name} (${c.schedule}) last succeeded ${ago(
-                    now,
+                  `${c.name} (${c.schedule}) last succeeded ${when(
                     lastSuccess(c),
                   )}`,
               ),
@@ -513,8 +510,7 @@ export function createBackupChecks(options: {
             .sort((a, b) => Date.parse(b.at!) - Date.parse(a.at!))[0];
           if (recentJob) {
             return checkResult.pass(
-              `Restore test ${recentJob.c.name} succeeded ${ago(
-                now,
+              `Restore test ${recentJob.c.name} succeeded ${when(
                 recentJob.at,
               )} (limit ${maxAge})`,
               items,
@@ -530,8 +526,7 @@ export function createBackupChecks(options: {
             return checkResult.pass(
               `Velero Restore ${recentRestore.name} of backup ${
                 recentRestore.backupName
-              } completed ${ago(
-                now,
+              } completed ${when(
                 recentRestore.completionTimestamp,
               )} (limit ${maxAge})`,
               items,
@@ -555,8 +550,7 @@ export function createBackupChecks(options: {
               ),
           )[0];
           return checkResult.fail(
-            `No restore test succeeded in the last ${maxAge}: newest success ${ago(
-              now,
+            `No restore test succeeded in the last ${maxAge}: newest success ${when(
               newest,
             )}${failedJob ? `; ${failedJob}` : ''}`,
             items,

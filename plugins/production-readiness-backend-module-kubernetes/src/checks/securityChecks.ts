@@ -5,7 +5,10 @@ import {
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { formatDuration } from '@production-readiness/plugin-production-readiness-common';
+import {
+  formatDuration,
+  summaryTime,
+} from '@production-readiness/plugin-production-readiness-common';
 import { Evidence } from '@production-readiness/plugin-production-readiness-common';
 import { KUBERNETES_COLLECTOR_ID } from '../collector/facts';
 import {
@@ -321,15 +324,13 @@ function evaluateIngressTls(
         warnings.push(`Certificate ${cert.name} has no status.notAfter`);
       } else if (notAfter <= context.now.getTime()) {
         failures.push(
-          `Certificate ${cert.name} expired ${formatDuration(
-            context.now.getTime() - notAfter,
-          )} ago`,
+          `Certificate ${cert.name} expired ${summaryTime(notAfter)}`,
         );
       } else if (notAfter < deadline) {
         failures.push(
-          `Certificate ${cert.name} expires in ${formatDuration(
-            notAfter - context.now.getTime(),
-          )} (at ${cert.notAfter}), less than ${formatDuration(minValidityMs)}`,
+          `Certificate ${cert.name} expires ${summaryTime(
+            notAfter,
+          )}, sooner than the ${formatDuration(minValidityMs)} required`,
         );
       }
     }
@@ -363,9 +364,9 @@ function evaluateIngressTls(
     )} serve TLS; ${plural(
       certs.length,
       'certificate',
-    )} Ready, the first expiring in ${formatDuration(
-      soonest.at - context.now.getTime(),
-    )} (${soonest.c.name})`,
+    )} Ready, the first expiring ${summaryTime(soonest.at)} (${
+      soonest.c.name
+    })`,
     items,
   );
 }

@@ -1,5 +1,8 @@
 import { ConfigReader } from '@backstage/config';
-import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import {
+  ANNOTATIONS,
+  describeSummary,
+} from '@production-readiness/plugin-production-readiness-common';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { component } from '../__testUtils__/harness';
 import {
@@ -77,7 +80,7 @@ describe('Prometheus checks on fixture facts', () => {
     );
     expect(result.status).toBe('warn');
     expect(result.summary).toBe(
-      '1 critical alerts firing longer than 2h: OrdersDown (3h)',
+      '1 critical alerts firing longer than 2h: OrdersDown (since 2026-11-22T09:00:00Z)',
     );
     const recent = await runCheckOnFixtures(
       checks.get('monitoring.long-firing-alerts')!,
@@ -138,6 +141,9 @@ describe('Prometheus checks on fixture facts', () => {
     );
     expect(result.status).toBe('fail');
     expect(result.summary).toBe(
+      '1/1 targets up; stale: 10.0.0.1:8080 (last scrape 2026-11-22T11:50:00Z)',
+    );
+    expect(describeSummary(result.summary, now)).toBe(
       '1/1 targets up; stale: 10.0.0.1:8080 (last scrape 10m ago)',
     );
   });

@@ -4,6 +4,7 @@ import {
   EntityFilter,
   Evidence,
   formatDuration,
+  summaryTime,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
   CheckContext,
@@ -63,7 +64,6 @@ function serviceEvidence(f: PrometheusEntityFacts): Evidence {
       from: f.serviceSource,
     },
     source: source(f),
-    timestamp: f.observedAt,
   };
 }
 
@@ -164,7 +164,6 @@ function evaluateScraped(
   }
   const down: string[] = [];
   const stale: string[] = [];
-  let newest: number | undefined;
   for (const t of f.targets) {
     const age = ageMs(t.lastScrape, now);
     const limit = t.scrapeIntervalMs
@@ -177,13 +176,11 @@ function evaluateScraped(
     } else if (age === undefined || age > limit) {
       stale.push(
         `${t.instance} (last scrape ${
-          age === undefined ? 'never' : `${formatDuration(age)} ago`
+          age === undefined ? 'never' : summaryTime(t.lastScrape!)
         })`,
       );
     }
-    if (age !== undefined) {
-      newest = newest === undefined ? age : Math.min(newest, age);
-    }
+    const healthy = t.health === 'up' && age !== undefined && age <= limit;
     evidence.push({
       label: `target ${t.instance}`,
       value: {
@@ -192,7 +189,9 @@ function evaluateScraped(
         ...(t.lastError ? { lastError: t.lastError } : {}),
       },
       source: source(f),
-      timestamp: t.lastScrape,
+      // A healthy target is scraped again every interval: its scrape time is not kept, so
+      // that an unchanged result is not rewritten at each refresh.
+      ...(healthy ? {} : { timestamp: t.lastScrape }),
       url: `${f.baseUrl}/targets`,
     });
   }
@@ -213,9 +212,9 @@ function evaluateScraped(
     );
   }
   return checkResult.pass(
-    `${up}/${f.targets.length} targets of ${selector(f)} up; newest scrape ${
-      newest === undefined ? 'unknown' : `${formatDuration(newest)} ago`
-    }`,
+    `${up}/${f.targets.length} targets of ${selector(
+      f,
+    )} up, each scraped within its interval`,
     evidence,
   );
 }
@@ -738,7 +737,9 @@ function evaluateLongFiring(
     return checkResult.warn(
       `${old.length} critical alerts firing longer than ${formatDuration(
         limit,
-      )}: ${old.map(c => `${c.rule} (${formatDuration(c.age!)})`).join(', ')}`,
+      )}: ${old
+        .map(c => `${c.rule} (since ${summaryTime(c.alert.activeAt!)})`)
+        .join(', ')}`,
       evidence,
       'Resolve the cause, or fix or silence an alert that nobody acts on: a critical alert that fires for hours trains people to ignore it.',
     );

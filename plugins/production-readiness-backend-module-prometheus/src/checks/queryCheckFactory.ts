@@ -129,7 +129,6 @@ export function createQueryCheckFactory(
               label: `value for ${service}`,
               value: outcome.values.map(describeNumber),
               source,
-              timestamp: f.observedAt,
             },
           ];
           const failing = outcome.values.filter(v => !compare(v, spec.value));

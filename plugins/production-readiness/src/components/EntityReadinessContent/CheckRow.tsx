@@ -25,6 +25,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-react';
 import { formatDate } from '../formatDate';
 import { WaiverPanel } from './WaiverPanel';
+import { SummaryText, summaryAsText } from '../SummaryText';
 
 const useStyles = makeStyles(theme => ({
   // Without minWidth the summary row grows past the card for long summaries.
@@ -121,9 +122,9 @@ export function CheckRow(props: {
           <Typography
             variant="body2"
             className={classes.text}
-            title={result.summary}
+            title={summaryAsText(result.summary)}
           >
-            {result.summary}
+            <SummaryText summary={result.summary} />
           </Typography>
           <Chip
             className={classes.severity}
@@ -135,7 +136,9 @@ export function CheckRow(props: {
       </AccordionSummary>
       <AccordionDetails className={classes.details} id={`${check.id}-details`}>
         <Box className={classes.section}>
-          <Typography variant="body2">{result.summary}</Typography>
+          <Typography variant="body2">
+            <SummaryText summary={result.summary} />
+          </Typography>
           <Typography variant="caption" color="textSecondary">
             {STATUS_DESCRIPTIONS[result.status]} since{' '}
             {formatDate(result.changedAt)} · last evaluated{' '}

@@ -37,6 +37,7 @@ import { CheckRow } from './CheckRow';
 import { formatDate } from '../formatDate';
 import { PillarScores, ReadinessSummary } from './ReadinessSummary';
 import { PushedEvidence } from './PushedEvidence';
+import { summaryAsText } from '../SummaryText';
 
 /** Worst first: what needs doing comes to the top. */
 const STATUS_ORDER: CheckStatus[] = [
@@ -106,7 +107,9 @@ function History(props: {
               primary={`${props.titles.get(entry.checkId) ?? entry.checkId}: ${
                 entry.status
               }`}
-              secondary={`${formatDate(entry.firstSeen)} · ${entry.summary}`}
+              secondary={`${formatDate(entry.firstSeen)} · ${summaryAsText(
+                entry.summary,
+              )}`}
             />
           </ListItem>
         ))}

@@ -20,6 +20,7 @@ import {
   StatusIcon,
   useReadinessReport,
 } from '@production-readiness/plugin-production-readiness-react';
+import { SummaryText } from '../SummaryText';
 
 const useStyles = makeStyles(theme => ({
   row: {
@@ -70,7 +71,10 @@ function CardBody({ report }: { report: ReadinessReport }) {
                   <ListItemIcon style={{ minWidth: 32 }}>
                     <StatusIcon status={b.status} />
                   </ListItemIcon>
-                  <ListItemText primary={b.title} secondary={b.summary} />
+                  <ListItemText
+                    primary={b.title}
+                    secondary={<SummaryText summary={b.summary} />}
+                  />
                 </ListItem>
               ))}
             </List>
