@@ -13,6 +13,7 @@ export * from './levels';
 export * from './durations';
 export * from './summaryTimes';
 export * from './records';
+export * from './inventory';
 export * from './backupPlan';
 export * from './waivers';
 export * from './entityFilter';

@@ -21,9 +21,28 @@ export const restoreTestRecordSchema = z.object({
   status: z.enum(['succeeded', 'failed']),
   /** Seconds from start of restore to a usable database. */
   durationSeconds: z.number().nonnegative(),
+  /**
+   * The backup inventory the restore was compared with (see `backupInventorySchema`): with
+   * one validation per role (`kind: role`) and per table (`kind: table`) of it.
+   */
+  inventory: z
+    .object({
+      backupId: z.string().min(1),
+      checksum: z.string().min(1),
+      roles: z.number().int().nonnegative(),
+      tables: z.number().int().nonnegative(),
+    })
+    .optional(),
   validations: z
     .array(
       z.object({
+        /**
+         * What is compared: a role, a table's rows, a database, the backup's checksum, the
+         * restore time (rto), a query.
+         */
+        kind: z
+          .enum(['database', 'role', 'table', 'checksum', 'rto', 'query'])
+          .optional(),
         name: z.string().min(1),
         expected: z.union([z.string(), z.number(), z.boolean()]).optional(),
         actual: z.union([z.string(), z.number(), z.boolean()]).optional(),

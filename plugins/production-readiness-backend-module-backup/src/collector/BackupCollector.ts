@@ -1,6 +1,7 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ANNOTATIONS,
+  BACKUP_INVENTORY_SUFFIX,
   EVIDENCE_OWNER,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
@@ -19,6 +20,7 @@ import {
 } from './pushedRecords';
 import {
   applyDumpManifest,
+  DUMP_GLOBALS_SUFFIX,
   DUMP_MANIFEST_SUFFIX,
   dumpRecord,
 } from '../readers/dumps';
@@ -667,6 +669,8 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         object.key.startsWith(target.restoreTestPrefix);
       if (
         object.key.endsWith(DUMP_MANIFEST_SUFFIX) ||
+        object.key.endsWith(BACKUP_INVENTORY_SUFFIX) ||
+        object.key.endsWith(DUMP_GLOBALS_SUFFIX) ||
         object.key.endsWith(RESTORE_TEST_SUFFIX) ||
         object.key ===
           `${target.prefix}${EVIDENCE_OWNER.backupPrefixManifest}` ||

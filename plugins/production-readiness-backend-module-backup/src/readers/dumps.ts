@@ -3,6 +3,9 @@ import { BackupRecord, BackupType, isoOrUndefined } from './types';
 /** A sidecar manifest a dump job may write next to a dump: `<dump>.manifest.json`. */
 export const DUMP_MANIFEST_SUFFIX = '.manifest.json';
 
+/** The roles a dump job may write next to a dump (`pg_dumpall --globals-only`): not a backup of its own. */
+export const DUMP_GLOBALS_SUFFIX = '.globals.sql';
+
 /** Reads a dump's manifest: `{ status, type, startedAt, finishedAt, sizeBytes, error }`, all optional. */
 export function applyDumpManifest(
   dump: BackupRecord,
@@ -40,7 +43,10 @@ export function applyDumpManifest(
   };
 }
 
-/** A dump object (any object under the prefix that is not a manifest or restore-test record). */
+/**
+ * A dump object: any object under the prefix that is not a dump's companion (manifest,
+ * globals, inventory) or a restore-test record.
+ */
 export function dumpRecord(object: {
   key: string;
   relativeKey: string;

@@ -180,6 +180,10 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
     { name: 'RETENTION_COUNT', value: String(o.retentionCount) },
     { name: 'STANZA', value: db },
     { name: 'ENTITY_REF', value: ctx.databaseRef },
+    // The restore test fails a restore slower than the plan's RTO.
+    { name: 'RTO_SECONDS', value: String(ctx.rtoSeconds) },
+    // The inventory counts rows exactly up to this many (estimated) rows per table.
+    { name: 'EXACT_COUNT_LIMIT', value: '100000' },
     // The emptyDir the scripts work in (SCRATCH), also HOME for the AWS CLI.
     { name: 'SCRATCH', value: '/scratch' },
     { name: 'HOME', value: '/scratch' },

@@ -1,3 +1,5 @@
+import { COMPARE_INVENTORY, TAKE_INVENTORY } from './inventoryScripts';
+
 /**
  * Shell scripts the backup and restore-test CronJobs run. They read every value from the
  * environment (set from the manifest and Secrets), so no input is ever spliced into code.
@@ -25,18 +27,31 @@ const RECORD = `${PUSH}
 write_record() {
   finished_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   duration=$(( $(date +%s) - start_s ))
+  inventory=null
+  if [ -s "$SCRATCH/recorded.json" ]; then
+    inventory=$(jq -c '{backupId, checksum: .checksum.value, roles: (.roles | length), tables: (.tables | length)}' \\
+      "$SCRATCH/recorded.json" 2>/dev/null || echo null)
+  fi
   jq -n \\
     --arg entityRef "$ENTITY_REF" --arg backupId "$backup_id" --arg backupTakenAt "$backup_taken_at" \\
     --arg startedAt "$started_at" --arg finishedAt "$finished_at" --arg status "$status" \\
-    --argjson durationSeconds "$duration" --argjson validations "$validations" \\
+    --argjson durationSeconds "$duration" --argjson validations "$validations" --argjson inventory "$inventory" \\
     '{entityRef: $entityRef, backupId: $backupId, startedAt: $startedAt, finishedAt: $finishedAt,
       status: $status, durationSeconds: $durationSeconds, validations: $validations}
-     + (if $backupTakenAt == "" then {} else {backupTakenAt: $backupTakenAt} end)' > "$SCRATCH/record.json"
+     + (if $backupTakenAt == "" then {} else {backupTakenAt: $backupTakenAt} end)
+     + (if $inventory == null then {} else {inventory: $inventory} end)' > "$SCRATCH/record.json"
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
   aws s3 cp "$SCRATCH/record.json" "s3://$S3_BUCKET/$RESTORE_TEST_PREFIX/$stamp-restore-test.json" \\
     --endpoint-url "$S3_ENDPOINT" --only-show-errors
   push_record restore-test "$SCRATCH/record.json"
   echo "{\\"msg\\":\\"restore test finished\\",\\"status\\":\\"$status\\",\\"backupId\\":\\"$backup_id\\",\\"durationSeconds\\":$duration}"
+}
+
+# check KIND NAME EXPECTED ACTUAL OK: adds one validation to the record.
+check() {
+  if [ "$5" != true ]; then all_ok=false; fi
+  validations=$(echo "$validations" | jq -c --arg kind "$1" --arg name "$2" --arg expected "$3" \\
+    --arg actual "$4" --argjson ok "$5" '. + [{kind: $kind, name: $name, expected: $expected, actual: $actual, ok: $ok}]')
 }
 
 validate() {
@@ -80,31 +95,70 @@ pg_ctl -D "$SCRATCH/pgdata" -w -t 600 \\
 run_validations
 `;
 
-/** Restore test for pg_dump archives. */
-export const RESTORE_TEST_DUMP = `#!/bin/sh
-# Restores the newest dump into a scratch PostgreSQL inside this pod, validates it, writes a
-# restore-test record next to the backups and pushes it to Production Readiness.
-set -eu
+/**
+ * Restore test for pg_dump archives: restores the newest dump with its globals (the roles)
+ * into a scratch PostgreSQL, compares what came back with the inventory the backup job
+ * recorded, pushes the record, and exits non-zero when anything is missing.
+ */
+export const RESTORE_TEST_DUMP = `#!/bin/bash
+# Restores the newest dump into a scratch PostgreSQL inside this pod, compares the restored
+# roles, memberships, tables and row counts with the inventory recorded at backup time,
+# writes a restore-test record next to the backups, pushes it to Production Readiness, and
+# fails when a validation fails.
+set -euo pipefail
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 start_s=$(date +%s)
 status=failed
 validations='[]'
+all_ok=true
 backup_id=none
 backup_taken_at=
-${RECORD}
+${RECORD}${TAKE_INVENTORY}${COMPARE_INVENTORY}
 trap 'pg_ctl -D "$SCRATCH/pgdata" -m immediate stop >/dev/null 2>&1 || true; write_record' EXIT
+s3() { aws s3 "$@" --endpoint-url "$S3_ENDPOINT" --only-show-errors; }
 
+echo "Finding the newest dump under s3://$S3_BUCKET/$BACKUP_PREFIX/"
 newest=$(aws s3 ls "s3://$S3_BUCKET/$BACKUP_PREFIX/" --endpoint-url "$S3_ENDPOINT" | awk '{print $4}' | grep '\\.dump$' | sort | tail -n 1)
 backup_id=\${newest%.dump}
-aws s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest" "$SCRATCH/backup.dump" --endpoint-url "$S3_ENDPOINT" --only-show-errors
-aws s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$backup_id.globals.sql" "$SCRATCH/globals.sql" --endpoint-url "$S3_ENDPOINT" --only-show-errors
+s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest" "$SCRATCH/backup.dump"
 backup_taken_at=$(aws s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest.manifest.json" - --endpoint-url "$S3_ENDPOINT" | jq -r '.finishedAt')
+
+echo "Reading the inventory the backup job recorded"
+s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest.inventory.json" "$SCRATCH/recorded.json"
+recorded_sum=$(jq -r '.checksum.value' "$SCRATCH/recorded.json")
+actual_sum=$(sha256sum "$SCRATCH/backup.dump" | cut -d' ' -f1)
+check checksum "dump $newest is the one inventoried" "$recorded_sum" "$actual_sum" \\
+  "$([ "$recorded_sum" = "$actual_sum" ] && echo true || echo false)"
+
+echo "Restoring roles and data into a scratch PostgreSQL"
 initdb -D "$SCRATCH/pgdata" -A trust -U postgres >/dev/null
-pg_ctl -D "$SCRATCH/pgdata" -w -o "-c port=5433 -c listen_addresses='' -c unix_socket_directories=$SCRATCH" start
-psql -h "$SCRATCH" -p 5433 -U postgres -q -f "$SCRATCH/globals.sql" >/dev/null
+pg_ctl -D "$SCRATCH/pgdata" -w -o "-c port=5433 -c listen_addresses='' -c unix_socket_directories=$SCRATCH" start >/dev/null
+if s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$backup_id.globals.sql" "$SCRATCH/globals.sql"; then
+  # The bootstrap role exists already; every other statement must apply.
+  psql -h "$SCRATCH" -p 5433 -U postgres -d postgres -X -q -f "$SCRATCH/globals.sql" >/dev/null 2>"$SCRATCH/globals.log" || true
+else
+  echo "No globals ($backup_id.globals.sql) next to the dump: roles cannot be restored" >&2
+fi
 createdb -h "$SCRATCH" -p 5433 -U postgres "$PGDATABASE"
-pg_restore -h "$SCRATCH" -p 5433 -U postgres -d "$PGDATABASE" --no-owner --exit-on-error "$SCRATCH/backup.dump"
-run_validations
+restore_errors=0
+pg_restore -h "$SCRATCH" -p 5433 -U postgres -d "$PGDATABASE" "$SCRATCH/backup.dump" 2>"$SCRATCH/pg_restore.log" ||
+  restore_errors=$(grep -c '^pg_restore: error' "$SCRATCH/pg_restore.log" || true)
+check query "pg_restore applied every object" "0 errors" "$restore_errors errors$(grep -m1 '^pg_restore: error' "$SCRATCH/pg_restore.log" | sed 's/^pg_restore: error:/:/' || true)" \\
+  "$([ "$restore_errors" = 0 ] && echo true || echo false)"
+restored_s=$(( $(date +%s) - start_s ))
+check rto "restored within the RTO" "\${RTO_SECONDS}s" "\${restored_s}s" \\
+  "$([ "$restored_s" -le "$RTO_SECONDS" ] && echo true || echo false)"
+
+echo "Comparing what came back with the inventory"
+SNAPSHOT= EXACT_COUNT_LIMIT=-1 take_inventory "$SCRATCH/restored.json" -h "$SCRATCH" -p 5433 -U postgres -d "$PGDATABASE"
+compared=$(compare_inventory "$SCRATCH/recorded.json" "$SCRATCH/restored.json")
+validations=$(jq -c --argjson more "$compared" '. + $more' <<< "$validations")
+if jq -e 'all(.[]; .ok)' <<< "$compared" >/dev/null && [ "$all_ok" = true ]; then
+  status=succeeded
+else
+  jq -r '.[] | select(.ok | not) | "FAILED: \\(.name): expected \\(.expected), found \\(.actual)"' <<< "$validations" >&2
+  exit 1
+fi
 `;
 
 /** Pushes the run's backup-run record when the script exits (`trap report_run EXIT`). */
@@ -156,32 +210,53 @@ backup_id=$(pgbackrest --stanza="$STANZA" info --output=json | jq -r '.[0].backu
 name_prefix
 `;
 
-/** Full logical backup with pg_dump, a manifest sidecar and count-based retention. */
-export const BACKUP_DUMP = `#!/bin/sh
-# pg_dump backup to S3 with a manifest the backup checks read, then retention by count.
-set -eu
-${REPORT_RUN}${NAME_PREFIX}
+/**
+ * Full logical backup with pg_dump: the globals (roles), the dump, a manifest the backup
+ * checks read and the inventory the restore test compares with, both read from one snapshot;
+ * then count-based retention.
+ */
+export const BACKUP_DUMP = `#!/bin/bash
+# pg_dump backup to S3 with the roles (globals), a manifest the backup checks read and an
+# inventory of what the database held (read in the same snapshot as the dump), then
+# retention by count.
+set -euo pipefail
+${REPORT_RUN}${NAME_PREFIX}${TAKE_INVENTORY}
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 name=$(date -u +%Y%m%dT%H%M%SZ)
 backup_id="$name.dump"
 method=full
 size_bytes=
 trap report_run EXIT
+
+echo "Dumping the roles (globals)"
 pg_dumpall --globals-only > "$SCRATCH/$name.globals.sql"
-pg_dump -Fc -f "$SCRATCH/$name.dump"
+# One read-only transaction exports the snapshot that pg_dump and the inventory both read.
+coproc SNAPSHOT_SESSION { psql -X -q -tA -v ON_ERROR_STOP=1; }
+snapshot_session=$SNAPSHOT_SESSION_PID
+echo "begin transaction isolation level repeatable read read only; select pg_export_snapshot();" >&"\${SNAPSHOT_SESSION[1]}"
+read -r -t 60 SNAPSHOT <&"\${SNAPSHOT_SESSION[0]}"
+echo "Dumping $PGDATABASE in snapshot $SNAPSHOT"
+pg_dump -Fc --snapshot="$SNAPSHOT" -f "$SCRATCH/$name.dump"
+echo "Taking the inventory in the same snapshot"
+take_inventory "$SCRATCH/inventory.json"
+echo "commit;" >&"\${SNAPSHOT_SESSION[1]}"
+exec {SNAPSHOT_SESSION[1]}>&-
+wait "$snapshot_session"
 size=$(stat -c %s "$SCRATCH/$name.dump")
 size_bytes=$size
+finish_inventory "$SCRATCH/inventory.json" "$SCRATCH/$name.dump.inventory.json" "$name.dump" \\
+  "$(sha256sum "$SCRATCH/$name.dump" | cut -d' ' -f1)" "$name.dump"
 finished_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 jq -n --arg startedAt "$started_at" --arg finishedAt "$finished_at" --argjson sizeBytes "$size" \\
   '{status: "succeeded", type: "full", startedAt: $startedAt, finishedAt: $finishedAt, sizeBytes: $sizeBytes}' \\
   > "$SCRATCH/$name.dump.manifest.json"
-for file in "$name.globals.sql" "$name.dump" "$name.dump.manifest.json"; do
+for file in "$name.globals.sql" "$name.dump" "$name.dump.manifest.json" "$name.dump.inventory.json"; do
   aws s3 cp "$SCRATCH/$file" "s3://$S3_BUCKET/$BACKUP_PREFIX/$file" --endpoint-url "$S3_ENDPOINT" --only-show-errors
 done
 # Keep the newest RETENTION_COUNT dumps.
 aws s3 ls "s3://$S3_BUCKET/$BACKUP_PREFIX/" --endpoint-url "$S3_ENDPOINT" | awk '{print $4}' | grep '\\.dump$' | sort -r |
   tail -n +"$((RETENTION_COUNT + 1))" | while read -r old; do
-    for file in "$old" "$old.manifest.json" "\${old%.dump}.globals.sql"; do
+    for file in "$old" "$old.manifest.json" "$old.inventory.json" "\${old%.dump}.globals.sql"; do
       aws s3 rm "s3://$S3_BUCKET/$BACKUP_PREFIX/$file" --endpoint-url "$S3_ENDPOINT" --only-show-errors
     done
   done
