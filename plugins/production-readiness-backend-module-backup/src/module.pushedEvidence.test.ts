@@ -242,4 +242,47 @@ describe('pushed restore tests and backup runs count next to the location', () =
       /^Newest successful backup inventory\.dump \(full\) finished 3h ago/,
     );
   });
+
+  it('fails a restore test that compared only part of the backup inventory it names', async () => {
+    const validation = (kind: 'role' | 'table', name: string) => ({
+      kind,
+      name: `${kind} ${name} restored`,
+      expected: 'present',
+      actual: 'present',
+      ok: true,
+    });
+    const record = (validations: RestoreTestRecord['validations']) => ({
+      ...restoreTest('succeeded', 0),
+      inventory: {
+        backupId: 'inventory.dump',
+        checksum: 'a'.repeat(64),
+        roles: 2,
+        tables: 1,
+      },
+      validations,
+    });
+    await push(
+      'restore-test',
+      record([validation('role', 'app_reader'), validation('table', 'orders')]),
+    );
+    const partial = await result('backup.restore-tested');
+    expect(partial.status).toBe('fail');
+    expect(partial.summary).toBe(
+      'Latest restore test of backup inventory.dump compared 1 of the 2 roles and 1 of the 1 tables of its backup inventory: what was not compared may not have come back',
+    );
+
+    await push(
+      'restore-test',
+      record([
+        validation('role', 'app_reader'),
+        validation('role', 'app_writer'),
+        validation('table', 'orders'),
+      ]),
+    );
+    const complete = await result('backup.restore-tested');
+    expect(complete.status).toBe('pass');
+    expect(complete.summary).toMatch(
+      /with 3 validations ok, covering the 2 roles and 1 tables of its inventory$/,
+    );
+  });
 });

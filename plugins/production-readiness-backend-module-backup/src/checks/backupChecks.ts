@@ -783,6 +783,14 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
         'Validate restored data in the restore test (row counts of key tables, user accounts and roles, checksums) and record each validation.',
       );
     }
+    const uncompared = uncomparedInventory(latest);
+    if (uncompared) {
+      return checkResult.fail(
+        `Latest restore test of backup ${latest.backupId} ${uncompared}`,
+        evidence,
+        "Compare every role and every table of the backup's inventory with the restore, one validation each (the template's restore-test job does).",
+      );
+    }
     if (age > settings.restoreTestMaxAgeMs) {
       return checkResult.fail(
         `Latest successful restore test finished ${summaryTime(
@@ -826,10 +834,35 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
         Math.max(backupAge, 0),
       )} old) restored ${summaryTime(latest.finishedAt)} with ${
         latest.validations.length
-      } validations ok`,
+      } validations ok${
+        latest.inventory
+          ? `, covering the ${latest.inventory.roles} roles and ${latest.inventory.tables} tables of its inventory`
+          : ''
+      }`,
       evidence,
     );
   };
+}
+
+/**
+ * What a restore test that names the backup's inventory left uncompared: it must carry one
+ * `role` validation per inventoried role and one `table` validation per table.
+ */
+function uncomparedInventory(
+  record: BackupFacts['restoreTests'][number],
+): string | undefined {
+  if (!record.inventory) {
+    return undefined;
+  }
+  const compared = (kind: 'role' | 'table') =>
+    record.validations.filter(v => v.kind === kind).length;
+  const { roles, tables } = record.inventory;
+  if (compared('role') >= roles && compared('table') >= tables) {
+    return undefined;
+  }
+  return `compared ${compared('role')} of the ${roles} roles and ${compared(
+    'table',
+  )} of the ${tables} tables of its backup inventory: what was not compared may not have come back`;
 }
 
 function evaluateRto(facts: BackupFacts, plan: BackupPlan): CheckEvaluation {
