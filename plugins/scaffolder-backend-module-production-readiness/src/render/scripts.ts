@@ -49,7 +49,6 @@ write_record() {
 
 # check KIND NAME EXPECTED ACTUAL OK: adds one validation to the record.
 check() {
-  if [ "$5" != true ]; then all_ok=false; fi
   validations=$(echo "$validations" | jq -c --arg kind "$1" --arg name "$2" --arg expected "$3" \\
     --arg actual "$4" --argjson ok "$5" '. + [{kind: $kind, name: $name, expected: $expected, actual: $actual, ok: $ok}]')
 }
@@ -110,7 +109,6 @@ started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 start_s=$(date +%s)
 status=failed
 validations='[]'
-all_ok=true
 backup_id=none
 backup_taken_at=
 ${RECORD}${TAKE_INVENTORY}${COMPARE_INVENTORY}
@@ -121,7 +119,7 @@ echo "Finding the newest dump under s3://$S3_BUCKET/$BACKUP_PREFIX/"
 newest=$(aws s3 ls "s3://$S3_BUCKET/$BACKUP_PREFIX/" --endpoint-url "$S3_ENDPOINT" | awk '{print $4}' | grep '\\.dump$' | sort | tail -n 1)
 backup_id=\${newest%.dump}
 s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest" "$SCRATCH/backup.dump"
-backup_taken_at=$(aws s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest.manifest.json" - --endpoint-url "$S3_ENDPOINT" | jq -r '.finishedAt')
+backup_taken_at=$(s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest.manifest.json" - | jq -r '.finishedAt')
 
 echo "Reading the inventory the backup job recorded"
 s3 cp "s3://$S3_BUCKET/$BACKUP_PREFIX/$newest.inventory.json" "$SCRATCH/recorded.json"
@@ -153,7 +151,7 @@ echo "Comparing what came back with the inventory"
 SNAPSHOT= EXACT_COUNT_LIMIT=-1 take_inventory "$SCRATCH/restored.json" -h "$SCRATCH" -p 5433 -U postgres -d "$PGDATABASE"
 compared=$(compare_inventory "$SCRATCH/recorded.json" "$SCRATCH/restored.json")
 validations=$(jq -c --argjson more "$compared" '. + $more' <<< "$validations")
-if jq -e 'all(.[]; .ok)' <<< "$compared" >/dev/null && [ "$all_ok" = true ]; then
+if jq -e 'all(.[]; .ok)' <<< "$validations" >/dev/null; then
   status=succeeded
 else
   jq -r '.[] | select(.ok | not) | "FAILED: \\(.name): expected \\(.expected), found \\(.actual)"' <<< "$validations" >&2
