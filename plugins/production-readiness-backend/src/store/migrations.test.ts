@@ -20,6 +20,7 @@ const TABLES = [
   'pr_waivers',
   'pr_pushed_results',
   'pr_evidence_claims',
+  'pr_rate_limits',
 ];
 
 async function pendingMigrations(knex: Knex): Promise<string[]> {
