@@ -17,6 +17,8 @@ export interface PgBackRestFixture {
   stanza: string;
   workDir: WorkDir;
   repoPath: string;
+  /** The pgbackrest.conf (for `PGBACKREST_CONFIG` of a script that runs pgbackrest itself). */
+  configPath: string;
   postgres: TestPostgres;
   /** Runs pgbackrest with the fixture's config as the unprivileged user. */
   pgbackrest(...args: string[]): Promise<string>;
@@ -82,6 +84,7 @@ export async function startPgBackRest(
     stanza,
     workDir,
     repoPath,
+    configPath: conf,
     postgres,
     pgbackrest: async (...args) => {
       const { stdout } = await execFileAsync(

@@ -32,6 +32,15 @@ export const backupInventorySchema = z.object({
   }),
   /** When the inventory was taken (the dump's snapshot, right after a physical backup). */
   takenAt: z.iso.datetime({ offset: true }),
+  /**
+   * The WAL position the inventory was read at (physical backups, e.g. pgBackRest): the
+   * restore test recovers the backup to it, so both see the same committed transactions.
+   * Absent for a dump, whose inventory is read in the dump's own snapshot.
+   */
+  lsn: z
+    .string()
+    .regex(/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/)
+    .optional(),
   /** The database whose tables are listed. */
   database: z.string().min(1),
   /** Every database of the cluster, templates excluded. */

@@ -37,11 +37,20 @@ export const restoreTestRecordSchema = z.object({
     .array(
       z.object({
         /**
-         * What is compared: a role, a table's rows, a database, the backup's checksum, the
-         * restore time (rto), a query.
+         * What is compared: the backup's inventory was found, the restore itself, a role, a
+         * table's rows, a database, the backup's checksum, the restore time (rto), a query.
          */
         kind: z
-          .enum(['database', 'role', 'table', 'checksum', 'rto', 'query'])
+          .enum([
+            'inventory',
+            'restore',
+            'database',
+            'role',
+            'table',
+            'checksum',
+            'rto',
+            'query',
+          ])
           .optional(),
         name: z.string().min(1),
         expected: z.union([z.string(), z.number(), z.boolean()]).optional(),

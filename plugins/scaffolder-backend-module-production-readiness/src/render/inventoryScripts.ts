@@ -6,17 +6,19 @@
  */
 
 /**
- * One query: databases, roles (attributes, memberships, whether a password is set) and the
- * tables of the current database with their row counts: exact up to `exact_count_limit`
- * estimated rows, PostgreSQL's estimate above. psql variables: `exact_count_limit`,
- * `password_set` (an SQL expression chosen by the script), optional `snapshot` (an exported
- * snapshot to read, so the inventory sees what pg_dump saw).
+ * One query, in one repeatable-read transaction (so every count sees the same data):
+ * databases, roles (attributes, memberships, whether a password is set) and the tables of the
+ * current database with their row counts: exact up to `exact_count_limit` estimated rows,
+ * PostgreSQL's estimate above. psql variables: `exact_count_limit`, `password_set` and `lsn`
+ * (SQL expressions chosen by the script), optional `snapshot` (an exported snapshot to read,
+ * so the inventory sees what pg_dump saw).
  */
-const INVENTORY_SQL = `\\if :{?snapshot}
-begin transaction isolation level repeatable read read only;
+const INVENTORY_SQL = `begin transaction isolation level repeatable read read only;
+\\if :{?snapshot}
 set transaction snapshot :'snapshot';
 \\endif
 select json_build_object(
+  'lsn', :lsn,
   'databases', (select coalesce(json_agg(datname order by datname), '[]')
                 from pg_database where not datistemplate),
   'roles', (select coalesce(json_agg(json_build_object(
@@ -44,14 +46,13 @@ select json_build_object(
       and n.nspname not in ('pg_catalog', 'information_schema')
       and n.nspname !~ '^pg_toast')
 );
-\\if :{?snapshot}
 commit;
-\\endif
 `;
 
 /**
  * \`take_inventory OUT [psql options…]\` writes the database's inventory (without the backup's
- * id and checksum, added by \`finish_inventory\`) to OUT. Reads SNAPSHOT when set.
+ * id and checksum, added by \`finish_inventory\`) to OUT. Reads SNAPSHOT when set; with
+ * RECORD_LSN=1 it records the WAL position its snapshot was taken at (a primary only).
  */
 export const TAKE_INVENTORY = `
 take_inventory() {
@@ -65,8 +66,12 @@ ${INVENTORY_SQL}SQL
   else
     password_set='null::boolean'
   fi
+  # The snapshot is taken as the query starts; the WAL insert position read in it follows
+  # every commit the snapshot sees.
+  lsn='null::text'
+  if [ "\${RECORD_LSN:-}" = 1 ]; then lsn='pg_current_wal_insert_lsn()::text'; fi
   psql "$@" -X -q -tA -v ON_ERROR_STOP=1 -v exact_count_limit="\${EXACT_COUNT_LIMIT:-100000}" \\
-    -v password_set="$password_set" \${SNAPSHOT:+-v snapshot="$SNAPSHOT"} \\
+    -v password_set="$password_set" -v lsn="$lsn" \${SNAPSHOT:+-v snapshot="$SNAPSHOT"} \\
     -f "$SCRATCH/inventory.sql" > "$out"
 }
 
@@ -77,7 +82,8 @@ finish_inventory() {
     --argjson limit "\${EXACT_COUNT_LIMIT:-100000}" \\
     '{format: "production-readiness.io/backup-inventory/v1", entityRef: $entityRef,
       backupId: $backupId, checksum: {algorithm: "sha256", value: $checksum, of: $of},
-      takenAt: $takenAt, database: $database, databases: .databases, roles: .roles,
+      takenAt: $takenAt} + (if .lsn == null then {} else {lsn: .lsn} end)
+     + {database: $database, databases: .databases, roles: .roles,
       exactCountLimit: $limit, tables: .tables}' "$1" > "$2"
 }
 `;

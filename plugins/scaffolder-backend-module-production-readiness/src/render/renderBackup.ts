@@ -1,11 +1,10 @@
 import { CONTAINER_SECURITY } from './renderKubernetes';
 import { RenderContext, RenderedFile, yamlDocuments } from './context';
+import { BACKUP_DUMP, RESTORE_TEST_DUMP } from './dumpScripts';
 import {
-  BACKUP_DUMP,
   BACKUP_PGBACKREST,
-  RESTORE_TEST_DUMP,
   RESTORE_TEST_PGBACKREST,
-} from './scripts';
+} from './pgbackrestScripts';
 
 const PGBACKREST_TYPE = {
   full: 'full',
@@ -204,6 +203,8 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
               { name: 'BACKUP_TYPE', value: PGBACKREST_TYPE[o.backupMethod] },
               ...pgbackrestEnv,
               ...s3Env,
+              // The inventory is read from the database after the backup.
+              ...pgEnv,
             ],
           }),
           ...(o.backupMethod === 'full'
@@ -219,6 +220,7 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
                     { name: 'BACKUP_TYPE', value: 'full' },
                     ...pgbackrestEnv,
                     ...s3Env,
+                    ...pgEnv,
                   ],
                 }),
               ]),
