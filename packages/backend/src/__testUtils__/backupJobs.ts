@@ -97,9 +97,8 @@ export async function startBackupJobs(options: {
   ]) {
     findBinary({ names: [name], debianPackage });
   }
-  const jobUser = unprivilegedUser();
   // The jobs run as the pod's unprivileged user (initdb refuses root).
-  const work = createWorkDir('backup-job', jobUser);
+  const work = createWorkDir('backup-job', unprivilegedUser());
   const workspace = path.join(work.path, 'workspace');
   fs.mkdirSync(workspace);
   await createBlmRenderAction().handler(
@@ -121,21 +120,7 @@ export async function startBackupJobs(options: {
       },
     }) as any,
   );
-  const [configMap] = parseAllDocuments(
-    fs.readFileSync(
-      path.join(workspace, 'deploy/kubernetes/backup/scripts-configmap.yaml'),
-      'utf8',
-    ),
-  ).map(d => d.toJS());
-  const scripts = {
-    backup: path.join(work.path, 'backup.sh'),
-    restoreTest: path.join(work.path, 'restore-test.sh'),
-  };
-  fs.writeFileSync(
-    scripts.backup,
-    configMap.data[`backup-${options.backupTool}.sh`],
-  );
-  fs.writeFileSync(scripts.restoreTest, configMap.data['restore-test.sh']);
+  const scripts = writeJobScripts(workspace, work.path);
   const database = parseAllDocuments(
     fs.readFileSync(path.join(workspace, 'catalog-info.yaml'), 'utf8'),
   )
@@ -193,54 +178,30 @@ export async function startBackupJobs(options: {
   const awsEnv = {
     // What a container's PATH holds.
     PATH: '/usr/local/bin:/usr/bin:/bin',
-    AWS_DEFAULT_REGION: s3.region,
-    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    ...s3JobEnv(s3, BUCKET),
   };
 
   return {
     work,
     s3,
     backend,
-    run(script, runOptions = {}) {
-      const scratch = fs.mkdtempSync(path.join(work.path, 'scratch-'));
-      if (jobUser) {
-        fs.chownSync(scratch, jobUser.uid, jobUser.gid);
-      }
-      // Asynchronously: the backend the job pushes to answers from this process.
-      const job = spawn('bash', [scripts[script]], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        ...jobUser,
-        env: {
-          ...awsEnv,
-          SCRATCH: scratch,
-          HOME: scratch,
-          BACKUP_PREFIX,
-          RESTORE_TEST_PREFIX: 'restore-tests/inventory-api-db',
-          RETENTION_COUNT: '3',
-          STANZA,
-          BACKUP_TYPE: 'full',
-          ENTITY_REF: DB_REF,
-          RTO_SECONDS: '3600',
-          EXACT_COUNT_LIMIT: '100000',
-          S3_BUCKET: BUCKET,
-          S3_ENDPOINT: s3.endpoint,
-          PGDATABASE: 'inventory',
-          PRODUCTION_READINESS_URL: backend.baseUrl,
-          PRODUCTION_READINESS_TOKEN: runOptions.token ?? JOB_TOKEN,
-          ...options.env,
-          ...runOptions.env,
-        },
-      });
-      let stderr = '';
-      job.stderr.setEncoding('utf8').on('data', chunk => {
-        stderr += chunk;
-      });
-      return new Promise((resolve, reject) => {
-        job.on('error', reject);
-        job.on('close', status => resolve({ status, stderr }));
-      });
-    },
+    run: (script, runOptions = {}) =>
+      runJobScript(scripts[script], work.path, {
+        ...awsEnv,
+        BACKUP_PREFIX,
+        RESTORE_TEST_PREFIX: 'restore-tests/inventory-api-db',
+        RETENTION_COUNT: '3',
+        STANZA,
+        BACKUP_TYPE: 'full',
+        ENTITY_REF: DB_REF,
+        RTO_SECONDS: '3600',
+        EXACT_COUNT_LIMIT: '100000',
+        PGDATABASE: 'inventory',
+        PRODUCTION_READINESS_URL: backend.baseUrl,
+        PRODUCTION_READINESS_TOKEN: runOptions.token ?? JOB_TOKEN,
+        ...options.env,
+        ...runOptions.env,
+      }),
     async check(checkId) {
       const report = await backend.refresh(DB_REF, `Bearer ${JOB_TOKEN}`);
       return report.results.find(r => r.checkId === checkId)!;
@@ -277,4 +238,81 @@ export function createServiceDatabase(connectionString: string): void {
   if (created.status !== 0) {
     throw new Error(`creating the database failed: ${created.stderr}`);
   }
+}
+
+/**
+ * Writes the backup and restore-test scripts of the rendered workspace's ConfigMap to `dir`
+ * (`backup.sh`, `restore-test.sh`) and returns their paths.
+ */
+export function writeJobScripts(
+  workspace: string,
+  dir: string,
+): { backup: string; restoreTest: string } {
+  const [configMap] = parseAllDocuments(
+    fs.readFileSync(
+      path.join(workspace, 'deploy/kubernetes/backup/scripts-configmap.yaml'),
+      'utf8',
+    ),
+  ).map(d => d.toJS());
+  const data: Record<string, string> = configMap.data;
+  const backup = Object.keys(data).find(name => name.startsWith('backup-'));
+  if (!backup || !data['restore-test.sh']) {
+    throw new Error(
+      `The scripts ConfigMap holds ${Object.keys(data).join(', ')}`,
+    );
+  }
+  const scripts = {
+    backup: path.join(dir, 'backup.sh'),
+    restoreTest: path.join(dir, 'restore-test.sh'),
+  };
+  fs.writeFileSync(scripts.backup, data[backup]);
+  fs.writeFileSync(scripts.restoreTest, data['restore-test.sh']);
+  return scripts;
+}
+
+/**
+ * Runs a job script with bash as its CronJob would: as the pod's unprivileged user, with only
+ * `env` (the Secrets' and manifest's values) and a fresh scratch folder (SCRATCH, HOME) in
+ * `dir`. Asynchronous, so that a backend in this process can answer the job's pushes.
+ */
+export function runJobScript(
+  script: string,
+  dir: string,
+  env: Record<string, string>,
+): Promise<{ status: number | null; stderr: string }> {
+  const jobUser = unprivilegedUser();
+  const scratch = fs.mkdtempSync(path.join(dir, 'scratch-'));
+  if (jobUser) {
+    fs.chownSync(scratch, jobUser.uid, jobUser.gid);
+  }
+  const job = spawn('bash', [script], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    ...jobUser,
+    // What a container's PATH holds.
+    env: {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      ...env,
+      SCRATCH: scratch,
+      HOME: scratch,
+    },
+  });
+  let stderr = '';
+  job.stderr.setEncoding('utf8').on('data', chunk => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    job.on('error', reject);
+    job.on('close', status => resolve({ status, stderr }));
+  });
+}
+
+/** The backup location's Secret, as the jobs' environment holds it. */
+export function s3JobEnv(s3: TestS3, bucket: string): Record<string, string> {
+  return {
+    S3_BUCKET: bucket,
+    S3_ENDPOINT: s3.endpoint,
+    AWS_DEFAULT_REGION: s3.region,
+    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  };
 }

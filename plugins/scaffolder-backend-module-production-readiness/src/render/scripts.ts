@@ -21,9 +21,14 @@ s3() {
  * Pushes a record (type, file) to Production Readiness (POST /api/production-readiness/results)
  * with the job's token: jobs report even where the backup module cannot read the bucket. A push
  * that is refused or cannot reach Backstage fails the job, so nobody mistakes it for reported.
+ * With PRODUCTION_READINESS_URL empty nothing is pushed (the module reads the bucket).
  */
 const PUSH = `
 push_record() {
+  if [ -z "\${PRODUCTION_READINESS_URL:-}" ]; then
+    echo "PRODUCTION_READINESS_URL is empty: the $1 record is not pushed"
+    return 0
+  fi
   jq -n --arg entityRef "$ENTITY_REF" --arg type "$1" --slurpfile payload "$2" \\
     '{entityRef: $entityRef, type: $type, observedAt: $payload[0].finishedAt, payload: $payload[0]}' > "$SCRATCH/push.json"
   curl -sS --fail-with-body --retry 3 --retry-connrefused --max-time 30 -o "$SCRATCH/push-answer.json" \\
