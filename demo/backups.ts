@@ -1,9 +1,12 @@
 /*
  * Real backup artifacts for the demo: for each demo database a real PostgreSQL with data,
- * users and roles, backed up by real pgBackRest (stanza-create, full, then incremental), and
- * for every database but payments-db a real restore test (pgbackrest restore into a scratch folder, PostgreSQL
- * started on it, row counts and roles checked). The repositories and the restore-test record
- * are uploaded to the demo S3 server, where the backup module reads them.
+ * users and roles, backed up by the template's own pgBackRest backup job (a full, then an
+ * incremental: real pgBackRest, and the inventory of roles and tables it records in the
+ * bucket), and for every database but payments-db the template's restore-test job (the newest
+ * backup restored into a scratch PostgreSQL, every role and table compared with the inventory,
+ * its record written to the bucket). The jobs run with bash as they run in their pods; the
+ * repositories are uploaded to the demo S3 server afterwards (pgBackRest's S3 driver speaks
+ * only HTTPS, the demo's S3 server HTTP), where the backup module reads them.
  *
  * Two demo states are made from real backups by what happens to them afterwards, the way
  * they happen in real life (both are printed when the stack starts):
@@ -13,13 +16,19 @@
  * payments-db never had a restore test.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  deleteKeys,
+  listKeys,
   PgBackRestFixture,
-  runRestoreTest,
+  runJobScript,
   startPgBackRest,
 } from '@internal/test-servers';
 import {
@@ -27,6 +36,7 @@ import {
   RestoreTestRecord,
   restoreTestRecordSchema,
 } from '@production-readiness/plugin-production-readiness-common';
+import { backupJobScripts } from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
 
 const execFileAsync = promisify(execFile);
 
@@ -158,27 +168,56 @@ async function insertRows(fixture: PgBackRestFixture, rows: number) {
   );
 }
 
-async function restoreTest(
+/** Runs one of the template's job scripts on a demo database; fails on a non-zero exit. */
+async function runJob(
   fixture: PgBackRestFixture,
   db: DemoDatabase,
-  expectedRows: number,
-): Promise<RestoreTestRecord> {
-  const outcome = await runRestoreTest(fixture, [
-    {
-      name: 'records row count',
-      sql: 'SELECT count(*) FROM records',
-      expected: expectedRows,
-    },
-    {
-      name: `roles ${db.stanza}_app and ${db.stanza}_readonly exist`,
-      sql: `SELECT count(*) FROM pg_roles WHERE rolname IN ('${db.stanza}_app', '${db.stanza}_readonly')`,
-      expected: 2,
-    },
-  ]);
-  return restoreTestRecordSchema.parse({
-    entityRef: `resource:default/${db.entity}`,
-    ...outcome,
+  job: { name: string; script: string },
+  env: Record<string, string>,
+): Promise<void> {
+  const run = await runJobScript(job.script, fixture.workDir.path, {
+    PGBACKREST_CONFIG: fixture.configPath,
+    PGHOST: '127.0.0.1',
+    PGPORT: String(fixture.postgres.port),
+    PGUSER: 'postgres',
+    PGDATABASE: 'postgres',
+    STANZA: db.stanza,
+    ENTITY_REF: `resource:default/${db.entity}`,
+    BACKUP_PREFIX: `pgbackrest/${db.entity}`,
+    RESTORE_TEST_PREFIX: `restore-tests/${db.entity}`,
+    RTO_SECONDS: '3600',
+    EXACT_COUNT_LIMIT: '100000',
+    // The backup module reads what the jobs write to the bucket; they push nothing.
+    PRODUCTION_READINESS_URL: '',
+    ...env,
   });
+  if (run.status !== 0) {
+    throw new Error(
+      `${db.entity}: the ${job.name} job exited with ${run.status}: ${run.stderr}`,
+    );
+  }
+}
+
+/** The newest restore-test record the job wrote under the entity's restore-test prefix. */
+async function newestRecord(
+  s3: S3Client,
+  db: DemoDatabase,
+): Promise<{ key: string; record: RestoreTestRecord }> {
+  const keys = (
+    await listKeys(s3, BACKUP_BUCKET, `restore-tests/${db.entity}/`)
+  )
+    .map(o => o.key)
+    .sort();
+  const key = keys[keys.length - 1];
+  const answer = await s3.send(
+    new GetObjectCommand({ Bucket: BACKUP_BUCKET, Key: key }),
+  );
+  return {
+    key,
+    record: restoreTestRecordSchema.parse(
+      JSON.parse(await answer.Body!.transformToString()),
+    ),
+  };
 }
 
 async function upload(
@@ -199,6 +238,7 @@ async function upload(
 async function produceOne(
   db: DemoDatabase,
   s3: S3Client,
+  jobEnv: Record<string, string>,
   log: (line: string) => void,
 ): Promise<{
   state: BackupsState['databases'][number];
@@ -206,22 +246,47 @@ async function produceOne(
 }> {
   const fixture = await startPgBackRest({ stanza: db.stanza });
   try {
+    const scripts = backupJobScripts('pgbackrest');
+    const backupJob = {
+      name: 'backup',
+      script: join(fixture.workDir.path, 'backup-pgbackrest.sh'),
+    };
+    const restoreJob = {
+      name: 'restore-test',
+      script: join(fixture.workDir.path, 'restore-test.sh'),
+    };
+    writeFileSync(backupJob.script, scripts.backup);
+    writeFileSync(restoreJob.script, scripts.restoreTest);
     await seed(fixture, db, db.rows[0]);
     await fixture.pgbackrest('stanza-create');
-    await fixture.pgbackrest('--type=full', 'backup');
+    await runJob(fixture, db, backupJob, { ...jobEnv, BACKUP_TYPE: 'full' });
     await insertRows(fixture, db.rows[1]);
-    await fixture.pgbackrest('--type=incr', 'backup');
+    await runJob(fixture, db, backupJob, { ...jobEnv, BACKUP_TYPE: 'incr' });
     const [info] = JSON.parse(
       await fixture.pgbackrest('info', '--output=json'),
     ) as PgBackRestInfo[];
     const newest = info.backup[info.backup.length - 1];
     const total = db.rows[0] + db.rows[1];
     const shift = db.fate === 'aged-3-days' ? 3 * DAY_SECONDS : 0;
-    const tested = db.restoreTest
-      ? await restoreTest(fixture, db, total)
-      : undefined;
-    // The restore test ran right after the backup it restored, so it ages with it.
-    const record = tested && shift ? ageRecord(tested, shift) : tested;
+    let record: RestoreTestRecord | undefined;
+    if (db.restoreTest) {
+      await runJob(fixture, db, restoreJob, jobEnv);
+      const written = await newestRecord(s3, db);
+      record = written.record;
+      if (shift) {
+        // The restore test ran right after the backup it restored, so it ages with it.
+        record = ageRecord(record, shift);
+        await deleteKeys(s3, BACKUP_BUCKET, [written.key]);
+        const stamp = record.finishedAt
+          .replace(/[-:]/g, '')
+          .replace(/\..*/, '');
+        await upload(
+          s3,
+          `restore-tests/${db.entity}/${stamp}Z-restore-test.json`,
+          `${JSON.stringify(record, null, 2)}\n`,
+        );
+      }
+    }
 
     const prefix = `pgbackrest/${db.entity}`;
     const emptied = `backup/${db.stanza}/${newest.label}/`;
@@ -239,22 +304,12 @@ async function produceOne(
       }
       await upload(s3, `${prefix}/${key}`, body);
     }
-    if (db.namesEntity) {
-      await upload(
-        s3,
+    if (!db.namesEntity) {
+      // The backup job names its entity at the prefix's root; this prefix stays unnamed,
+      // like one whose backups were set up before the template.
+      await deleteKeys(s3, BACKUP_BUCKET, [
         `${prefix}/${EVIDENCE_OWNER.backupPrefixManifest}`,
-        JSON.stringify({
-          [EVIDENCE_OWNER.recordField]: `resource:default/${db.entity}`,
-        }),
-      );
-    }
-    if (record) {
-      const stamp = record.finishedAt.replace(/[-:]/g, '').replace(/\..*/, '');
-      await upload(
-        s3,
-        `restore-tests/${db.entity}/${stamp}Z-restore-test.json`,
-        `${JSON.stringify(record, null, 2)}\n`,
-      );
+      ]);
     }
     log(
       `${db.entity}: pgBackRest ${info.backup
@@ -305,11 +360,12 @@ export async function backupToolsAvailable(): Promise<string | undefined> {
 /** Takes the demo databases' backups and uploads them with the restore-test record. */
 export async function produceDemoBackups(
   s3: S3Client,
+  jobEnv: Record<string, string>,
   log: (line: string) => void,
 ): Promise<BackupsState> {
   const started = Date.now();
   const results = await Promise.all(
-    DEMO_DATABASES.map(db => produceOne(db, s3, log)),
+    DEMO_DATABASES.map(db => produceOne(db, s3, jobEnv, log)),
   );
   return {
     producedAt: new Date().toISOString(),

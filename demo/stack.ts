@@ -22,7 +22,10 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
+import {
+  EVIDENCE_OWNER,
+  RestoreTestRecord,
+} from '@production-readiness/plugin-production-readiness-common';
 import {
   FakeKubeApiServer,
   startAlertmanager,
@@ -120,7 +123,13 @@ async function startPersistentS3(): Promise<TestHttpServer> {
 function readBackupsState(): BackupsState | undefined {
   try {
     const state = JSON.parse(readFileSync(BACKUPS_FILE, 'utf8'));
-    if (!Array.isArray(state.restoreTests)) return undefined;
+    // Restore tests made before they compared inventories are made again.
+    if (
+      !Array.isArray(state.restoreTests) ||
+      !state.restoreTests.every((r: RestoreTestRecord) => r.inventory)
+    ) {
+      return undefined;
+    }
     const age = Date.now() - Date.parse(state.producedAt);
     return age < BACKUPS_MAX_AGE_MS && existsSync(S3_DIR) ? state : undefined;
   } catch {
@@ -270,7 +279,18 @@ async function main() {
       credentials: TEST_S3_CREDENTIALS,
     });
     try {
-      backups = await produceDemoBackups(client, log);
+      backups = await produceDemoBackups(
+        client,
+        // The backup location's Secret, as the template's jobs read it.
+        {
+          S3_BUCKET: BACKUP_BUCKET,
+          S3_ENDPOINT: s3.baseUrl,
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: TEST_S3_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: TEST_S3_CREDENTIALS.secretAccessKey,
+        },
+        log,
+      );
       writeFileSync(BACKUPS_FILE, `${JSON.stringify(backups, null, 2)}\n`);
     } catch (error) {
       log(`backups failed: ${error instanceof Error ? error.message : error}`);

@@ -1332,8 +1332,20 @@ describe('scripts/start', () => {
           finishedAt: at,
           status,
           durationSeconds: 60,
+          // Compared with the inventory its backup job recorded: one role, one table.
+          inventory: {
+            backupId: 'e2e-restore-test',
+            checksum: 'e'.repeat(64),
+            roles: 1,
+            tables: 1,
+          },
           validations: [
-            { name: 'application roles restored', ok: status === 'succeeded' },
+            {
+              kind: 'role',
+              name: 'application roles restored',
+              ok: status === 'succeeded',
+            },
+            { kind: 'table', name: 'table public.records restored', ok: true },
           ],
         },
       };

@@ -80,7 +80,18 @@ describe('the generated backup and restore-test jobs (pgBackRest)', () => {
   }
 
   it('backs up, records the inventory at an archived WAL position, restores to exactly that position and passes', async () => {
+    // An inventory of a backup pgBackRest has expired goes with it.
+    const expired = `${BACKUP_PREFIX}/inventory/20200101-000000F.inventory.json`;
+    const stale = path.join(jobs.work.path, 'stale.json');
+    fs.writeFileSync(stale, '{}');
+    jobs.aws('cp', stale, `s3://${BUCKET}/${expired}`);
     const label = await backUp();
+    expect(await jobs.keys()).toEqual(
+      expect.arrayContaining([
+        `${BACKUP_PREFIX}/inventory/${label}.inventory.json`,
+      ]),
+    );
+    expect(await jobs.keys()).not.toContain(expired);
     const file = path.join(jobs.work.path, 'pgbackrest-inventory.json');
     jobs.aws(
       'cp',

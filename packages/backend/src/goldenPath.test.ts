@@ -27,6 +27,7 @@ import {
   createSelfSignedCertificate,
   createWorkDir,
   FakeKubeApiServer,
+  runJobScript,
   s3Client,
   startAlertmanager,
   startFakeKubeApiServer,
@@ -62,11 +63,7 @@ import {
   readKustomization,
   removeFromKustomization,
 } from './__testUtils__/deploy';
-import {
-  runJobScript,
-  s3JobEnv,
-  writeJobScripts,
-} from './__testUtils__/backupJobs';
+import { s3JobEnv, writeJobScripts } from './__testUtils__/backupJobs';
 
 jest.setTimeout(300_000);
 

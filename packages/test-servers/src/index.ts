@@ -32,6 +32,7 @@ export {
 } from './s3Objects';
 export { testDatabaseIds, POSTGRES_ID_ENV } from './testDatabases';
 export { createWorkDir, unprivilegedUser } from './workDir';
+export { runJobScript } from './jobScript';
 export type { WorkDir } from './workDir';
 export {
   createSelfSignedCertificate,
@@ -49,14 +50,5 @@ export type {
   RepositoryPermissions,
   UnhandledRequest,
 } from './github';
-export {
-  restoreIntoScratch,
-  runRestoreTest,
-  startPgBackRest,
-} from './pgbackrest';
-export type {
-  PgBackRestFixture,
-  RestoreTestOutcome,
-  RestoreValidation,
-  StartPgBackRestOptions,
-} from './pgbackrest';
+export { restoreIntoScratch, startPgBackRest } from './pgbackrest';
+export type { PgBackRestFixture, StartPgBackRestOptions } from './pgbackrest';

@@ -68,11 +68,26 @@ function restoreTest(
     finishedAt: minutesAgo(finishedMinutesAgo),
     status,
     durationSeconds: 600,
+    // Compared with the inventory the backup job recorded: one role, one table.
+    inventory: {
+      backupId: 'inventory.dump',
+      checksum: 'a'.repeat(64),
+      roles: 1,
+      tables: 1,
+    },
     validations: [
       {
+        kind: 'role',
+        name: 'role app_reader restored with its attributes and memberships',
+        expected: 'login true',
+        actual: 'login true',
+        ok: true,
+      },
+      {
+        kind: 'table',
         name: 'orders rows',
-        expected: 1200,
-        actual: status === 'succeeded' ? 1200 : 0,
+        expected: '1200 rows',
+        actual: status === 'succeeded' ? '1200 rows' : '0 rows',
         ok: status === 'succeeded',
       },
     ],
@@ -243,7 +258,7 @@ describe('pushed restore tests and backup runs count next to the location', () =
     );
   });
 
-  it('fails a restore test that compared only part of the backup inventory it names', async () => {
+  it('fails a restore test that names no backup inventory, or compared only part of it', async () => {
     const validation = (kind: 'role' | 'table', name: string) => ({
       kind,
       name: `${kind} ${name} restored`,
@@ -261,6 +276,17 @@ describe('pushed restore tests and backup runs count next to the location', () =
       },
       validations,
     });
+    // A record that names no inventory proves no account came back.
+    const { inventory: _none, ...withoutInventory } = record([
+      validation('table', 'orders'),
+    ]);
+    await push('restore-test', withoutInventory);
+    const uninventoried = await result('backup.restore-tested');
+    expect(uninventoried.status).toBe('fail');
+    expect(uninventoried.summary).toBe(
+      'Latest restore test of backup inventory.dump compared no backup inventory: nothing shows that the roles and the tables the database held at backup time came back',
+    );
+
     await push(
       'restore-test',
       record([validation('role', 'app_reader'), validation('table', 'orders')]),

@@ -15,6 +15,7 @@ export {
   type BlmOptions,
 } from './render/blmOptions';
 export { renderBlmBundle } from './render/renderBlmBundle';
+export { backupJobScripts } from './render/renderBackup';
 export type { RenderedFile } from './render/context';
 export {
   validateBundle,

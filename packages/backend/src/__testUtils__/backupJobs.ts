@@ -15,6 +15,7 @@ import {
   findBinary,
   s3Client,
   listKeys,
+  runJobScript,
   startS3,
   TestS3,
   unprivilegedUser,
@@ -27,7 +28,7 @@ import {
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
 import { CheckResult } from '@production-readiness/plugin-production-readiness-common';
 import { createBlmRenderAction } from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -268,42 +269,6 @@ export function writeJobScripts(
   fs.writeFileSync(scripts.backup, data[backup]);
   fs.writeFileSync(scripts.restoreTest, data['restore-test.sh']);
   return scripts;
-}
-
-/**
- * Runs a job script with bash as its CronJob would: as the pod's unprivileged user, with only
- * `env` (the Secrets' and manifest's values) and a fresh scratch folder (SCRATCH, HOME) in
- * `dir`. Asynchronous, so that a backend in this process can answer the job's pushes.
- */
-export function runJobScript(
-  script: string,
-  dir: string,
-  env: Record<string, string>,
-): Promise<{ status: number | null; stderr: string }> {
-  const jobUser = unprivilegedUser();
-  const scratch = fs.mkdtempSync(path.join(dir, 'scratch-'));
-  if (jobUser) {
-    fs.chownSync(scratch, jobUser.uid, jobUser.gid);
-  }
-  const job = spawn('bash', [script], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    ...jobUser,
-    // What a container's PATH holds.
-    env: {
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      ...env,
-      SCRATCH: scratch,
-      HOME: scratch,
-    },
-  });
-  let stderr = '';
-  job.stderr.setEncoding('utf8').on('data', chunk => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    job.on('error', reject);
-    job.on('close', status => resolve({ status, stderr }));
-  });
 }
 
 /** The backup location's Secret, as the jobs' environment holds it. */

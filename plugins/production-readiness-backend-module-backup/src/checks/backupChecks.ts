@@ -1,5 +1,6 @@
 import {
   ANNOTATIONS,
+  BACKUP_INVENTORY_FORMAT,
   BackupPlan,
   EntityFilter,
   Evidence,
@@ -783,12 +784,12 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
         'Validate restored data in the restore test (row counts of key tables, user accounts and roles, checksums) and record each validation.',
       );
     }
-    const uncompared = uncomparedInventory(latest);
+    const uncompared = uncomparedInventory(facts, latest);
     if (uncompared) {
       return checkResult.fail(
         `Latest restore test of backup ${latest.backupId} ${uncompared}`,
         evidence,
-        "Compare every role and every table of the backup's inventory with the restore, one validation each (the template's restore-test job does).",
+        `Have the backup job record an inventory next to each backup (roles, memberships, tables and row counts; format ${BACKUP_INVENTORY_FORMAT}), and the restore test compare every role and every table of it with the restore, one validation each, naming the inventory in its record (the template's backup and restore-test jobs do).`,
       );
     }
     if (age > settings.restoreTestMaxAgeMs) {
@@ -845,14 +846,18 @@ function evaluateRestoreTested(settings: BackupCheckSettings): Evaluate {
 }
 
 /**
- * What a restore test that names the backup's inventory left uncompared: it must carry one
- * `role` validation per inventoried role and one `table` validation per table.
+ * What a restore test of a database backup left uncompared: it must name the inventory the
+ * backup job recorded and carry one `role` validation per inventoried role and one `table`
+ * validation per table. (Velero volume backups hold no roles or tables.)
  */
 function uncomparedInventory(
+  facts: BackupFacts,
   record: BackupFacts['restoreTests'][number],
 ): string | undefined {
   if (!record.inventory) {
-    return undefined;
+    return facts.tool === 'velero'
+      ? undefined
+      : 'compared no backup inventory: nothing shows that the roles and the tables the database held at backup time came back';
   }
   const compared = (kind: 'role' | 'table') =>
     record.validations.filter(v => v.kind === kind).length;

@@ -26,6 +26,9 @@ import {
   uploadFolder,
 } from '@internal/test-servers';
 import { BackupCollector } from './BackupCollector';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 jest.setTimeout(180_000);
 
@@ -212,14 +215,35 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
       finishedAt: finishedAt.toISOString(),
       status: 'succeeded',
       durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      // What it compared: the one application role and the one table of the database.
+      inventory: {
+        backupId: labels.incr,
+        checksum: createHash('sha256')
+          .update(
+            readFileSync(
+              join(
+                fixture.repoPath,
+                'backup',
+                fixture.stanza,
+                labels.incr,
+                'backup.manifest',
+              ),
+            ),
+          )
+          .digest('hex'),
+        roles: 1,
+        tables: 1,
+      },
       validations: [
         {
+          kind: 'table',
           name: 'users row count',
           expected: Number(expectedRows),
           actual: Number(rows),
           ok: rows === expectedRows,
         },
         {
+          kind: 'role',
           name: 'role orders_app exists',
           expected: 1,
           actual: Number(role),
@@ -238,7 +262,7 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
       status: 'pass',
       summary: expect.stringMatching(
         new RegExp(
-          `^Backup ${labels.incr} \\(.*old\\) restored (.* ago|just now) with 2 validations ok$`,
+          `^Backup ${labels.incr} \\(.*old\\) restored (.* ago|just now) with 2 validations ok, covering the 1 roles and 1 tables of its inventory$`,
         ),
       ),
     });

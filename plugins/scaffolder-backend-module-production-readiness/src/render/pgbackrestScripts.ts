@@ -26,6 +26,13 @@ manifest="backup/$STANZA/$backup_id/backup.manifest"
 finish_inventory "$SCRATCH/inventory.json" "$SCRATCH/$backup_id.inventory.json" "$backup_id" \\
   "$(pgbackrest --stanza="$STANZA" repo-get "$manifest" | sha256sum | cut -d' ' -f1)" "$manifest"
 s3 cp "$SCRATCH/$backup_id.inventory.json" "s3://$S3_BUCKET/$BACKUP_PREFIX/inventory/$backup_id.inventory.json"
+echo "Removing the inventories of backups pgBackRest expired"
+kept=$(jq -r '.[0].backup[].label' <<< "$info")
+s3 ls "s3://$S3_BUCKET/$BACKUP_PREFIX/inventory/" | awk '{print $4}' | while read -r file; do
+  if ! grep -qxF "\${file%.inventory.json}" <<< "$kept"; then
+    s3 rm "s3://$S3_BUCKET/$BACKUP_PREFIX/inventory/$file"
+  fi
+done
 echo "{\\"msg\\":\\"backup finished\\",\\"backup\\":\\"$backup_id\\",\\"sizeBytes\\":\\"$size_bytes\\"}"
 `,
 );

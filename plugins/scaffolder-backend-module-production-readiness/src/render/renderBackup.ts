@@ -6,6 +6,22 @@ import {
   RESTORE_TEST_PGBACKREST,
 } from './pgbackrestScripts';
 
+/**
+ * The scripts of the template's backup and restore-test jobs for a backup tool: plain bash
+ * that reads every value from the environment (see the module's README), for platforms that
+ * run them outside the template too.
+ *
+ * @public
+ */
+export function backupJobScripts(tool: 'dump' | 'pgbackrest'): {
+  backup: string;
+  restoreTest: string;
+} {
+  return tool === 'pgbackrest'
+    ? { backup: BACKUP_PGBACKREST, restoreTest: RESTORE_TEST_PGBACKREST }
+    : { backup: BACKUP_DUMP, restoreTest: RESTORE_TEST_DUMP };
+}
+
 const PGBACKREST_TYPE = {
   full: 'full',
   incremental: 'incr',
@@ -257,16 +273,10 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
       namespace: ctx.namespace,
       labels: ctx.labels,
     },
-    data:
-      o.backupTool === 'pgbackrest'
-        ? {
-            'backup-pgbackrest.sh': BACKUP_PGBACKREST,
-            'restore-test.sh': RESTORE_TEST_PGBACKREST,
-          }
-        : {
-            'backup-dump.sh': BACKUP_DUMP,
-            'restore-test.sh': RESTORE_TEST_DUMP,
-          },
+    data: {
+      [`backup-${o.backupTool}.sh`]: backupJobScripts(o.backupTool).backup,
+      'restore-test.sh': backupJobScripts(o.backupTool).restoreTest,
+    },
   };
   const velero = {
     apiVersion: 'velero.io/v1',

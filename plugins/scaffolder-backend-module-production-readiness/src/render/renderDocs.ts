@@ -131,11 +131,23 @@ ${stringify(
 
 ## Last tested restore
 
-The CronJob \`${db}-restore-test\` restores the newest backup into a scratch PostgreSQL inside its
-pod, checks that the database answers, that application roles (user accounts) and tables are
-there, writes a record \`<time>-restore-test.json\` under \`${
+Each backup job records an inventory of what the database held: its roles (user accounts)
+with their memberships and attributes, its databases and every table with its row count
+(\`${
+        o.backupTool === 'pgbackrest'
+          ? 'inventory/<label>.inventory.json'
+          : '<dump>.inventory.json'
+      }\` under \`${ctx.backupPrefix}\`, never a password). The CronJob
+\`${db}-restore-test\` restores the newest backup into a scratch PostgreSQL inside its pod${
+        o.backupTool === 'pgbackrest'
+          ? ', recovered to the WAL position the inventory was read at,'
+          : ' with its roles,'
+      }
+compares every role and table with that inventory, measures the restore against the RTO,
+writes a record \`<time>-restore-test.json\` under \`${
         ctx.restoreTestPrefix
-      }\` and pushes it to Production Readiness.
+      }\`, pushes it to Production Readiness, and fails (the Job shows failed, its log says
+\`FAILED: …\`) when anything did not come back.
 The date and result of the last test are on the **Production Readiness** tab of
 \`resource:default/${db}\` (check \`backup.restore-tested\`); a failed or missing test blocks the
 production gate.
@@ -170,7 +182,8 @@ ${
           ? `on the database host, stop PostgreSQL, then \`pgbackrest --stanza=${db} --delta restore\` (add \`--type=time --target=<time>\` for point-in-time recovery) and start it.`
           : `\`psql -f <name>.globals.sql\` (roles), then \`pg_restore --clean --if-exists -d ${db} <name>.dump\`.`
       }
-4. Validate: the same queries the restore test runs (roles, tables, row counts of key tables).
+4. Validate: compare the restore with the backup's inventory as the restore test does (every
+   role with its memberships, every table with its row count).
 5. Scale the service back up; record the timeline in a postmortem.
 `
     : `# Backup and restore plan: ${o.name}
