@@ -1,6 +1,10 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
-import { describeSummary } from '@production-readiness/plugin-production-readiness-common';
+import { ConfigReader } from '@backstage/config';
+import {
+  ANNOTATIONS,
+  describeSummary,
+} from '@production-readiness/plugin-production-readiness-common';
 import {
   CheckEvaluation,
   CollectorOutcome,
@@ -8,6 +12,9 @@ import {
   FactCollector,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
+import { createBackupChecks } from '../checks/backupChecks';
+import { BackupCollector } from '../collector/BackupCollector';
+import { readBackupModuleSettings } from '../config';
 
 /** A check's evaluation, its summary as the tab shows it at `now` ("finished 1d ago"). */
 export type ShownEvaluation = CheckEvaluation & {
@@ -74,4 +81,42 @@ export function database(
     metadata: { name, namespace: 'default', annotations },
     spec: { type: 'database', owner: 'team-orders' },
   };
+}
+
+/**
+ * Evaluates every backup check for one database entity whose backups are in the folder
+ * `root`, read as the filesystem location `nfs`.
+ */
+export async function evaluateOnFolder(options: {
+  root: string;
+  name: string;
+  annotations: Record<string, string>;
+  now?: Date;
+}): Promise<Record<string, ShownEvaluation>> {
+  const results = await evaluateFleet({
+    collector: BackupCollector.create({
+      locations: readBackupModuleSettings(
+        new ConfigReader({
+          productionReadiness: {
+            backup: {
+              locations: [
+                { name: 'nfs', type: 'filesystem', path: options.root },
+              ],
+            },
+          },
+        }),
+      ).locations,
+    }),
+    checks: createBackupChecks(
+      readBackupModuleSettings(new ConfigReader({})).checks,
+    ),
+    entities: [
+      database(options.name, {
+        [ANNOTATIONS.backupLocation]: 'nfs',
+        ...options.annotations,
+      }),
+    ],
+    now: options.now,
+  });
+  return results.get(`resource:default/${options.name}`)!;
 }

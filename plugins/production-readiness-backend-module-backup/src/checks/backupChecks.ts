@@ -22,6 +22,7 @@ import { BackupCheckSettings } from '../config';
 import { BackupRecord, BackupType, newestBackupFirst } from '../readers/types';
 import { formatBytes, formatSize, median } from './format';
 import { allowedAgeMs, longestGapMs } from './schedule';
+import { clusterEvidence, declaresPitr, recoveryPoint } from './recoveryPoint';
 
 const APPLIES_TO: EntityFilter = {
   anyOf: [
@@ -172,6 +173,17 @@ const runs = (facts: BackupFacts): BackupRecord[] =>
   [...facts.backups, ...facts.pushedRuns].sort(newestBackupFirst);
 
 function noBackups(facts: BackupFacts): CheckEvaluation {
+  const [newest] = facts.backups;
+  if (newest) {
+    return checkResult.fail(
+      `None of the ${facts.backups.length} ${facts.tool} backups under ${where(
+        facts,
+      )} can be restored (newest, ${newest.id}: ${
+        newest.problem ?? newest.status
+      })`,
+      [backupEvidence(facts, 'newest backup', newest)],
+    );
+  }
   return checkResult.fail(
     `No ${facts.tool} backups found under ${where(facts)} (${
       facts.objectCount
@@ -232,7 +244,7 @@ function evaluateReachable(context: CheckContext): CheckEvaluation {
 function evaluateFresh(
   facts: BackupFacts,
   plan: BackupPlan,
-  { now }: CheckContext,
+  { now, entity }: CheckContext,
 ): CheckEvaluation {
   const known = runs(facts);
   const newest = known.find(b => b.status === 'succeeded');
@@ -243,19 +255,29 @@ function evaluateFresh(
             facts,
           )}${
             facts.pushedRuns.length ? ' or pushed by the backup job' : ''
-          } succeeded`,
+          } succeeded (newest, ${known[0].id}: ${
+            known[0].problem ?? known[0].status
+          })`,
           [backupEvidence(facts, 'newest backup', known[0])],
         )
       : noBackups(facts);
   }
-  const age = ageMs(now, newest.finishedAt);
+  const point = recoveryPoint(facts, newest, entity, TYPE_NAMES[newest.type]);
+  const age = ageMs(now, point.at);
   const evidence = [
     backupEvidence(facts, 'newest successful backup', newest),
+    ...(facts.wal && declaresPitr(entity) ? [walEvidence(facts)] : []),
     { label: 'RPO', value: formatDuration(plan.rpo), source: 'catalog' },
+    ...clusterEvidence(facts),
   ];
-  const what = `Newest successful backup ${newest.id} (${
-    TYPE_NAMES[newest.type]
-  }) finished ${summaryTime(newest.finishedAt)}`;
+  const what = point.what;
+  if (point.gap) {
+    return checkResult.fail(
+      what,
+      evidence,
+      'Find why WAL archiving skipped segments (pg_stat_archiver, the archive_command log, objects deleted in the location) and take a new full backup now: only a backup taken after the gap makes what is written since recoverable.',
+    );
+  }
   return age <= plan.rpo
     ? checkResult.pass(
         `${what}, within the RPO of ${formatDuration(plan.rpo)}`,
@@ -326,12 +348,25 @@ function evaluateErrors(settings: BackupCheckSettings): Evaluate {
 function evaluateSize(settings: BackupCheckSettings): Evaluate {
   return facts => {
     const ok = succeeded(facts);
-    const newest = ok[0];
+    // What storage holds is judged on the newest backup written, restorable or not.
+    const written = facts.backups[0];
+    const newest =
+      written &&
+      written.storedBytes !== undefined &&
+      written.declaredStoredBytes !== undefined &&
+      written.storedBytes <
+        written.declaredStoredBytes * (1 - settings.sizeDropRatio)
+        ? written
+        : ok[0];
     if (!newest) {
       return noBackups(facts);
     }
     const evidence: Evidence[] = [
-      backupEvidence(facts, 'newest successful backup', newest),
+      backupEvidence(
+        facts,
+        newest === ok[0] ? 'newest successful backup' : 'newest backup',
+        newest,
+      ),
     ];
     if (newest.size !== undefined && newest.size <= 0) {
       return checkResult.fail(
@@ -447,6 +482,7 @@ function evaluateRetention(
       source: source(facts),
     },
     backupEvidence(facts, 'oldest successful backup', oldest),
+    ...clusterEvidence(facts),
     {
       label: 'backups taken since',
       value: summaryTime(historyStart(facts, oldest)),
@@ -625,6 +661,22 @@ function evaluateMethod(
   );
 }
 
+function walEvidence(facts: BackupFacts): Evidence {
+  const wal = facts.wal!;
+  return {
+    label: 'newest WAL segment',
+    value: {
+      segment: wal.segment,
+      key: wal.key,
+      segments: wal.count,
+      ...(wal.reached ? { replayableTo: wal.reached.segment } : {}),
+      ...(wal.gap ? { missing: wal.gap.missing } : {}),
+    },
+    source: source(facts),
+    timestamp: wal.archivedAt,
+  };
+}
+
 function evaluatePitr(
   facts: BackupFacts,
   context: CheckContext,
@@ -675,14 +727,21 @@ function evaluatePitr(
   }
   const age = ageMs(context.now, wal.archivedAt);
   const evidence: Evidence[] = [
-    {
-      label: 'newest WAL segment',
-      value: { segment: wal.segment, key: wal.key, segments: wal.count },
-      source: source(facts),
-      timestamp: wal.archivedAt,
-    },
+    walEvidence(facts),
     limit,
+    ...clusterEvidence(facts),
   ];
+  if (wal.gap) {
+    return checkResult.fail(
+      `The WAL archive has a gap after the newest restorable backup: segment ${
+        wal.gap.missing
+      } is missing, so point-in-time recovery stops at ${
+        wal.gap.after ? `segment ${wal.gap.after}` : 'the end of the backup'
+      } although segments up to ${wal.segment} were archived`,
+      evidence,
+      'Find why WAL archiving skipped segments (pg_stat_archiver, the archive_command log, objects deleted in the location) and take a new full backup now.',
+    );
+  }
   return age <= maxAge
     ? checkResult.pass(
         `Newest WAL segment ${wal.segment} archived ${summaryTime(

@@ -1,4 +1,3 @@
-import { ConfigReader } from '@backstage/config';
 import {
   mkdirSync,
   mkdtempSync,
@@ -11,10 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
-import { createBackupChecks } from '../checks/backupChecks';
-import { readBackupModuleSettings } from '../config';
-import { database, evaluateFleet } from '../__testUtils__/evaluate';
-import { BackupCollector } from './BackupCollector';
+import { evaluateOnFolder } from '../__testUtils__/evaluate';
 
 const DAY = 86_400_000;
 const now = new Date();
@@ -104,26 +100,7 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
   };
 
   const evaluate = (annotations: Record<string, string>, name = 'db') =>
-    evaluateFleet({
-      collector: BackupCollector.create({
-        locations: readBackupModuleSettings(
-          new ConfigReader({
-            productionReadiness: {
-              backup: {
-                locations: [{ name: 'nfs', type: 'filesystem', path: root }],
-              },
-            },
-          }),
-        ).locations,
-      }),
-      checks: createBackupChecks(
-        readBackupModuleSettings(new ConfigReader({})).checks,
-      ),
-      entities: [
-        database(name, { [ANNOTATIONS.backupLocation]: 'nfs', ...annotations }),
-      ],
-      now,
-    }).then(r => r.get(`resource:default/${name}`)!);
+    evaluateOnFolder({ root, name, annotations, now });
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'pr-backup-fs-'));
@@ -350,32 +327,12 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
   });
 
   it('fails reachability when the folder does not exist', async () => {
-    const results = await evaluateFleet({
-      collector: BackupCollector.create({
-        locations: readBackupModuleSettings(
-          new ConfigReader({
-            productionReadiness: {
-              backup: {
-                locations: [
-                  {
-                    name: 'nfs',
-                    type: 'filesystem',
-                    path: join(root, 'not-mounted'),
-                  },
-                ],
-              },
-            },
-          }),
-        ).locations,
-      }),
-      checks: createBackupChecks(
-        readBackupModuleSettings(new ConfigReader({})).checks,
-      ),
-      entities: [database('db', { [ANNOTATIONS.backupLocation]: 'nfs' })],
+    const results = await evaluateOnFolder({
+      root: join(root, 'not-mounted'),
+      name: 'db',
+      annotations: {},
     });
-    expect(
-      results.get('resource:default/db')!['backup.location-reachable'],
-    ).toMatchObject({
+    expect(results['backup.location-reachable']).toMatchObject({
       status: 'fail',
       summary: expect.stringMatching(
         /^location "nfs" \(folder .*not-mounted\): listing failed: it does not exist \(ENOENT\)$/,

@@ -11,6 +11,7 @@ import {
 } from '../__testUtils__/countingProxy';
 import { database, evaluateFleet } from '../__testUtils__/evaluate';
 import {
+  INCREMENTAL_PLAN,
   PgBackRestFixture,
   restoreIntoScratch,
   startPgBackRest,
@@ -37,23 +38,12 @@ const PREFIX = 'pg/orders-db/';
 const RESTORE_PREFIX = 'restore-tests/orders-db/';
 const HOUR = 3_600_000;
 
-const PLAN = [
-  'what: orders database, all schemas including users and roles',
-  'method: incremental',
-  'schedule: "0 * * * *"',
-  'fullSchedule: "0 3 * * 0"',
-  'rpo: 1h',
-  'rto: 10m',
-  'retentionCount: 3',
-  'procedure: https://runbooks.example.com/orders-db/restore',
-].join('\n');
-
 const ordersDb: Entity = database('orders-db', {
   [ANNOTATIONS.backupLocation]: 'main',
   [ANNOTATIONS.backupPrefix]: 'pg/orders-db',
   [ANNOTATIONS.backupTool]: 'pgbackrest',
   [ANNOTATIONS.restoreTestPrefix]: 'restore-tests/orders-db',
-  [ANNOTATIONS.backupPlan]: PLAN,
+  [ANNOTATIONS.backupPlan]: INCREMENTAL_PLAN,
   [BACKUP_MODULE_ANNOTATIONS.pitr]: '1h',
 });
 
@@ -150,7 +140,8 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
       status: 'pass',
       summary: expect.stringMatching(
         new RegExp(
-          `^Newest successful backup ${labels.incr} \\(incr\\) finished .* ago, within the RPO of 1h$`,
+          // PITR is declared: the recovery point is the newest WAL replayable after the backup.
+          `^Recovery point: WAL segment [0-9A-F]{24} archived (.* ago|just now), replayable without a gap from incr backup ${labels.incr} \\(finished .* ago\\), within the RPO of 1h$`,
         ),
       ),
     });
@@ -286,7 +277,7 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
       status: 'fail',
       summary: expect.stringMatching(
         new RegExp(
-          `^Newest successful backup ${labels.incr} \\(incr\\) finished 3h ago, older than the RPO of 1h$`,
+          `^Recovery point: WAL segment [0-9A-F]{24} archived 3h ago, replayable without a gap from incr backup ${labels.incr} \\(finished 3h ago\\), older than the RPO of 1h$`,
         ),
       ),
     });
@@ -381,7 +372,7 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
           [ANNOTATIONS.backupLocation]: 'main',
           [ANNOTATIONS.backupPrefix]: i % 2 ? 'pg/orders-db' : `dumps/db-${i}`,
           [ANNOTATIONS.backupTool]: i % 2 ? 'pgbackrest' : 'dump',
-          [ANNOTATIONS.backupPlan]: PLAN,
+          [ANNOTATIONS.backupPlan]: INCREMENTAL_PLAN,
         }),
       );
     }

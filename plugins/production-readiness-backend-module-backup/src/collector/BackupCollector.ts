@@ -24,7 +24,9 @@ import {
   DUMP_MANIFEST_SUFFIX,
   dumpRecord,
 } from '../readers/dumps';
-import { newestWalSegment, parseBackupInfo } from '../readers/pgbackrest';
+import { parseBackupInfo, PgBackRestInfo } from '../readers/pgbackrest';
+import { judgeChain } from '../readers/pgbackrestChain';
+import { segmentBytesOf, walArchive, walFact } from '../readers/walArchive';
 import {
   parseRestoreTestRecord,
   RESTORE_TEST_SUFFIX,
@@ -72,6 +74,17 @@ export interface BackupFacts {
   backups: BackupRecord[];
   wal?: WalFact;
   /**
+   * pgBackRest after a stanza upgrade: the current cluster, the earlier ones, and how many of
+   * their backups and WAL segments were not counted.
+   */
+  cluster?: {
+    dbId: number;
+    version?: string;
+    earlier: Array<{ dbId: number; version: string }>;
+    uncountedBackups: number;
+    uncountedSegments: number;
+  };
+  /**
    * Backup runs the backup job pushed to the API (`backup-run` records) that the location's
    * metadata does not describe: the newest per entity, e.g. a failed run that left no backup.
    */
@@ -83,7 +96,7 @@ export interface BackupFacts {
 }
 
 type Parsed =
-  | { kind: 'pgbackrest'; backups: BackupRecord[] }
+  | { kind: 'pgbackrest'; info: PgBackRestInfo }
   | {
       kind: 'walg' | 'velero' | 'restore-test' | 'manifest' | 'prefix-owner';
       text: string;
@@ -385,7 +398,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
           try {
             value =
               kind === 'pgbackrest'
-                ? { kind, backups: parseBackupInfo(text, object.key) }
+                ? { kind, info: parseBackupInfo(text, object.key) }
                 : { kind, text };
           } catch (error) {
             value = { kind: 'garbage', reason: describe(error) };
@@ -553,16 +566,50 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         stored.set(label, (stored.get(label) ?? 0) + object.size);
       }
     }
-    const backups = info.backups.map(b => ({
-      ...b,
-      storedBytes: stored.get(b.id) ?? 0,
-    }));
-    const wal = newestWalSegment(
-      objects.filter(o =>
-        o.key.startsWith(`${target.prefix}archive/${stanza}/`),
-      ),
+    // Only the current cluster counts: after a stanza upgrade (a new PostgreSQL major
+    // version or a new cluster), the old cluster's backups and WAL restore the old one.
+    const { dbId, dbVersion, clusters } = info.info;
+    const ofCurrent = (backupDbId?: number) =>
+      dbId === undefined || backupDbId === undefined || backupDbId === dbId;
+    const current = info.info.backups.filter(b => ofCurrent(b.dbId));
+    const archiveDir = `${target.prefix}archive/${stanza}/`;
+    const clusterDir =
+      dbId !== undefined && dbVersion
+        ? `${archiveDir}${dbVersion}-${dbId}/`
+        : archiveDir;
+    const archived = objects.filter(o => o.key.startsWith(archiveDir));
+    const archive = walArchive(
+      archived.filter(o => o.key.startsWith(clusterDir)),
+      current
+        .map(b => segmentBytesOf(b.lsnStart, b.archiveStart))
+        .find(size => size !== undefined),
     );
-    return { stanza, backups, wal };
+    const backups = judgeChain(current, stored, archive);
+    const newestRestorable = [...backups]
+      .sort(newestBackupFirst)
+      .find(b => b.status === 'succeeded');
+    const wal = walFact(
+      archive,
+      current.find(b => b.id === newestRestorable?.id)?.archiveStop,
+    );
+    const earlier = clusters.filter(c => dbId !== undefined && c.dbId < dbId);
+    return {
+      stanza,
+      backups,
+      wal,
+      ...(dbId !== undefined && earlier.length
+        ? {
+            cluster: {
+              dbId,
+              version: dbVersion,
+              earlier,
+              uncountedBackups: info.info.backups.length - current.length,
+              uncountedSegments:
+                walArchive(archived).segments.length - archive.segments.length,
+            },
+          }
+        : {}),
+    };
   }
 
   private walg(
@@ -609,8 +656,8 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         unreadable.push(describe(error));
       }
     }
-    const wal = newestWalSegment(
-      objects.filter(o => rel(o.key).startsWith('wal_005/')),
+    const wal = walFact(
+      walArchive(objects.filter(o => rel(o.key).startsWith('wal_005/'))),
     );
     return { backups, wal };
   }

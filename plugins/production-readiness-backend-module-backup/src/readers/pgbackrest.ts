@@ -1,4 +1,28 @@
-import { BackupRecord, BackupType, WalFact } from './types';
+import { BackupRecord, BackupType } from './types';
+
+/** A backup as pgBackRest's `backup.info` lists it, with what its restorability depends on. */
+export interface PgBackRestBackup extends BackupRecord {
+  /** The cluster (db-id of `[db:history]`) it was taken of. */
+  dbId?: number;
+  /** The backup an incremental or differential one builds on. */
+  prior?: string;
+  /** First and last WAL segment needed to make it consistent. */
+  archiveStart?: string;
+  archiveStop?: string;
+  lsnStart?: string;
+  /** That WAL must come from the archive (archive check on, not copied into the backup). */
+  needsArchivedWal: boolean;
+}
+
+/** A stanza's `backup.info`: its backups and the clusters it has held. */
+export interface PgBackRestInfo {
+  backups: PgBackRestBackup[];
+  /** The current cluster (`[db] db-id`) and its PostgreSQL major version. */
+  dbId?: number;
+  dbVersion?: string;
+  /** Every cluster the stanza held (`[db:history]`), oldest first. */
+  clusters: Array<{ dbId: number; version: string }>;
+}
 
 const TYPES: Record<string, BackupType> = {
   full: 'full',
@@ -8,12 +32,14 @@ const TYPES: Record<string, BackupType> = {
 
 /**
  * Parses pgBackRest's `backup.info`: an INI file whose `[backup:current]` section has one
- * line per backup, `<label>=<JSON>`. A line-based parser rather than a generic INI library,
- * because INI libraries treat `;` and `#` inside values as comments.
+ * line per backup, `<label>=<JSON>`, `[db]` names the current cluster and `[db:history]` every
+ * cluster the stanza held. A line-based parser rather than a generic INI library, because INI
+ * libraries treat `;` and `#` inside values as comments.
  */
-export function parseBackupInfo(text: string, source: string): BackupRecord[] {
+export function parseBackupInfo(text: string, source: string): PgBackRestInfo {
   let section = '';
-  const backups: BackupRecord[] = [];
+  const backups: PgBackRestBackup[] = [];
+  const info: PgBackRestInfo = { backups, clusters: [] };
   let sawHeader = false;
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.trim();
@@ -26,10 +52,33 @@ export function parseBackupInfo(text: string, source: string): BackupRecord[] {
       sawHeader ||= section === 'backrest';
       continue;
     }
+    const eq = line.indexOf('=');
+    if (section === 'db' && eq > 0) {
+      const value = line.slice(eq + 1).replace(/^"(.*)"$/, '$1');
+      if (line.startsWith('db-id=')) info.dbId = Number(value);
+      if (line.startsWith('db-version=')) info.dbVersion = value;
+      continue;
+    }
+    if (section === 'db:history' && eq > 0) {
+      try {
+        const value = JSON.parse(line.slice(eq + 1));
+        info.clusters.push({
+          dbId: Number(line.slice(0, eq)),
+          version: String(value['db-version']),
+        });
+      } catch {
+        throw new Error(
+          `${source}: cluster ${line.slice(
+            0,
+            eq,
+          )} of [db:history] is not valid JSON`,
+        );
+      }
+      continue;
+    }
     if (section !== 'backup:current') {
       continue;
     }
-    const eq = line.indexOf('=');
     if (eq <= 0) {
       throw new Error(
         `${source}: line "${line.slice(0, 80)}" is not key=value`,
@@ -68,6 +117,14 @@ export function parseBackupInfo(text: string, source: string): BackupRecord[] {
         value['backup-info-repo-size-delta'],
       ),
       source,
+      dbId: numberOrUndefined(value['db-id']),
+      prior: stringOrUndefined(value['backup-prior']),
+      archiveStart: stringOrUndefined(value['backup-archive-start']),
+      archiveStop: stringOrUndefined(value['backup-archive-stop']),
+      lsnStart: stringOrUndefined(value['backup-lsn-start']),
+      needsArchivedWal:
+        value['option-archive-check'] !== false &&
+        value['option-archive-copy'] !== true,
     });
   }
   if (!sawHeader) {
@@ -75,42 +132,16 @@ export function parseBackupInfo(text: string, source: string): BackupRecord[] {
       `${source}: not a pgBackRest info file (no [backrest] section)`,
     );
   }
-  return backups;
+  info.clusters.sort((a, b) => a.dbId - b.dbId);
+  return info;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 function numberOrUndefined(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value)
     ? value
     : undefined;
-}
-
-/**
- * A WAL segment file name as archived by pgBackRest (`<24 hex>-<sha1>[.gz]`) or WAL-G
- * (`<24 hex>.<compression>`); `.backup` and `.history` files are not segments.
- */
-const SEGMENT =
-  /(?:^|\/)([0-9A-F]{24})(?:-[0-9a-f]{40})?(?:\.(?:gz|lz4|zst|bz2|xz|br|lzma))?$/;
-
-/** The newest WAL segment among listed objects (by segment name, the order PostgreSQL writes them). */
-export function newestWalSegment(
-  objects: Array<{ key: string; lastModified: Date }>,
-): WalFact | undefined {
-  let newest: WalFact | undefined;
-  let count = 0;
-  for (const object of objects) {
-    const match = SEGMENT.exec(object.key);
-    if (!match) {
-      continue;
-    }
-    count += 1;
-    if (!newest || match[1] > newest.segment) {
-      newest = {
-        segment: match[1],
-        archivedAt: object.lastModified.toISOString(),
-        key: object.key,
-        count: 0,
-      };
-    }
-  }
-  return newest && { ...newest, count };
 }

@@ -59,6 +59,13 @@ export interface WalFact {
   key: string;
   /** Segments found under the archive prefix. */
   count: number;
+  /**
+   * Counted from the segment the newest successful backup stopped in: the last segment
+   * reached without a gap (how far that backup can be rolled forward).
+   */
+  reached?: { segment: string; archivedAt: string };
+  /** The first segment missing after that backup (`after`: the last one before the gap). */
+  gap?: { after?: string; missing: string };
 }
 
 export const isoOrUndefined = (value: unknown): string | undefined => {
