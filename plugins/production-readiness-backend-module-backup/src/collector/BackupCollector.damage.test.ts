@@ -22,7 +22,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startPostgres, unprivilegedUser } from '@internal/test-servers';
+import {
+  startPostgres,
+  unprivilegedUser,
+  waitFor,
+} from '@internal/test-servers';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
 import { evaluateOnFolder } from '../__testUtils__/evaluate';
 import {
@@ -161,7 +165,7 @@ describe('backup verdicts on damaged real pgBackRest repositories', () => {
       m => m[1],
     );
 
-  it('does not count a truncated incremental, as pgbackrest verify does not', async () => {
+  it('does not count a truncated incremental, agreeing with pgbackrest verify', async () => {
     scenario('truncated-incr', name => {
       const [largest] = files(backupDir(name, labels.incr)).filter(
         f => !f.includes('backup.manifest'),
@@ -346,5 +350,62 @@ describe('backup verdicts on damaged real pgBackRest repositories', () => {
       await next.stop();
       await old.stop();
     }
+  });
+
+  it('fails the RPO once the archive lag passes it, while the base backup is still within its daily schedule', async () => {
+    // Archiving stops on the real PostgreSQL: new WAL is written, never archived.
+    const { port } = fixture.postgres;
+    await fixture.psql(port, "ALTER SYSTEM SET archive_command = 'false'");
+    await fixture.psql(port, 'SELECT pg_reload_conf()');
+    await fixture.psql(port, "INSERT INTO users (email) VALUES ('unarchived')");
+    await fixture.psql(port, 'SELECT pg_switch_wal()');
+    await waitFor(
+      'the archiver to fail',
+      async () =>
+        Number(
+          await fixture.psql(port, 'SELECT failed_count FROM pg_stat_archiver'),
+        ) > 0,
+      30_000,
+    );
+    scenario('archiving-stopped');
+    const daily = INCREMENTAL_PLAN.replace(
+      'schedule: "0 * * * *"',
+      'schedule: "0 2 * * *"',
+    );
+    const judge = (hours: number) =>
+      evaluateOnFolder({
+        root,
+        name: 'archiving-stopped',
+        now: new Date(Date.now() + hours * 3_600_000),
+        annotations: {
+          [ANNOTATIONS.backupPrefix]: 'archiving-stopped',
+          [ANNOTATIONS.backupTool]: 'pgbackrest',
+          [ANNOTATIONS.backupPlan]: daily,
+          [BACKUP_MODULE_ANNOTATIONS.pitr]: 'true',
+        },
+      });
+    const soon = await judge(0.5);
+    expect(soon['backup.fresh']).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining(
+        `Recovery point: WAL segment ${
+          after[after.length - 1]
+        } archived 30m ago`,
+      ),
+    });
+    const later = await judge(2);
+    expect(later['backup.fresh']).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(
+        new RegExp(
+          `^Recovery point: WAL segment ${
+            after[after.length - 1]
+          } archived 2h ago, .*older than the RPO of 1h$`,
+        ),
+      ),
+    });
+    // The base backups are on their daily schedule: only the recovery point is late.
+    expect(later['backup.method'].status).toBe('pass');
+    expect(later['backup.pitr-wal'].status).toBe('fail');
   });
 });
