@@ -23,7 +23,16 @@ export function applyDumpManifest(
   }
   const type = manifest.type;
   const status = manifest.status;
-  const failed = status === 'failed';
+  const declared =
+    typeof manifest.sizeBytes === 'number' ? manifest.sizeBytes : undefined;
+  // The job wrote the manifest after the dump: an object of another size is not that dump.
+  const replaced =
+    declared !== undefined &&
+    dump.storedBytes !== undefined &&
+    declared !== dump.storedBytes
+      ? `the object holds ${dump.storedBytes} bytes, its manifest declares ${declared}: truncated or replaced after the backup`
+      : undefined;
+  const failed = status === 'failed' || replaced !== undefined;
   return {
     ...dump,
     type: ['full', 'differential', 'incremental'].includes(type as string)
@@ -32,13 +41,13 @@ export function applyDumpManifest(
     startedAt: isoOrUndefined(manifest.startedAt) ?? dump.startedAt,
     finishedAt: isoOrUndefined(manifest.finishedAt) ?? dump.finishedAt,
     status: failed ? 'failed' : dump.status,
-    problem: failed
-      ? `manifest says failed${
-          typeof manifest.error === 'string' ? `: ${manifest.error}` : ''
-        }`
-      : dump.problem,
-    declaredStoredBytes:
-      typeof manifest.sizeBytes === 'number' ? manifest.sizeBytes : undefined,
+    problem:
+      status === 'failed'
+        ? `manifest says failed${
+            typeof manifest.error === 'string' ? `: ${manifest.error}` : ''
+          }`
+        : replaced ?? dump.problem,
+    declaredStoredBytes: declared,
     source,
   };
 }
