@@ -348,16 +348,20 @@ function evaluateErrors(settings: BackupCheckSettings): Evaluate {
 function evaluateSize(settings: BackupCheckSettings): Evaluate {
   return facts => {
     const ok = succeeded(facts);
+    /** Storage holds less of it than its metadata declares (deleted or truncated files). */
+    const shortInStorage = (
+      backup: BackupRecord,
+    ): backup is BackupRecord & {
+      storedBytes: number;
+      declaredStoredBytes: number;
+    } =>
+      backup.storedBytes !== undefined &&
+      backup.declaredStoredBytes !== undefined &&
+      backup.storedBytes <
+        backup.declaredStoredBytes * (1 - settings.sizeDropRatio);
     // What storage holds is judged on the newest backup written, restorable or not.
     const written = facts.backups[0];
-    const newest =
-      written &&
-      written.storedBytes !== undefined &&
-      written.declaredStoredBytes !== undefined &&
-      written.storedBytes <
-        written.declaredStoredBytes * (1 - settings.sizeDropRatio)
-        ? written
-        : ok[0];
+    const newest = written && shortInStorage(written) ? written : ok[0];
     if (!newest) {
       return noBackups(facts);
     }
@@ -378,12 +382,7 @@ function evaluateSize(settings: BackupCheckSettings): Evaluate {
         'An empty backup restores nothing: check what the backup job reads (database, volumes, selectors) and its logs.',
       );
     }
-    if (
-      newest.storedBytes !== undefined &&
-      newest.declaredStoredBytes !== undefined &&
-      newest.storedBytes <
-        newest.declaredStoredBytes * (1 - settings.sizeDropRatio)
-    ) {
+    if (shortInStorage(newest)) {
       return checkResult.fail(
         `Newest backup ${newest.id}: ${
           facts.tool

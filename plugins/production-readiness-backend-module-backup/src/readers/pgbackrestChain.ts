@@ -25,9 +25,15 @@ export function judgeChain(
   return oldestFirst.map(backup => {
     const stored = storedBytes.get(backup.id) ?? 0;
     const problem = brokenLink(backup, stored, labels, broken, archive);
-    const { dbId, prior, archiveStart, archiveStop, lsnStart, ...record } =
-      backup;
-    const { needsArchivedWal, ...judged } = record;
+    const {
+      dbId,
+      prior,
+      archiveStart,
+      archiveStop,
+      lsnStart,
+      needsArchivedWal,
+      ...judged
+    } = backup;
     if (problem) {
       broken.set(
         backup.id,

@@ -22,6 +22,8 @@ export interface WalArchive {
   segments: WalSegment[];
   /** Bytes per segment (wal_segment_size), as the backups' LSNs show it, else 16 MiB. */
   segmentBytes: number;
+  /** The segments by their place in the WAL stream, whatever their timeline. */
+  byPosition: Map<number, WalSegment>;
 }
 
 /** The archived segments among listed objects, oldest name first. */
@@ -41,7 +43,11 @@ export function walArchive(
     }
   }
   segments.sort((a, b) => a.name.localeCompare(b.name));
-  return { segments, segmentBytes };
+  return {
+    segments,
+    segmentBytes,
+    byPosition: new Map(segments.map(s => [position(s.name, segmentBytes), s])),
+  };
 }
 
 /**
@@ -90,12 +96,9 @@ export function firstMissing(
   first: string,
   last: string,
 ): string | undefined {
-  const held = new Set(
-    archive.segments.map(s => position(s.name, archive.segmentBytes)),
-  );
   const to = position(last, archive.segmentBytes);
   for (let at = position(first, archive.segmentBytes); at <= to; at++) {
-    if (!held.has(at)) {
+    if (!archive.byPosition.has(at)) {
       return nameAt(at, first, archive.segmentBytes);
     }
   }
@@ -111,7 +114,7 @@ export function walFact(
   archive: WalArchive,
   from?: string,
 ): WalFact | undefined {
-  const { segments, segmentBytes } = archive;
+  const { segments, segmentBytes, byPosition } = archive;
   const newest = segments[segments.length - 1];
   if (!newest) {
     return undefined;
@@ -125,9 +128,6 @@ export function walFact(
   if (!from) {
     return fact;
   }
-  const byPosition = new Map(
-    segments.map(s => [position(s.name, segmentBytes), s]),
-  );
   let at = position(from, segmentBytes);
   if (!byPosition.has(at)) {
     return { ...fact, gap: { missing: from } };
@@ -139,8 +139,7 @@ export function walFact(
   return {
     ...fact,
     reached: { segment: reached.name, archivedAt: reached.archivedAt },
-    ...(reached.name === newest.name ||
-    position(newest.name, segmentBytes) <= at
+    ...(position(newest.name, segmentBytes) <= at
       ? {}
       : {
           gap: {

@@ -116,6 +116,16 @@ conclude() {
 }
 `;
 
+/** `#!/bin/bash`, the description as comments, and strict mode. */
+function bashHeader(description: string): string {
+  const comments = description
+    .trim()
+    .split('\n')
+    .map(line => `# ${line}`)
+    .join('\n');
+  return `#!/bin/bash\n${comments}\nset -euo pipefail`;
+}
+
 /**
  * A restore-test script: restores the newest backup into a scratch PostgreSQL in the pod
  * (`steps`, which set `backup_id`, `backup_taken_at` and add validations), compares it with the
@@ -123,13 +133,7 @@ conclude() {
  * when a validation failed.
  */
 export function restoreTestScript(description: string, steps: string): string {
-  return `#!/bin/bash
-${description
-  .trim()
-  .split('\n')
-  .map(line => `# ${line}`)
-  .join('\n')}
-set -euo pipefail
+  return `${bashHeader(description)}
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 start_s=$(date +%s)
 status=failed
@@ -177,13 +181,7 @@ name_prefix() {
  * and a run that succeeded names the prefix for its entity.
  */
 export function backupScript(description: string, steps: string): string {
-  return `#!/bin/bash
-${description
-  .trim()
-  .split('\n')
-  .map(line => `# ${line}`)
-  .join('\n')}
-set -euo pipefail
+  return `${bashHeader(description)}
 ${REPORT_RUN}${TAKE_INVENTORY}
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 backup_id="run-$(date -u +%Y%m%dT%H%M%SZ)"
