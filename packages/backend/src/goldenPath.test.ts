@@ -63,7 +63,11 @@ import {
   readKustomization,
   removeFromKustomization,
 } from './__testUtils__/deploy';
-import { s3JobEnv, writeJobScripts } from './__testUtils__/backupJobs';
+import {
+  s3BackupLocation,
+  s3JobEnv,
+  writeJobScripts,
+} from './__testUtils__/backupJobs';
 
 jest.setTimeout(300_000);
 
@@ -687,19 +691,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
             },
           ],
         },
-        backup: {
-          locations: [
-            {
-              name: 'main',
-              type: 's3',
-              bucket: BUCKET,
-              endpoint: s3.endpoint,
-              region: s3.region,
-              forcePathStyle: true,
-              credentials: s3.credentials,
-            },
-          ],
-        },
+        backup: { locations: [s3BackupLocation('main', s3, BUCKET)] },
       },
     });
     await refreshInOrder();

@@ -26,7 +26,11 @@ import {
   startReadinessTestBackend,
 } from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
-import { CheckResult } from '@production-readiness/plugin-production-readiness-common';
+import {
+  BackupInventory,
+  backupInventorySchema,
+  CheckResult,
+} from '@production-readiness/plugin-production-readiness-common';
 import { createBlmRenderAction } from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -69,6 +73,10 @@ export interface BackupJobs {
   ): Promise<{ status: number | null; stderr: string }>;
   /** The check's result for the database entity, after a refresh. */
   check(checkId: string): Promise<CheckResult>;
+  /** Runs a generated script and expects it to succeed (a backup job: with nothing on stderr). */
+  succeeds(script: 'backup' | 'restoreTest'): Promise<void>;
+  /** The inventory the backup job wrote under the backup prefix (`key` relative to it). */
+  inventory(key: string): BackupInventory;
   /** The AWS CLI against the S3 server (to read or tamper with what the jobs wrote). */
   aws(...args: string[]): void;
   /** Keys under the backup prefix. */
@@ -160,19 +168,7 @@ export async function startBackupJobs(options: {
       pushedResults: {
         principals: [{ subject: 'inventory-backup-job', entities: [DB_REF] }],
       },
-      backup: {
-        locations: [
-          {
-            name: 'main',
-            type: 's3',
-            bucket: BUCKET,
-            endpoint: s3.endpoint,
-            region: s3.region,
-            forcePathStyle: true,
-            credentials: s3.credentials,
-          },
-        ],
-      },
+      backup: { locations: [s3BackupLocation('main', s3, BUCKET)] },
     },
   });
 
@@ -182,7 +178,7 @@ export async function startBackupJobs(options: {
     ...s3JobEnv(s3, BUCKET),
   };
 
-  return {
+  const jobs: BackupJobs = {
     work,
     s3,
     backend,
@@ -203,6 +199,21 @@ export async function startBackupJobs(options: {
         ...options.env,
         ...runOptions.env,
       }),
+    async succeeds(script) {
+      const run = await jobs.run(script);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({
+        status: 0,
+        // A backup job logs nothing on stderr; a restore test's log is shown when it failed.
+        stderr: script === 'restoreTest' && run.status === 0 ? run.stderr : '',
+      });
+    },
+    inventory(key) {
+      const file = path.join(work.path, 'inventory.json');
+      jobs.aws('cp', `s3://${BUCKET}/${BACKUP_PREFIX}/${key}`, file);
+      return backupInventorySchema.parse(
+        JSON.parse(fs.readFileSync(file, 'utf8')),
+      );
+    },
     async check(checkId) {
       const report = await backend.refresh(DB_REF, `Bearer ${JOB_TOKEN}`);
       return report.results.find(r => r.checkId === checkId)!;
@@ -227,6 +238,7 @@ export async function startBackupJobs(options: {
       work.remove();
     },
   };
+  return jobs;
 }
 
 /** Creates the service's database (DATABASE_SQL) on a PostgreSQL. */
@@ -279,5 +291,18 @@ export function s3JobEnv(s3: TestS3, bucket: string): Record<string, string> {
     AWS_DEFAULT_REGION: s3.region,
     AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  };
+}
+
+/** A `productionReadiness.backup.locations` entry for the S3 server's bucket. */
+export function s3BackupLocation(name: string, s3: TestS3, bucket: string) {
+  return {
+    name,
+    type: 's3',
+    bucket,
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: s3.credentials,
   };
 }
