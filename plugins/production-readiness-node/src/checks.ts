@@ -54,9 +54,32 @@ export interface OtherEntityResult {
 export interface ReadinessCheck extends CheckDefinition {
   /** Ids of the collectors whose facts the evaluator reads. */
   collectors: string[];
+  /**
+   * Ids of collectors the evaluator reads where an installed module provides them, e.g.
+   * `BACKUP_JOB_RUNS_COLLECTOR_ID`, which the Kubernetes module provides. Installed, they are
+   * read like `collectors` (a failure gives `error`, contested evidence `fail`); not installed,
+   * `facts` answers undefined and the evaluator says what it could not read.
+   */
+  optionalCollectors?: string[];
   /** Reads other entities' results through `context.resultsOf`; evaluated last. */
   readsOtherResults?: boolean;
   evaluate(context: CheckContext): CheckEvaluation | Promise<CheckEvaluation>;
+}
+
+/**
+ * The collectors a check reads: its `collectors`, and those of its `optionalCollectors` that
+ * are installed.
+ *
+ * @public
+ */
+export function collectorsReadBy(
+  check: Pick<ReadinessCheck, 'collectors' | 'optionalCollectors'>,
+  isInstalled: (collectorId: string) => boolean,
+): string[] {
+  return [
+    ...check.collectors,
+    ...(check.optionalCollectors ?? []).filter(isInstalled),
+  ];
 }
 
 /** Declares a check; returns it unchanged, typed. @public */

@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { checkResult, createReadinessCheck, ReadinessCheck } from './checks';
+import { evaluateCheck } from './evaluation';
 import { runCheckOnFixtures } from './testUtils';
 
 const entity: Entity = {
@@ -117,5 +118,100 @@ describe('evaluating a check the way the engine does', () => {
     expect(result.summary).toContain(
       `Check availability.replicas returned an invalid result: ${why}`,
     );
+  });
+
+  describe('optional collectors', () => {
+    const jobsCheck: ReadinessCheck = {
+      ...replicasCheck,
+      optionalCollectors: ['backup-job-runs'],
+      evaluate: ({ facts }) => {
+        const runs = facts<{ failed: number }>('backup-job-runs');
+        if (!runs) {
+          return checkResult.pass('replicas fine; job runs not read');
+        }
+        return runs.failed
+          ? checkResult.fail(`${runs.failed} failed runs`)
+          : checkResult.pass('no failed runs');
+      },
+    };
+
+    it('reads an installed optional collector like a required one', async () => {
+      await expect(
+        runCheckOnFixtures(jobsCheck, {
+          entity,
+          facts: { kubernetes: {}, 'backup-job-runs': { failed: 3 } },
+        }),
+      ).resolves.toMatchObject({ status: 'fail', summary: '3 failed runs' });
+      await expect(
+        runCheckOnFixtures(jobsCheck, {
+          entity,
+          facts: { kubernetes: {} },
+          collectorFailures: { 'backup-job-runs': 'cluster prod: 403' },
+        }),
+      ).resolves.toMatchObject({
+        status: 'error',
+        summary: 'backup-job-runs failed: cluster prod: 403',
+      });
+      await expect(
+        runCheckOnFixtures(jobsCheck, {
+          entity,
+          facts: { kubernetes: {} },
+          entityErrors: { 'backup-job-runs': 'annotation is not a ref' },
+        }),
+      ).resolves.toMatchObject({ status: 'error' });
+    });
+
+    it('leaves an optional collector nobody installed to the evaluator', async () => {
+      await expect(
+        runCheckOnFixtures(jobsCheck, { entity, facts: { kubernetes: {} } }),
+      ).resolves.toMatchObject({
+        status: 'pass',
+        summary: 'replicas fine; job runs not read',
+      });
+    });
+
+    it('fails on contested evidence of an installed optional collector only', async () => {
+      const contested = [
+        {
+          collectorId: 'backup-job-runs',
+          reason: 'named-other' as const,
+          claim: {
+            kind: 'kubernetes-backup-job',
+            id: 'prod/shop/CronJob/orders-db-backup',
+            how: 'production-readiness.io/backup-of',
+            namedEntity: 'resource:default/other-db',
+            settle: 'Annotate the CronJob with the database it backs up.',
+          },
+          others: [],
+        },
+      ];
+      const outcome = (facts: Map<string, unknown>) => ({
+        ok: true as const,
+        title: 'x',
+        collected: { facts },
+      });
+      const ref = 'component:default/orders-api';
+      const installed = await evaluateCheck({
+        check: jobsCheck,
+        entity,
+        entityRef: ref,
+        now: new Date(),
+        contested,
+        outcomes: new Map([
+          ['kubernetes', outcome(new Map([[ref, {}]]))],
+          ['backup-job-runs', outcome(new Map())],
+        ]),
+      });
+      expect(installed.status).toBe('fail');
+      const absent = await evaluateCheck({
+        check: jobsCheck,
+        entity,
+        entityRef: ref,
+        now: new Date(),
+        contested,
+        outcomes: new Map([['kubernetes', outcome(new Map([[ref, {}]]))]]),
+      });
+      expect(absent.status).toBe('pass');
+    });
   });
 });

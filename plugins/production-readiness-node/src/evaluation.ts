@@ -3,7 +3,12 @@ import {
   EVALUATED_STATUSES,
   Evidence,
 } from '@production-readiness/plugin-production-readiness-common';
-import { CheckContext, CheckEvaluation, ReadinessCheck } from './checks';
+import {
+  CheckContext,
+  CheckEvaluation,
+  collectorsReadBy,
+  ReadinessCheck,
+} from './checks';
 import { CollectedFacts } from './collectors';
 import { ContestedClaim, contestedEvaluation } from './evidenceBinding';
 
@@ -97,7 +102,9 @@ export async function evaluateCheck(options: {
   contested?: readonly ContestedClaim[];
 }): Promise<CheckEvaluation> {
   const { check, entity, entityRef, now, outcomes, resultsOf } = options;
-  for (const collectorId of check.collectors) {
+  // An optional collector is read when installed, i.e. when the engine has its outcome.
+  const read = collectorsReadBy(check, id => outcomes.has(id));
+  for (const collectorId of read) {
     const outcome = outcomes.get(collectorId);
     if (!outcome) {
       return {
@@ -128,7 +135,7 @@ export async function evaluateCheck(options: {
     }
   }
   const contested = (options.contested ?? []).filter(c =>
-    check.collectors.includes(c.collectorId),
+    read.includes(c.collectorId),
   );
   if (contested.length > 0) {
     return contestedEvaluation(contested);

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export * from './backupJobRuns';
 export * from './checks';
 export * from './collectors';
 export * from './extensions';

@@ -238,6 +238,61 @@ describe('DefaultReadinessEngine', () => {
     await expect(store.getEntitySummaries()).resolves.toEqual([]);
   });
 
+  it('runs an optional collector a check reads where a module installed it, and evaluates without it elsewhere', async () => {
+    const runsCheck = createReadinessCheck({
+      ...replicasCheck,
+      id: 'availability.restarts',
+      optionalCollectors: ['restarts'],
+      evaluate: ({ facts }) => {
+        const restarts = facts<number>('restarts');
+        return restarts === undefined
+          ? checkResult.pass('restarts not read')
+          : checkResult.fail(`${restarts} restarts`);
+      },
+    });
+    const calls: number[] = [];
+    const restarts = createFactCollector<number>({
+      id: 'restarts',
+      title: 'Restarts',
+      async collect(entities) {
+        calls.push(entities.length);
+        return {
+          facts: new Map(
+            entities.map(e => [`component:default/${e.metadata.name}`, 4]),
+          ),
+        };
+      },
+    });
+    const entities = [component('orders-api'), component('billing')];
+    const replicas = replicaCollector({ 'orders-api': 2, billing: 2 });
+    const installed = await setup({
+      entities,
+      collectors: [replicas.collector, restarts],
+      checks: [runsCheck, ownerCheck],
+    });
+    await installed.engine.refreshAll();
+    expect(calls).toEqual([2]);
+    const restartsOf = async (store: typeof installed.store) =>
+      (await store.getResults('component:default/billing')).find(
+        r => r.checkId === 'availability.restarts',
+      );
+    await expect(restartsOf(installed.store)).resolves.toMatchObject({
+      status: 'fail',
+      summary: '4 restarts',
+    });
+
+    const absent = await setup({
+      entities,
+      collectors: [replicas.collector],
+      checks: [runsCheck, ownerCheck],
+    });
+    await absent.engine.refreshAll();
+    await expect(restartsOf(absent.store)).resolves.toMatchObject({
+      status: 'pass',
+      summary: 'restarts not read',
+    });
+  });
+
   it('reports unknown, never pass, when a collector has no data for an entity', async () => {
     const { collector } = replicaCollector({});
     const { engine, store } = await setup({

@@ -13,6 +13,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-common';
 import {
   CollectorOutcome,
+  collectorsReadBy,
   evaluateCheck,
   OtherEntityResult,
 } from '@production-readiness/plugin-production-readiness-node';
@@ -457,7 +458,11 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     const scopes = new Map<string, Entity[]>();
     for (const { entity, planned } of applicable.values()) {
       const needed = new Set(
-        planned.filter(p => !p.result).flatMap(p => p.check.collectors),
+        planned
+          .filter(p => !p.result)
+          .flatMap(p =>
+            collectorsReadBy(p.check, id => registry.collectors.has(id)),
+          ),
       );
       for (const collectorId of needed) {
         const collector = registry.collectors.get(collectorId);

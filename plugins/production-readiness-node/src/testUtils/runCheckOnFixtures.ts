@@ -1,11 +1,20 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { CheckEvaluation, OtherEntityResult, ReadinessCheck } from '../checks';
+import {
+  CheckEvaluation,
+  collectorsReadBy,
+  OtherEntityResult,
+  ReadinessCheck,
+} from '../checks';
 import { CollectorOutcome, evaluateCheck } from '../evaluation';
 
 /** Fixture input for `runCheckOnFixtures`. @public */
 export interface CheckFixture {
   entity: Entity;
-  /** Facts per collector id for this entity (omit a collector to mean "no data"). */
+  /**
+   * Facts per collector id for this entity (omit a collector to mean "no data"). An optional
+   * collector of the check counts as installed when it appears here, in `entityErrors` or in
+   * `collectorFailures`.
+   */
   facts?: Record<string, unknown>;
   /** Collectors that failed for this entity only: collector id to reason. */
   entityErrors?: Record<string, string>;
@@ -28,7 +37,12 @@ export async function runCheckOnFixtures(
 ): Promise<CheckEvaluation> {
   const entityRef = stringifyEntityRef(fixture.entity);
   const outcomes = new Map<string, CollectorOutcome>();
-  for (const collectorId of check.collectors) {
+  const mentioned = new Set(
+    [fixture.facts, fixture.entityErrors, fixture.collectorFailures].flatMap(
+      record => Object.keys(record ?? {}),
+    ),
+  );
+  for (const collectorId of collectorsReadBy(check, id => mentioned.has(id))) {
     const failure = fixture.collectorFailures?.[collectorId];
     if (failure !== undefined) {
       outcomes.set(collectorId, {
