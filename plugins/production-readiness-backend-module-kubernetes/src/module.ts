@@ -7,13 +7,16 @@ import {
   productionReadinessCollectorsExtensionPoint,
 } from '@production-readiness/plugin-production-readiness-node';
 import { createKubernetesChecks } from './checks/createKubernetesChecks';
+import { BackupJobRunsCollector } from './collector/BackupJobRunsCollector';
+import { ClusterSnapshots } from './collector/ClusterSnapshots';
 import { KubernetesCollector } from './collector/KubernetesCollector';
 import { readClusterDefinitions, readKubernetesModuleSettings } from './config';
 
 /**
  * Kubernetes checks for Production Readiness: availability, security, logging, backup
  * CronJobs, Velero and monitoring objects, read for the whole fleet from the clusters
- * configured for the Backstage Kubernetes plugin.
+ * configured for the Backstage Kubernetes plugin; and the runs of backup jobs
+ * (`backup-job-runs`) for the backup module's `backup.errors`.
  *
  * @public
  */
@@ -43,9 +46,13 @@ export const productionReadinessModuleKubernetes = createBackendModule({
               .join(', ')}`,
           );
         }
-        const collector = KubernetesCollector.create({ clusters, settings });
-        lifecycle.addShutdownHook(() => collector.close());
-        collectors.addCollectors(collector);
+        // Both collectors read one listing of the clusters per refresh.
+        const snapshots = ClusterSnapshots.create({ clusters, settings });
+        lifecycle.addShutdownHook(() => snapshots.close());
+        collectors.addCollectors(
+          new KubernetesCollector(snapshots),
+          new BackupJobRunsCollector(snapshots),
+        );
         checks.addChecks(...createKubernetesChecks(settings));
       },
     });

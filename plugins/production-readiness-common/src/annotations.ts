@@ -99,6 +99,12 @@ export const EVIDENCE_OWNER = {
    * label: label values cannot hold an entity ref.
    */
   kubernetesAnnotation: 'production-readiness.io/entity-ref',
+  /**
+   * Annotation on a backup CronJob naming the entity whose data it backs up, e.g.
+   * `production-readiness.io/backup-of: resource:default/orders-db`: its runs count for that
+   * entity's backups (`backup.errors`) alone, wherever the job runs and whoever runs it.
+   */
+  kubernetesBackupOfAnnotation: 'production-readiness.io/backup-of',
   /** Label on a Prometheus target (and on alert rules) holding the full entity ref. */
   prometheusLabel: 'backstage_entity',
   /** Field of restore-test records and backup manifests holding the full entity ref. */

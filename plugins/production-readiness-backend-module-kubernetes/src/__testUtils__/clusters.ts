@@ -4,6 +4,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { CollectedFacts } from '@production-readiness/plugin-production-readiness-node';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { createKubernetesChecks } from '../checks/createKubernetesChecks';
+import { ClusterSnapshots } from '../collector/ClusterSnapshots';
 import { KubernetesCollector } from '../collector/KubernetesCollector';
 import { KubernetesFacts } from '../collector/facts';
 import { ClusterDefinition, KubernetesModuleSettings } from '../config';
@@ -101,18 +102,18 @@ export async function collect(
     signal?: AbortSignal;
   } = {},
 ): Promise<CollectedFacts<KubernetesFacts>> {
-  const collector = KubernetesCollector.create({
+  const snapshots = ClusterSnapshots.create({
     clusters: definitions,
     settings: { ...TEST_SETTINGS, ...options.settings },
   });
   try {
-    return await collector.collect(entities, {
+    return await new KubernetesCollector(snapshots).collect(entities, {
       logger: mockServices.logger.mock(),
       signal: options.signal ?? new AbortController().signal,
       now: NOW,
     });
   } finally {
-    collector.close();
+    snapshots.close();
   }
 }
 

@@ -1641,9 +1641,73 @@ export function prodEuObjects(): KubeObject[] {
   ];
 }
 
-/** What the prod-us cluster holds: checkout-api only; Velero and CloudNativePG are not installed there. */
+// ---------------------------------------------------------------------------------------------
+// billing: a service that runs the backup of its database billing-db (prod-us); the CronJob
+// names the database (production-readiness.io/backup-of), and its last three Jobs failed
+// ---------------------------------------------------------------------------------------------
+
+function billingBackupJobs(): KubeObject[] {
+  const labels = { app: 'billing', [ID]: 'billing', [PURPOSE]: 'backup' };
+  const containers = [
+    {
+      name: 'backup',
+      image: 'ghcr.io/acme/pg-backup:16.4',
+      command: ['/scripts/backup.sh'],
+    },
+  ];
+  const backup = object(
+    'batch/v1',
+    'CronJob',
+    'billing',
+    'billing-db-backup',
+    labels,
+    {
+      annotations: {
+        'production-readiness.io/entity-ref': 'component:default/billing',
+        'production-readiness.io/backup-of': 'resource:default/billing-db',
+      },
+      spec: {
+        schedule: '0 2 * * *',
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        suspend: false,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 1,
+            template: { spec: { restartPolicy: 'Never', containers } },
+          },
+        },
+      },
+      status: {
+        lastScheduleTime: at(-8 * HOUR),
+        lastSuccessfulTime: at(-80 * HOUR + 9 * 60_000),
+      },
+    },
+  );
+  const run = (daysAgo: number, outcome: 'Complete' | 'Failed') =>
+    cronJobRun(
+      backup,
+      `billing-db-backup-${29397960 - daysAgo * 1440}`,
+      at(-8 * HOUR - daysAgo * DAY),
+      outcome,
+      at(-8 * HOUR - daysAgo * DAY + 9 * 60_000),
+      containers,
+    );
+  return [
+    backup,
+    run(0, 'Failed'),
+    run(1, 'Failed'),
+    run(2, 'Failed'),
+    run(3, 'Complete'),
+  ];
+}
+
+/**
+ * What the prod-us cluster holds: checkout-api, and billing's backup job; Velero and
+ * CloudNativePG are not installed there.
+ */
 export function prodUsObjects(): KubeObject[] {
-  return checkoutApi('prod-us');
+  return [...checkoutApi('prod-us'), ...billingBackupJobs()];
 }
 
 function entity(
@@ -1726,6 +1790,22 @@ export const ENTITIES = {
     {
       [ID]: 'analytics-db',
       'production-readiness.io/high-availability': '3',
+    },
+  ),
+  billing: entity(
+    'Component',
+    'billing',
+    { type: 'service', dependsOn: ['resource:default/billing-db'] },
+    { [ID]: 'billing' },
+  ),
+  /** Backed up by billing's CronJob, which names it; not on Kubernetes itself. */
+  billingDb: entity(
+    'Resource',
+    'billing-db',
+    { type: 'database' },
+    {
+      'production-readiness.io/backup-location': 'acme-backups',
+      'production-readiness.io/backup-prefix': 'pg/billing-db',
     },
   ),
   ghost: entity('Component', 'ghost', { type: 'service' }, { [ID]: 'ghost' }),

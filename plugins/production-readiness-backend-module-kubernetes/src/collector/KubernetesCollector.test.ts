@@ -12,6 +12,7 @@ import {
 } from '../__testUtils__/clusters';
 import { createSelfSignedCertificate } from '@internal/test-servers';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
+import { ClusterSnapshots } from './ClusterSnapshots';
 import { KubernetesCollector } from './KubernetesCollector';
 
 jest.setTimeout(60_000);
@@ -139,19 +140,20 @@ describe('connections', () => {
     const plain = jest.spyOn(http.Agent.prototype, 'createConnection');
     const opened = (spy: jest.SpyInstance) =>
       spy.mock.results.map(r => r.value as Socket);
-    const collector = KubernetesCollector.create({
+    const snapshots = ClusterSnapshots.create({
       clusters: clusters.definitions,
       settings: TEST_SETTINGS,
     });
-    const refresh = () =>
+    const collector = new KubernetesCollector(snapshots);
+    const refresh = (now: Date) =>
       collector.collect([ENTITIES.checkoutApi], {
         logger: mockServices.logger.mock(),
         signal: new AbortController().signal,
-        now: NOW,
+        now,
       });
     try {
-      await refresh();
-      await refresh();
+      await refresh(NOW);
+      await refresh(new Date(NOW.getTime() + 60_000));
       // 2 x 20 requests to prod-eu and 2 x 18 to prod-us, at most 4 in flight per cluster.
       expect(requestCounts()).toEqual({ 'prod-eu': 40, 'prod-us': 36 });
       for (const spy of [tls, plain]) {
@@ -165,7 +167,7 @@ describe('connections', () => {
         [...opened(tls), ...opened(plain)].some(socket => !socket.destroyed),
       ).toBe(true);
     } finally {
-      collector.close();
+      snapshots.close();
     }
     // ...until the collector is closed at shutdown.
     expect(

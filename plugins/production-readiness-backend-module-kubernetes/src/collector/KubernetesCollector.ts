@@ -6,15 +6,9 @@ import {
   EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
-import {
-  ClusterClient,
-  ListOutcome,
-  ResourceTypes,
-} from '../client/ClusterClient';
-import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
-import { ClusterDefinition, KubernetesModuleSettings } from '../config';
 import { kubernetesClaims } from './claims';
-import { buildEntityFacts, ClusterSnapshot, EntityTarget } from './buildFacts';
+import { buildEntityFacts, EntityTarget } from './buildFacts';
+import { ClusterSnapshots } from './ClusterSnapshots';
 import {
   emptyKubernetesFacts,
   KUBERNETES_COLLECTOR_ID,
@@ -97,25 +91,6 @@ export function resolveEntityTarget(
   };
 }
 
-async function mapWithConcurrency<T, R>(
-  items: T[],
-  concurrency: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, worker),
-  );
-  return results;
-}
-
 /**
  * The batch collector: per refresh, one paginated list per cluster and kind, whatever the
  * number of entities; then every entity is matched in memory.
@@ -124,28 +99,7 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
   readonly id = KUBERNETES_COLLECTOR_ID;
   readonly title = 'Kubernetes';
 
-  private constructor(
-    private readonly clients: ClusterClient[],
-    private readonly concurrency: number,
-  ) {}
-
-  static create(options: {
-    clusters: ClusterDefinition[];
-    settings: KubernetesModuleSettings;
-  }): KubernetesCollector {
-    const { clusters, settings } = options;
-    return new KubernetesCollector(
-      clusters.map(cluster => ClusterClient.create(cluster, settings)),
-      settings.concurrency,
-    );
-  }
-
-  /** Closes the keep-alive connections to every cluster (at backend shutdown). */
-  close(): void {
-    for (const client of this.clients) {
-      client.close();
-    }
-  }
+  constructor(private readonly clusters: ClusterSnapshots) {}
 
   appliesTo(entity: Entity): boolean {
     return hasKubernetesAnnotations(entity);
@@ -169,9 +123,7 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
       resolved: resolveEntityTarget(entity),
     }));
     const snapshots = targets.some(t => t.resolved.ok)
-      ? await Promise.all(
-          this.clients.map(client => this.snapshot(client, context)),
-        )
+      ? await this.clusters.of(context)
       : [];
     for (const { entity, resolved } of targets) {
       const entityRef = stringifyEntityRef(entity);
@@ -194,27 +146,5 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
       claims.set(entityRef, kubernetesClaims(entityFacts));
     }
     return { facts, claims };
-  }
-
-  private async snapshot(
-    client: ClusterClient,
-    context: CollectorContext,
-  ): Promise<ClusterSnapshot> {
-    const outcomes = await mapWithConcurrency(
-      RESOURCE_KINDS,
-      this.concurrency,
-      kind => client.list(kind, context.signal),
-    );
-    const lists = Object.fromEntries(
-      RESOURCE_KINDS.map((kind, i) => [kind, outcomes[i]]),
-    ) as { [K in ResourceKind]: ListOutcome<ResourceTypes[K]> };
-    for (const [i, outcome] of outcomes.entries()) {
-      if (outcome.state === 'error') {
-        context.logger.warn(
-          `Listing ${RESOURCE_KINDS[i]} from cluster ${client.cluster.name} failed: ${outcome.reason}`,
-        );
-      }
-    }
-    return new ClusterSnapshot(client.cluster.name, lists);
   }
 }

@@ -1,22 +1,17 @@
 import {
-  V1CronJob,
-  V1Job,
   V1LabelSelector,
   V1PodAffinityTerm,
   V1PodTemplateSpec,
   V1WeightedPodAffinityTerm,
 } from '@kubernetes/client-node';
-import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
 import { ListOutcome, ResourceTypes } from '../client/ClusterClient';
 import { CnpgCluster } from '../client/customResources';
 import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
 import {
   CnpgBackupFact,
   CnpgClusterFact,
-  CronJobFact,
   emptyKubernetesFacts,
   IngressFact,
-  JobFact,
   KubernetesFacts,
   ObjectRef,
   SourceState,
@@ -28,9 +23,10 @@ import {
   LabelSelector,
   matchesLabels,
 } from './labelSelector';
+import { cronJobFacts } from './cronJobs';
+import { iso, KubeObjectMeta, name, ns, objectRef, time } from './objects';
 
-/** Label on a CronJob saying what it is for: `backup` or `restore-test`. */
-export const PURPOSE_LABEL = 'production-readiness.io/purpose';
+export { PURPOSE_LABEL } from './cronJobs';
 
 /** Everything listed from one cluster, indexed by namespace. */
 export class ClusterSnapshot {
@@ -50,12 +46,10 @@ export class ClusterSnapshot {
       const index = new Map<string, unknown[]>();
       if (outcome.state === 'ok') {
         for (const item of outcome.items) {
-          const ns =
-            (item as { metadata?: { namespace?: string } }).metadata
-              ?.namespace ?? '';
-          const list = index.get(ns) ?? [];
+          const namespace = ns(item as KubeObjectMeta);
+          const list = index.get(namespace) ?? [];
           list.push(item);
-          index.set(ns, list);
+          index.set(namespace, list);
         }
       }
       this.byNamespace.set(kind, index);
@@ -93,16 +87,6 @@ export interface EntityTarget {
   namespace?: string;
 }
 
-const iso = (value: Date | string | undefined): string | undefined => {
-  if (value === undefined) return undefined;
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-};
-
-const name = (o: { metadata?: { name?: string } }) => o.metadata?.name ?? '';
-const ns = (o: { metadata?: { namespace?: string } }) =>
-  o.metadata?.namespace ?? '';
-
 function selectsPods(
   selector: V1LabelSelector | undefined,
   template: V1PodTemplateSpec,
@@ -130,50 +114,6 @@ function claimNames(
   }
   return claims;
 }
-
-function jobState(job: V1Job): JobFact {
-  const conditions = job.status?.conditions ?? [];
-  const isTrue = (type: string) =>
-    conditions.some(c => c.type === type && c.status === 'True');
-  const failed = conditions.find(
-    c => c.type === 'Failed' && c.status === 'True',
-  );
-  let state: JobFact['state'] = 'running';
-  if (isTrue('Complete') || isTrue('SuccessCriteriaMet')) state = 'succeeded';
-  else if (failed) state = 'failed';
-  return {
-    name: name(job),
-    state,
-    startTime: iso(job.status?.startTime),
-    completionTime: iso(job.status?.completionTime),
-    reason: failed
-      ? [failed.reason, failed.message].filter(Boolean).join(': ')
-      : undefined,
-  };
-}
-
-function cronJobPurpose(
-  cronJob: V1CronJob,
-): Pick<CronJobFact, 'purpose' | 'identifiedBy'> | undefined {
-  const label = cronJob.metadata?.labels?.[PURPOSE_LABEL];
-  if (label === 'backup' || label === 'restore-test') {
-    return { purpose: label, identifiedBy: 'label' };
-  }
-  if (label !== undefined) {
-    return undefined;
-  }
-  const cronJobName = name(cronJob);
-  if (/restore-?test|test-?restore|verify-?restore/.test(cronJobName)) {
-    return { purpose: 'restore-test', identifiedBy: 'name' };
-  }
-  if (/backup/.test(cronJobName)) {
-    return { purpose: 'backup', identifiedBy: 'name' };
-  }
-  return undefined;
-}
-
-const time = (value: string | undefined) =>
-  value ? Date.parse(value) || 0 : 0;
 
 const coversNamespace = (
   namespace: string,
@@ -377,20 +317,7 @@ function addClusterFacts(
   const cluster = snapshot.cluster;
   const mine = (o: { metadata?: { labels?: { [k: string]: string } } }) =>
     matchesLabels(target.selector, o.metadata?.labels);
-  const ref = (o: {
-    metadata?: {
-      name?: string;
-      namespace?: string;
-      annotations?: { [k: string]: string };
-    };
-  }): ObjectRef => ({
-    cluster,
-    namespace: ns(o),
-    name: name(o),
-    namedEntity:
-      o.metadata?.annotations?.[EVIDENCE_OWNER.kubernetesAnnotation]?.trim() ||
-      undefined,
-  });
+  const ref = (o: KubeObjectMeta): ObjectRef => objectRef(cluster, o);
 
   const workloads: WorkloadFact[] = [];
   for (const d of snapshot
@@ -561,37 +488,9 @@ function addClusterFacts(
     });
   }
 
-  // Jobs are matched to CronJobs by owner reference, so one list of Jobs serves all CronJobs.
-  const jobsByOwner = new Map<string, V1Job[]>();
-  for (const job of snapshot.items('jobs', target.namespace)) {
-    for (const owner of job.metadata?.ownerReferences ?? []) {
-      if (owner.kind === 'CronJob') {
-        const key = `${ns(job)}/${owner.uid}`;
-        jobsByOwner.set(key, [...(jobsByOwner.get(key) ?? []), job]);
-      }
-    }
-  }
-  for (const cronJob of snapshot
-    .items('cronjobs', target.namespace)
-    .filter(mine)) {
-    const purpose = cronJobPurpose(cronJob);
-    if (!purpose) continue;
-    const jobs = (
-      jobsByOwner.get(`${ns(cronJob)}/${cronJob.metadata?.uid}`) ?? []
-    )
-      .map(jobState)
-      .sort((a, b) => time(b.startTime) - time(a.startTime));
-    facts.cronJobs.push({
-      ...ref(cronJob),
-      ...purpose,
-      schedule: cronJob.spec?.schedule ?? '',
-      timeZone: cronJob.spec?.timeZone,
-      suspended: cronJob.spec?.suspend === true,
-      lastScheduleTime: iso(cronJob.status?.lastScheduleTime),
-      lastSuccessfulTime: iso(cronJob.status?.lastSuccessfulTime),
-      jobs: jobs.slice(0, 10),
-    });
-  }
+  facts.cronJobs.push(
+    ...cronJobFacts(snapshot, target.namespace, mine).map(c => c.fact),
+  );
 
   const claimNamesByNs = new Set(
     workloads.flatMap(w => w.volumeClaims.map(c => `${w.namespace}/${c}`)),
