@@ -11,7 +11,8 @@
  * Two demo states are made from real backups by what happens to them afterwards, the way
  * they happen in real life (both are printed when the stack starts):
  * - inventory-db: the newest backup's files arrive empty in the bucket ("garbage backup");
- * - ledger-db: the backup job stopped three days ago (its backup.info times and its restore
+ * - ledger-db: the backup job has failed for three nights (its CronJob's failed Jobs are in the
+ *   demo cluster, demo/kubernetes/manifests.ts; its backup.info times and its restore
  *   test record are moved back three days).
  * payments-db never had a restore test.
  */

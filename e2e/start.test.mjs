@@ -523,6 +523,12 @@ describe('scripts/start', () => {
       await currentReport('resource/default/ledger-db', headers),
     );
     assert.equal(db['backup.fresh'].status, 'fail');
+    // Its backup CronJob (run by ledger-api, naming ledger-db) failed its last three nights.
+    assert.equal(db['backup.errors'].status, 'fail');
+    assert.match(
+      db['backup.errors'].summary,
+      /^Backup job CronJob shop\/ledger-db-backup on cluster .* failed its last 3 runs \(newest ledger-db-backup-\d+ .*BackoffLimitExceeded/,
+    );
     // The stack moves ledger-db's backups 3 days back when it takes them and reuses them for
     // 12 hours, so a later start sees them 3 days and some hours old. The API says when.
     const finished = db['backup.fresh'].summary.match(

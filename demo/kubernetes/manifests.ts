@@ -87,6 +87,7 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
       status?: unknown;
       created?: string;
       namespace?: string;
+      ownerReferences?: unknown[];
     },
   ): KubeObject => {
     version += 17;
@@ -103,6 +104,9 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
         creationTimestamp: rest.created ?? at(-90 * DAY),
         labels,
         ...(rest.annotations ? { annotations: rest.annotations } : {}),
+        ...(rest.ownerReferences
+          ? { ownerReferences: rest.ownerReferences }
+          : {}),
       },
       ...(rest.spec !== undefined ? { spec: rest.spec } : {}),
       ...(rest.status !== undefined ? { status: rest.status } : {}),
@@ -534,5 +538,109 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
     ),
   ];
 
-  return [...SERVICES.flatMap(service), ...velero];
+  // ledger-api runs the backup of ledger-db; it has failed every night for three nights (the
+  // demo's ledger-db backups are three days old), so ledger-db's backup.errors names the Jobs.
+  const backupLabels = {
+    'app.kubernetes.io/name': 'ledger-api',
+    [ID]: 'ledger-api',
+    'production-readiness.io/purpose': 'backup',
+  };
+  const nightly = (nightsAgo: number) => {
+    const today = new Date(now);
+    today.setUTCHours(2, 0, 0, 0);
+    const last =
+      today.getTime() > now.getTime() ? today.getTime() - DAY : today.getTime();
+    return new Date(last - nightsAgo * DAY);
+  };
+  const ledgerBackup = object(
+    'batch/v1',
+    'CronJob',
+    'ledger-db-backup',
+    backupLabels,
+    {
+      annotations: {
+        [EVIDENCE_OWNER.kubernetesAnnotation]: 'component:default/ledger-api',
+        [EVIDENCE_OWNER.kubernetesBackupOfAnnotation]:
+          'resource:default/ledger-db',
+      },
+      spec: {
+        schedule: '0 2 * * *',
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: backupLabels },
+          spec: {
+            backoffLimit: 1,
+            template: {
+              metadata: { labels: backupLabels },
+              spec: {
+                restartPolicy: 'Never',
+                containers: [
+                  {
+                    name: 'backup',
+                    image: 'ghcr.io/acme/pgbackrest:2.54',
+                    command: ['/scripts/backup-pgbackrest.sh'],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+      status: {
+        lastScheduleTime: nightly(0).toISOString(),
+        lastSuccessfulTime: new Date(
+          nightly(3).getTime() + 6 * 60_000,
+        ).toISOString(),
+      },
+    },
+  );
+  const ledgerRuns = [0, 1, 2, 3].map(nightsAgo => {
+    const started = nightly(nightsAgo);
+    const finished = new Date(started.getTime() + 6 * 60_000).toISOString();
+    const failed = nightsAgo < 3;
+    return object(
+      'batch/v1',
+      'Job',
+      `ledger-db-backup-${Math.floor(started.getTime() / 60_000)}`,
+      backupLabels,
+      {
+        created: started.toISOString(),
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'CronJob',
+            name: 'ledger-db-backup',
+            uid: ledgerBackup.metadata.uid,
+            controller: true,
+          },
+        ],
+        status: {
+          startTime: started.toISOString(),
+          ...(failed
+            ? { failed: 2 }
+            : { succeeded: 1, completionTime: finished }),
+          conditions: [
+            failed
+              ? {
+                  type: 'Failed',
+                  status: 'True',
+                  reason: 'BackoffLimitExceeded',
+                  message: 'Job has reached the specified backoff limit',
+                  lastTransitionTime: finished,
+                }
+              : {
+                  type: 'Complete',
+                  status: 'True',
+                  lastTransitionTime: finished,
+                },
+          ],
+        },
+      },
+    );
+  });
+
+  return [...SERVICES.flatMap(service), ...velero, ledgerBackup, ...ledgerRuns];
 }

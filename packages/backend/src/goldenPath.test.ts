@@ -89,6 +89,8 @@ interface Variant {
   database: boolean;
   /** Changes to the rendered workspace before anything is deployed. */
   edit?(workspace: string): void;
+  /** Its backup CronJob's last three Jobs failed (after the backups in storage were taken). */
+  failingBackupJob?: boolean;
   /** Deployment-side pieces that are missing: nothing reaches the real systems for them. */
   skip?: {
     alertRoute?: boolean;
@@ -229,6 +231,17 @@ const VARIANTS: Variant[] = [
     expected: {
       component: { 'backup.cluster-backup-job': 'fail' },
       database: NEW_DATABASE,
+    },
+  },
+  {
+    name: 'failing-backup-api',
+    removed: 'a working backup job (its last three runs failed)',
+    database: true,
+    failingBackupJob: true,
+    expected: {
+      component: { 'backup.cluster-backup-job': 'fail' },
+      // Storage still holds good backups: the job's own runs tell it failed.
+      database: { ...NEW_DATABASE, 'backup.errors': 'fail' },
     },
   },
   {
@@ -516,7 +529,11 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     );
     const tls = createSelfSignedCertificate();
     cluster = await startFakeKubeApiServer({
-      objects: asDeployed(manifests, now),
+      objects: asDeployed(manifests, now, {
+        failingCronJobs: VARIANTS.filter(v => v.failingBackupJob).map(
+          v => `${v.name}-db-backup`,
+        ),
+      }),
       token: CLUSTER_TOKEN,
       tls,
     });

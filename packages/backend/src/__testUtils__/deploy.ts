@@ -66,6 +66,47 @@ function lastRun(schedule: string, now: Date, timeZone = 'Etc/UTC'): Date {
 const minutes = (date: Date) => Math.floor(date.getTime() / MINUTE);
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** A Job's status once its pod completed. */
+function succeededJob(started: Date, finished: Date) {
+  const condition = (type: string) => ({
+    type,
+    status: 'True',
+    lastProbeTime: iso(finished),
+    lastTransitionTime: iso(finished),
+    reason: 'CompletionsReached',
+    message: 'Reached expected number of succeeded pods',
+  });
+  return {
+    startTime: iso(started),
+    completionTime: iso(finished),
+    succeeded: 1,
+    ready: 0,
+    terminating: 0,
+    uncountedTerminatedPods: {},
+    conditions: [condition('SuccessCriteriaMet'), condition('Complete')],
+  };
+}
+
+/** A Job's status once its pods failed `backoffLimit` + 1 times. */
+function failedJob(started: Date, finished: Date) {
+  const condition = (type: string) => ({
+    type,
+    status: 'True',
+    lastProbeTime: iso(finished),
+    lastTransitionTime: iso(finished),
+    reason: 'BackoffLimitExceeded',
+    message: 'Job has reached the specified backoff limit',
+  });
+  return {
+    startTime: iso(started),
+    failed: 2,
+    ready: 0,
+    terminating: 0,
+    uncountedTerminatedPods: {},
+    conditions: [condition('FailureTarget'), condition('Failed')],
+  };
+}
+
 /**
  * The objects the API server lists once `manifests` were applied `ageDays` ago and the
  * workloads came up: Deployments rolled out with every replica ready, CronJobs whose last
@@ -74,8 +115,13 @@ const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 export function asDeployed(
   manifests: Manifest[],
   now: Date,
-  options: { ageDays?: number } = {},
+  options: {
+    ageDays?: number;
+    /** CronJobs (by name) whose last three scheduled Jobs failed, after an earlier success. */
+    failingCronJobs?: string[];
+  } = {},
 ): KubeObject[] {
+  const failing = new Set(options.failingCronJobs ?? []);
   const created = new Date(now.getTime() - (options.ageDays ?? 7) * DAY);
   let version = 48_200_000;
   const objects: KubeObject[] = [];
@@ -163,61 +209,52 @@ export function asDeployed(
         });
         break;
       case 'CronJob': {
-        const scheduled = lastRun(spec.schedule, now, spec.timeZone);
-        const finished = new Date(scheduled.getTime() + 3 * MINUTE);
-        const cronJob = add(manifest, {
-          lastScheduleTime: iso(scheduled),
-          lastSuccessfulTime: iso(finished),
+        // Newest first: the scheduled runs of the CronJob, the last three failed when asked.
+        const runs = parseExpression(spec.schedule, {
+          currentDate: now,
+          tz: spec.timeZone ?? 'Etc/UTC',
         });
-        add(
-          {
-            apiVersion: 'batch/v1',
-            kind: 'Job',
-            metadata: {
-              name: `${manifest.metadata.name}-${minutes(scheduled)}`,
-              namespace: manifest.metadata.namespace,
-              labels: spec.jobTemplate?.metadata?.labels,
-              ownerReferences: [
-                {
-                  apiVersion: 'batch/v1',
-                  kind: 'CronJob',
-                  name: manifest.metadata.name,
-                  uid: cronJob.metadata.uid,
-                  controller: true,
-                  blockOwnerDeletion: true,
-                },
-              ],
+        const scheduled = (
+          failing.has(manifest.metadata.name) ? [1, 2, 3, 4] : [1]
+        ).map(() => runs.prev().toDate());
+        const outcomes = scheduled.map((at, i) => ({
+          at,
+          finished: new Date(at.getTime() + 3 * MINUTE),
+          succeeded: i === scheduled.length - 1,
+        }));
+        const lastSuccess = outcomes.find(o => o.succeeded)!;
+        const cronJob = add(manifest, {
+          lastScheduleTime: iso(scheduled[0]),
+          lastSuccessfulTime: iso(lastSuccess.finished),
+        });
+        for (const run of outcomes) {
+          add(
+            {
+              apiVersion: 'batch/v1',
+              kind: 'Job',
+              metadata: {
+                name: `${manifest.metadata.name}-${minutes(run.at)}`,
+                namespace: manifest.metadata.namespace,
+                labels: spec.jobTemplate?.metadata?.labels,
+                ownerReferences: [
+                  {
+                    apiVersion: 'batch/v1',
+                    kind: 'CronJob',
+                    name: manifest.metadata.name,
+                    uid: cronJob.metadata.uid,
+                    controller: true,
+                    blockOwnerDeletion: true,
+                  },
+                ],
+              },
+              spec: spec.jobTemplate?.spec,
             },
-            spec: spec.jobTemplate?.spec,
-          },
-          {
-            startTime: iso(scheduled),
-            completionTime: iso(finished),
-            succeeded: 1,
-            ready: 0,
-            terminating: 0,
-            uncountedTerminatedPods: {},
-            conditions: [
-              {
-                type: 'SuccessCriteriaMet',
-                status: 'True',
-                lastProbeTime: iso(finished),
-                lastTransitionTime: iso(finished),
-                reason: 'CompletionsReached',
-                message: 'Reached expected number of succeeded pods',
-              },
-              {
-                type: 'Complete',
-                status: 'True',
-                lastProbeTime: iso(finished),
-                lastTransitionTime: iso(finished),
-                reason: 'CompletionsReached',
-                message: 'Reached expected number of succeeded pods',
-              },
-            ],
-          },
-          scheduled,
-        );
+            run.succeeded
+              ? succeededJob(run.at, run.finished)
+              : failedJob(run.at, run.finished),
+            run.at,
+          );
+        }
         break;
       }
       case 'Schedule': {

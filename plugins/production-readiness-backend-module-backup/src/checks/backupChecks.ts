@@ -19,10 +19,26 @@ import {
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
 import { BACKUP_COLLECTOR_ID, BackupFacts } from '../collector/BackupCollector';
 import { BackupCheckSettings } from '../config';
-import { BackupRecord, BackupType, newestBackupFirst } from '../readers/types';
+import { BackupRecord, BackupType } from '../readers/types';
 import { formatBytes, formatSize, median } from './format';
 import { allowedAgeMs, longestGapMs } from './schedule';
 import { clusterEvidence, declaresPitr, recoveryPoint } from './recoveryPoint';
+import {
+  ageMs,
+  backupEvidence,
+  Evaluate,
+  LOCATION_REMEDIATION,
+  noBackups,
+  pushedSource,
+  runs,
+  source,
+  succeeded,
+  TYPE_NAMES,
+  where,
+  withBackupFacts,
+  withPlan,
+} from './backupFacts';
+import { createErrorsCheck } from './errors';
 
 const APPLIES_TO: EntityFilter = {
   anyOf: [
@@ -30,177 +46,6 @@ const APPLIES_TO: EntityFilter = {
     { hasAnnotations: [ANNOTATIONS.backupLocation] },
   ],
 };
-
-const LOCATION_REMEDIATION = `Add the annotations ${ANNOTATIONS.backupLocation}: <name of a location in productionReadiness.backup.locations>, ${ANNOTATIONS.backupPrefix}: <folder of the backups inside it> and ${ANNOTATIONS.backupTool}: pgbackrest | wal-g | velero | dump.`;
-
-const ageMs = (now: Date, iso: string) => now.getTime() - Date.parse(iso);
-
-const TYPE_NAMES: Record<BackupType, string> = {
-  full: 'full',
-  differential: 'diff',
-  incremental: 'incr',
-};
-
-function source(facts: BackupFacts): string {
-  return `backup:${facts.location}`;
-}
-
-/** Evidence pushed to the API, rather than read from the location. */
-const pushedSource = (pushedBy: string) => `pushed by ${pushedBy}`;
-
-function where(facts: BackupFacts): string {
-  return `prefix "${facts.prefix}" of location ${facts.location}`;
-}
-
-function backupEvidence(
-  facts: BackupFacts,
-  label: string,
-  backup: BackupRecord,
-): Evidence {
-  return {
-    label,
-    value: {
-      id: backup.id,
-      type: backup.type,
-      status: backup.status,
-      ...(backup.problem ? { problem: backup.problem } : {}),
-      ...(backup.size !== undefined
-        ? { size: formatSize(backup.size, backup.sizeUnit) }
-        : {}),
-      ...(backup.storedBytes !== undefined
-        ? { stored: formatBytes(backup.storedBytes) }
-        : {}),
-      metadata: backup.source,
-    },
-    source: backup.pushedBy ? pushedSource(backup.pushedBy) : source(facts),
-    timestamp: backup.finishedAt,
-  };
-}
-
-type Evaluate = (facts: BackupFacts, context: CheckContext) => CheckEvaluation;
-
-/**
- * Runs `evaluate` only with usable facts: `unknown` when the entity declares no usable
- * location (saying what to add), `error` when the location or its metadata could not be read.
- */
-function withBackupFacts(evaluate: Evaluate) {
-  return (context: CheckContext): CheckEvaluation => {
-    const facts = context.facts<BackupFacts>(BACKUP_COLLECTOR_ID);
-    if (!facts) {
-      return checkResult.unknown(
-        `No backup location declared (annotation ${ANNOTATIONS.backupLocation} is missing)`,
-        [{ label: ANNOTATIONS.backupLocation, value: null, source: 'catalog' }],
-        LOCATION_REMEDIATION,
-      );
-    }
-    if (facts.misconfigured) {
-      return checkResult.unknown(
-        facts.misconfigured,
-        [
-          {
-            label: 'backup annotations',
-            value: facts.misconfigured,
-            source: 'catalog',
-          },
-        ],
-        LOCATION_REMEDIATION,
-      );
-    }
-    if (facts.failure) {
-      return checkResult.error(facts.failure.reason, [
-        {
-          label: 'location',
-          value: facts.locationDescription ?? facts.location,
-          source: source(facts),
-        },
-      ]);
-    }
-    if (!facts.tool) {
-      return checkResult.unknown(
-        `No backup tool metadata recognised under ${where(facts)} (${
-          facts.objectCount
-        } objects) and ${ANNOTATIONS.backupTool} is not set`,
-        [
-          {
-            label: 'objects under prefix',
-            value: facts.objectCount,
-            source: source(facts),
-          },
-        ],
-        `Set ${ANNOTATIONS.backupTool} to pgbackrest, wal-g, velero or dump, and check ${ANNOTATIONS.backupPrefix} points at the backups.`,
-      );
-    }
-    return evaluate(facts, context);
-  };
-}
-
-/** Also needs the backup plan; `unknown` naming the plan's problem when it is missing or invalid. */
-function withPlan(
-  evaluate: (
-    facts: BackupFacts,
-    plan: BackupPlan,
-    context: CheckContext,
-  ) => CheckEvaluation,
-): Evaluate {
-  return (facts, context) => {
-    const parsed = parseBackupPlan(context.entity.metadata.annotations);
-    if (!parsed.ok) {
-      return checkResult.unknown(
-        `Cannot compare with the backup plan: ${parsed.error}`,
-        [
-          {
-            label: ANNOTATIONS.backupPlan,
-            value: parsed.error,
-            source: 'catalog',
-          },
-        ],
-        `Declare the backup plan in ${ANNOTATIONS.backupPlan} (see the backup.plan check).`,
-      );
-    }
-    return evaluate(facts, parsed.value, context);
-  };
-}
-
-const succeeded = (facts: BackupFacts) =>
-  facts.backups.filter(b => b.status === 'succeeded');
-
-/**
- * Every backup run known: the location's backups and the run the backup job pushed (when the
- * location does not describe it), newest first. Freshness and errors read these; checks of
- * what the location holds (size, retention, method) read `facts.backups` only.
- */
-const runs = (facts: BackupFacts): BackupRecord[] =>
-  [...facts.backups, ...facts.pushedRuns].sort(newestBackupFirst);
-
-function noBackups(facts: BackupFacts): CheckEvaluation {
-  const [newest] = facts.backups;
-  if (newest) {
-    return checkResult.fail(
-      `None of the ${facts.backups.length} ${facts.tool} backups under ${where(
-        facts,
-      )} can be restored (newest, ${newest.id}: ${
-        newest.problem ?? newest.status
-      })`,
-      [backupEvidence(facts, 'newest backup', newest)],
-    );
-  }
-  return checkResult.fail(
-    `No ${facts.tool} backups found under ${where(facts)} (${
-      facts.objectCount
-    } objects listed)`,
-    [
-      { label: 'tool', value: facts.tool ?? null, source: source(facts) },
-      {
-        label: 'objects under prefix',
-        value: facts.objectCount,
-        source: source(facts),
-      },
-      ...(facts.stanza
-        ? [{ label: 'stanza', value: facts.stanza, source: source(facts) }]
-        : []),
-    ],
-  );
-}
 
 function evaluateReachable(context: CheckContext): CheckEvaluation {
   const facts = context.facts<BackupFacts>(BACKUP_COLLECTOR_ID);
@@ -288,61 +133,6 @@ function evaluateFresh(
         evidence,
         `Backups stopped or run less often than the RPO needs. Check the backup job's recent runs and logs (schedule "${plan.schedule}"), fix it and take a backup now.`,
       );
-}
-
-function evaluateErrors(settings: BackupCheckSettings): Evaluate {
-  return facts => {
-    const known = runs(facts);
-    if (!known.length) {
-      return checkResult.unknown(
-        `No backups under ${where(facts)} to inspect for errors`,
-        [],
-        LOCATION_REMEDIATION,
-      );
-    }
-    const newest = known[0];
-    const recent = known.slice(0, settings.sizeHistory);
-    const bad = recent.filter(b => b.status !== 'succeeded');
-    const evidence = [
-      ...bad.map(b => backupEvidence(facts, `${b.status} backup`, b)),
-      ...facts.unreadable.slice(0, 5).map(reason => ({
-        label: 'unreadable metadata',
-        value: reason,
-        source: source(facts),
-      })),
-    ];
-    if (newest.status !== 'succeeded') {
-      return checkResult.fail(
-        `Newest backup ${newest.id} ${
-          newest.status === 'failed' ? 'failed' : 'partially failed'
-        } ${summaryTime(newest.finishedAt)}: ${newest.problem ?? 'no detail'}`,
-        evidence.length
-          ? evidence
-          : [backupEvidence(facts, 'newest backup', newest)],
-        `Read the ${facts.tool} log of backup ${newest.id}, fix the cause, and take a new backup.`,
-      );
-    }
-    if (bad.length || facts.unreadable.length) {
-      return checkResult.warn(
-        [
-          bad.length &&
-            `${bad.length} of the last ${recent.length} backups failed or partially failed (newest: ${bad[0].id})`,
-          facts.unreadable.length &&
-            `${facts.unreadable.length} metadata files could not be read`,
-        ]
-          .filter(Boolean)
-          .join('; '),
-        evidence,
-        'The newest backup is fine, but earlier runs failed: look for an intermittent cause (locks, disk space, network) in the backup logs.',
-      );
-    }
-    return checkResult.pass(
-      `The last ${recent.length} backups finished without errors (newest ${
-        newest.id
-      }, ${summaryTime(newest.finishedAt)})`,
-      [backupEvidence(facts, 'newest backup', newest)],
-    );
-  };
 }
 
 function evaluateSize(settings: BackupCheckSettings): Evaluate {
@@ -991,17 +781,7 @@ export function createBackupChecks(
         'Fix the backup job so it runs at least as often as the RPO requires.',
       evaluate: withBackupFacts(withPlan(evaluateFresh)),
     }),
-    createReadinessCheck({
-      ...common,
-      id: 'backup.errors',
-      title: 'Backups finish without errors',
-      description:
-        'The newest backup succeeded and recent backups have no errors or partial failures.',
-      severity: 'major',
-      remediation:
-        'Read the backup tool logs of the failed backups and fix the cause.',
-      evaluate: withBackupFacts(evaluateErrors(settings)),
-    }),
+    createErrorsCheck(settings, common),
     createReadinessCheck({
       ...common,
       id: 'backup.size-sane',

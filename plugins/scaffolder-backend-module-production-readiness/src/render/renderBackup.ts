@@ -1,3 +1,4 @@
+import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
 import { CONTAINER_SECURITY } from './renderKubernetes';
 import { RenderContext, RenderedFile, yamlDocuments } from './context';
 import { BACKUP_DUMP, RESTORE_TEST_DUMP } from './dumpScripts';
@@ -137,8 +138,14 @@ export function renderBackup(ctx: RenderContext): RenderedFile[] {
       name: options.name,
       namespace: ctx.namespace,
       labels: labels(options.purpose),
-      // The service selects its backup jobs (they carry its kubernetes-id), so they are its.
-      annotations: { ...ctx.annotations },
+      // The service selects its backup jobs (they carry its kubernetes-id), so they are its;
+      // a backup job's runs count for the database it backs up (backup.errors).
+      annotations: {
+        ...ctx.annotations,
+        ...(options.purpose === 'backup'
+          ? { [EVIDENCE_OWNER.kubernetesBackupOfAnnotation]: ctx.databaseRef }
+          : {}),
+      },
     },
     spec: {
       schedule: options.schedule,

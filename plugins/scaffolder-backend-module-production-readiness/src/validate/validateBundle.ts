@@ -1,5 +1,6 @@
 import {
   ANNOTATIONS,
+  EVIDENCE_OWNER,
   ON_CALL_ANNOTATIONS,
   parseBackupPlan,
   parseDuration,
@@ -226,6 +227,18 @@ export function checkKubernetesObject(
         report(
           'metadata.labels.production-readiness.io/purpose',
           'is required (backup or restore-test)',
+        );
+      }
+      if (
+        doc.metadata?.labels?.['production-readiness.io/purpose'] ===
+          'backup' &&
+        !doc.metadata?.annotations?.[
+          EVIDENCE_OWNER.kubernetesBackupOfAnnotation
+        ]
+      ) {
+        report(
+          `metadata.annotations.${EVIDENCE_OWNER.kubernetesBackupOfAnnotation}`,
+          "is required: the ref of the database it backs up, so its failed runs fail that database's backup.errors",
         );
       }
       checkContainers(doc, 'spec.jobTemplate.spec.template.spec', report, {
