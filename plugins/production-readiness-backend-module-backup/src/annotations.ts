@@ -4,4 +4,5 @@ import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-c
 export const BACKUP_MODULE_ANNOTATIONS = {
   stanza: ANNOTATIONS.backupStanza,
   pitr: ANNOTATIONS.backupPitr,
+  dumpPattern: ANNOTATIONS.backupDumpPattern,
 } as const;

@@ -42,6 +42,12 @@ export const ANNOTATIONS = {
    * longest acceptable age of the newest archived WAL segment, e.g. `15m`.
    */
   backupPitr: 'production-readiness.io/backup-pitr',
+  /**
+   * With backup tool `dump`: a glob, relative to the backup prefix, naming the objects that are
+   * dumps, e.g. `daily/db-*.dump` or `*.sql.gz`; other objects under the prefix are not backups.
+   * Without it every object but the template's companions (manifest, inventory, globals) is.
+   */
+  backupDumpPattern: 'production-readiness.io/backup-dump-pattern',
   /** Tool that writes the backups: `pgbackrest`, `wal-g`, `velero` or `dump`. */
   backupTool: 'production-readiness.io/backup-tool',
   /** The backup plan as YAML: what, method, schedule, rpo, rto, procedure (see BackupPlan). */

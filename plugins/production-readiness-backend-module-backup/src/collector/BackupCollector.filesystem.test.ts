@@ -203,6 +203,29 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
       JSON.stringify({ status: 'failed', error: 'pg_dump: connection lost' }),
       at(DAY),
     );
+    // Another layout: a folder per night with the dump, its checksum file and the schema.
+    for (const [night, bytes] of [
+      [3, 52_000],
+      [2, 53_500],
+      [1, 54_100],
+    ]) {
+      const day = `2026-11-${22 - night}`;
+      write(
+        `dumps/ledger/${day}/db.sql.gz`,
+        Buffer.alloc(bytes, 7),
+        at(night * DAY),
+      );
+      write(
+        `dumps/ledger/${day}/db.sql.gz.sha256`,
+        `${'ab'.repeat(32)}  db.sql.gz\n`,
+        at(night * DAY),
+      );
+      write(
+        `dumps/ledger/${day}/schema.sql`,
+        'create table t (id int);',
+        at(night * DAY),
+      );
+    }
     // A symbolic link out of the location must never be followed.
     mkdirSync(join(root, 'escape/backup'), { recursive: true });
     symlinkSync(outside, join(root, 'escape/backup/main'));
@@ -313,6 +336,52 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
       summary: 'Retention below plan: 2 successful backups kept, plan keeps 3',
     });
   });
+
+  it('reads another dump layout by the documented pattern: one backup per dump, companions ignored', async () => {
+    const plan = {
+      [ANNOTATIONS.backupPrefix]: 'dumps/ledger',
+      [ANNOTATIONS.backupTool]: 'dump',
+      [ANNOTATIONS.backupPlan]:
+        'what: ledger\nmethod: full\nschedule: "0 2 * * *"\nrpo: 2d\nrto: 1h\nretentionCount: 3\nprocedure: pg_restore',
+    };
+    const results = await evaluate({
+      ...plan,
+      [BACKUP_MODULE_ANNOTATIONS.dumpPattern]: '*/db.sql.gz',
+    });
+    expect(results['backup.retention']).toMatchObject({ status: 'pass' });
+    expect(results['backup.retention'].summary).toContain(
+      '3 successful backups',
+    );
+    expect(results['backup.size-sane']).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining('2026-11-21/db.sql.gz'),
+    });
+    // Without the pattern, every checksum and schema file would count as a backup of its own.
+    const unpatterned = await evaluate(plan);
+    expect(unpatterned['backup.retention'].summary).toContain(
+      '9 successful backups',
+    );
+  });
+
+  it.each([
+    ['../other/*.dump', 'must be relative to the backup prefix'],
+    ['!*.sha256', 'must name the dumps, not exclude them'],
+  ])(
+    'says what is wrong with the dump pattern %p instead of reading anything',
+    async (pattern, why) => {
+      const results = await evaluate({
+        [ANNOTATIONS.backupPrefix]: 'dumps/ledger',
+        [ANNOTATIONS.backupTool]: 'dump',
+        [BACKUP_MODULE_ANNOTATIONS.dumpPattern]: pattern,
+      });
+      expect(results['backup.fresh']).toMatchObject({
+        status: 'unknown',
+        summary: expect.stringContaining(
+          `annotation production-readiness.io/backup-dump-pattern "${pattern}" ${why}`,
+        ),
+      });
+    },
+  );
 
   it('does not follow a symbolic link out of the location', async () => {
     const results = await evaluate({

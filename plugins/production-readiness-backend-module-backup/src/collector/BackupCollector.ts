@@ -1,4 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Minimatch } from 'minimatch';
 import {
   ANNOTATIONS,
   BACKUP_INVENTORY_SUFFIX,
@@ -23,6 +24,7 @@ import {
   DUMP_GLOBALS_SUFFIX,
   DUMP_MANIFEST_SUFFIX,
   dumpRecord,
+  parseDumpPattern,
 } from '../readers/dumps';
 import { parseBackupInfo, PgBackRestInfo } from '../readers/pgbackrest';
 import { judgeChain } from '../readers/pgbackrestChain';
@@ -135,6 +137,8 @@ interface Target {
   prefix: string;
   restoreTestPrefix: string;
   stanza?: string;
+  /** With tool `dump`: which objects under the prefix are dumps. */
+  dumpPattern?: Minimatch;
 }
 
 type SnapshotRead =
@@ -334,9 +338,29 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         `annotation ${BACKUP_MODULE_ANNOTATIONS.stanza} must be a stanza name (letters, digits, ".", "_", "-")`,
       );
     }
+    const patternText =
+      annotations[BACKUP_MODULE_ANNOTATIONS.dumpPattern]?.trim() || undefined;
+    let dumpPattern: Minimatch | undefined;
+    if (patternText !== undefined) {
+      if (toolText !== 'dump') {
+        return misconfigured(
+          `annotation ${BACKUP_MODULE_ANNOTATIONS.dumpPattern} applies to ${ANNOTATIONS.backupTool}: dump only`,
+        );
+      }
+      const parsed = parseDumpPattern(patternText);
+      if (!parsed.ok) {
+        return misconfigured(
+          `annotation ${
+            BACKUP_MODULE_ANNOTATIONS.dumpPattern
+          } "${patternText.slice(0, 80)}" ${parsed.error}`,
+        );
+      }
+      dumpPattern = parsed.pattern;
+    }
     return {
       entityRef,
       location,
+      dumpPattern,
       tool: toolText as BackupTool | undefined,
       prefix: prefix.prefix,
       restoreTestPrefix:
@@ -721,7 +745,8 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         object.key.endsWith(RESTORE_TEST_SUFFIX) ||
         object.key ===
           `${target.prefix}${EVIDENCE_OWNER.backupPrefixManifest}` ||
-        separateRestorePrefix
+        separateRestorePrefix ||
+        (target.dumpPattern && !target.dumpPattern.match(rel(object.key)))
       ) {
         continue;
       }

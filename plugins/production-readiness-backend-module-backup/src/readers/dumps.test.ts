@@ -1,4 +1,4 @@
-import { applyDumpManifest, dumpRecord } from './dumps';
+import { applyDumpManifest, dumpRecord, parseDumpPattern } from './dumps';
 
 const dump = dumpRecord({
   key: 'pg/orders/20261205T020000Z.dump',
@@ -48,5 +48,38 @@ describe('applyDumpManifest', () => {
       status: 'failed',
       problem: 'manifest says failed: pg_dump: connection refused',
     });
+  });
+});
+
+describe('parseDumpPattern', () => {
+  const matches = (pattern: string, key: string) => {
+    const parsed = parseDumpPattern(pattern);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.pattern.match(key);
+  };
+
+  it('matches keys relative to the prefix, folders included', () => {
+    expect(matches('*/db.sql.gz', '2026-12-05/db.sql.gz')).toBe(true);
+    expect(matches('*/db.sql.gz', '2026-12-05/db.sql.gz.sha256')).toBe(false);
+    expect(matches('**/*.dump', 'daily/2026/12/orders.dump')).toBe(true);
+    expect(matches('orders-*.dump', '.orders-1.dump')).toBe(false);
+    expect(matches('*.dump', '.hidden.dump')).toBe(true);
+  });
+
+  it.each([
+    ['x'.repeat(201), 'is longer than 200 characters'],
+    ['daily/\u0000*.dump', 'contains control characters'],
+    ['/abs/*.dump', 'must be relative to the backup prefix'],
+    ['#comment', 'must name the dumps, not exclude them'],
+  ])('refuses %p: %s', (pattern, error) => {
+    expect(parseDumpPattern(pattern)).toEqual({
+      ok: false,
+      error: expect.stringContaining(error),
+    });
+  });
+
+  it('does not expand braces, so a range cannot blow up into patterns', () => {
+    expect(matches('{1..99999}.dump', '5.dump')).toBe(false);
+    expect(matches('{1..99999}.dump', '{1..99999}.dump')).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { Minimatch } from 'minimatch';
 import { BackupRecord, BackupType, isoOrUndefined } from './types';
 
 /** A sidecar manifest a dump job may write next to a dump: `<dump>.manifest.json`. */
@@ -72,4 +73,45 @@ export function dumpRecord(object: {
     storedBytes: object.size,
     source: object.key,
   };
+}
+
+/** The longest dump pattern accepted: a glob, not a program. */
+const MAX_PATTERN_LENGTH = 200;
+
+/**
+ * Parses the `backup-dump-pattern` annotation: a glob over keys relative to the prefix. Only
+ * `*`, `**`, `?` and character classes: no braces (a range such as `{1..99999}` would expand
+ * into as many patterns), no extglobs, no negation, no comments, no absolute paths.
+ */
+export function parseDumpPattern(
+  text: string,
+): { ok: true; pattern: Minimatch } | { ok: false; error: string } {
+  const fail = (why: string) => ({ ok: false as const, error: why });
+  if (text.length > MAX_PATTERN_LENGTH) {
+    return fail(`is longer than ${MAX_PATTERN_LENGTH} characters`);
+  }
+  if ([...text].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    return fail('contains control characters');
+  }
+  if (text.startsWith('/') || text.split('/').includes('..')) {
+    return fail(
+      'must be relative to the backup prefix (no leading "/", no "..")',
+    );
+  }
+  if (text.startsWith('!') || text.startsWith('#')) {
+    return fail(
+      'must name the dumps, not exclude them ("!" and "#" are not supported)',
+    );
+  }
+  const pattern = new Minimatch(text, {
+    dot: true,
+    nonegate: true,
+    nocomment: true,
+    nobrace: true,
+    noext: true,
+  });
+  if (pattern.set.length === 0) {
+    return fail('matches nothing');
+  }
+  return { ok: true, pattern };
 }
