@@ -93,6 +93,29 @@ export async function startTestClusters(): Promise<TestClusters> {
   };
 }
 
+/**
+ * The two clusters for one test file: started before its tests, stopped after them, their
+ * request logs, faults and refusals cleared before each test.
+ */
+export function useTestClusters(): TestClusters {
+  const clusters = {} as TestClusters;
+  beforeAll(async () => {
+    Object.assign(clusters, await startTestClusters());
+  });
+  afterAll(async () => {
+    await clusters.stop?.();
+  });
+  beforeEach(() => {
+    for (const server of [clusters.eu, clusters.us]) {
+      server.requests.length = 0;
+      server.faults.clear();
+      server.forbidden.clear();
+    }
+    clusters.eu.notInstalled.clear();
+  });
+  return clusters;
+}
+
 /** Runs the real collector against the clusters, as the engine would. */
 export async function collect(
   definitions: ClusterDefinition[],

@@ -1,10 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  startTestClusters,
-  TEST_SETTINGS,
-  TestClusters,
-} from '../__testUtils__/clusters';
+import { TEST_SETTINGS, useTestClusters } from '../__testUtils__/clusters';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
 import { BackupJobRunsCollector } from './BackupJobRunsCollector';
 import { ClusterSnapshots } from './ClusterSnapshots';
@@ -12,23 +8,7 @@ import { KubernetesCollector } from './KubernetesCollector';
 
 jest.setTimeout(60_000);
 
-let clusters: TestClusters;
-
-beforeAll(async () => {
-  clusters = await startTestClusters();
-});
-
-afterAll(async () => {
-  await clusters?.stop();
-});
-
-beforeEach(() => {
-  for (const server of [clusters.eu, clusters.us]) {
-    server.requests.length = 0;
-    server.faults.clear();
-    server.forbidden.clear();
-  }
-});
+const clusters = useTestClusters();
 
 /** Both collectors of the module on one listing, as the module registers them. */
 function moduleCollectors() {

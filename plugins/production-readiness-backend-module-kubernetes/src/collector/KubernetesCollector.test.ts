@@ -5,10 +5,9 @@ import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   collect,
-  startTestClusters,
   TEST_SETTINGS,
-  TestClusters,
   verdict,
+  useTestClusters,
 } from '../__testUtils__/clusters';
 import { createSelfSignedCertificate } from '@internal/test-servers';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
@@ -17,24 +16,7 @@ import { KubernetesCollector } from './KubernetesCollector';
 
 jest.setTimeout(60_000);
 
-let clusters: TestClusters;
-
-beforeAll(async () => {
-  clusters = await startTestClusters();
-});
-
-afterAll(async () => {
-  await clusters?.stop();
-});
-
-beforeEach(() => {
-  for (const server of [clusters.eu, clusters.us]) {
-    server.requests.length = 0;
-    server.faults.clear();
-    server.forbidden.clear();
-  }
-  clusters.eu.notInstalled.clear();
-});
+const clusters = useTestClusters();
 
 function service(i: number): Entity {
   return {
