@@ -53,6 +53,16 @@ export interface Config {
       sizeDropRatio?: number;
       /** Earlier backups of the same type the size median and error window use. Default 7. */
       sizeHistory?: number;
+      /**
+       * Dumps whose manifest records a `sha256` are read once per object version and checked
+       * against it; a mismatch fails the dump (corrupted or replaced after the backup).
+       */
+      dumpChecksums?: {
+        /** Bytes read for checksums per refresh, at most. Default 512 MiB; 0 turns it off. */
+        bytesPerRefresh?: number;
+        /** How long the checksums of one refresh may take. Default 20 seconds. */
+        timeout?: HumanDuration | string;
+      };
       restoreTests?: {
         /** A restore test must have succeeded within this long. Default 30 days. */
         maxAge?: HumanDuration | string;

@@ -9,6 +9,7 @@
  */
 import { freePort, startPostgres, TestPostgres } from '@internal/test-servers';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   BACKUP_PREFIX,
@@ -62,6 +63,11 @@ describe('the generated backup and restore-test jobs (pg_dump)', () => {
     const errors = await jobs.check('backup.errors');
     expect(errors.status).toBe('pass');
     expect(errors.evidence.map(e => e.source)).toEqual(['backup:main']);
+    // Its manifest records the dump's SHA-256, and the dump in the bucket was checked with it.
+    expect(errors.evidence[0].value).toMatchObject({
+      id: dump,
+      checksum: 'SHA-256 matches the manifest',
+    });
   });
 
   it('pushes a failed run when pg_dump fails, so backup.errors fails at once', async () => {
@@ -96,6 +102,28 @@ describe('the generated backup and restore-test jobs (pg_dump)', () => {
     await jobs.succeeds('backup');
     return (await dumps())[0];
   }
+
+  it('fails the newest dump once its object in the bucket is replaced by one of the same size', async () => {
+    const dump = await backUp();
+    const key = `s3://${BUCKET}/${BACKUP_PREFIX}/${dump}`;
+    const file = path.join(jobs.work.path, 'replaced.dump');
+    jobs.aws('cp', key, file);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 1] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    jobs.aws('cp', file, key);
+    const errors = await jobs.check('backup.errors');
+    expect(errors.status).toBe('fail');
+    expect(errors.summary).toContain(`Newest backup ${dump} failed`);
+    expect(errors.summary).toMatch(
+      /its content's SHA-256 is [0-9a-f]{64}, its manifest recorded [0-9a-f]{64}: corrupted or replaced after the backup/,
+    );
+    // The next backup is whole again.
+    await backUp();
+    await expect(jobs.check('backup.errors')).resolves.toMatchObject({
+      status: 'warn',
+    });
+  });
 
   it('records an inventory of the roles and rows next to each dump', async () => {
     const dump = await backUp();

@@ -19,10 +19,24 @@ export interface BackupCheckSettings {
   restoreTestMaxBackupAgeMs: number;
 }
 
+/** How dumps are checked against the SHA-256 their manifest records. */
+export interface DumpChecksumSettings {
+  /** Bytes read for checksums per refresh, at most; 0 turns checking off. */
+  bytesPerRefresh: number;
+  /** How long the checksums of one refresh may take. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_DUMP_CHECKSUMS: DumpChecksumSettings = {
+  bytesPerRefresh: 512 * 1024 * 1024,
+  timeoutMs: 20_000,
+};
+
 /** The module's settings, read and validated once at startup. */
 export interface BackupModuleSettings {
   locations: BackupStorage[];
   readConcurrency: number;
+  dumpChecksums: DumpChecksumSettings;
   checks: BackupCheckSettings;
 }
 
@@ -41,6 +55,20 @@ function positiveInteger(
   return value;
 }
 
+function nonNegativeInteger(
+  config: Config,
+  key: string,
+  fallback: number,
+): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(
+      `${KEY}.${key} must be an integer of 0 or more, got ${value}`,
+    );
+  }
+  return value;
+}
+
 /** Reads `productionReadiness.backup`; throws naming the key when something is wrong. */
 export function readBackupModuleSettings(root: Config): BackupModuleSettings {
   const config = root.getOptionalConfig(KEY);
@@ -48,6 +76,7 @@ export function readBackupModuleSettings(root: Config): BackupModuleSettings {
     return {
       locations: [],
       readConcurrency: 8,
+      dumpChecksums: DEFAULT_DUMP_CHECKSUMS,
       checks: {
         sizeDropRatio: 0.5,
         sizeHistory: 7,
@@ -132,6 +161,18 @@ export function readBackupModuleSettings(root: Config): BackupModuleSettings {
   return {
     locations,
     readConcurrency: positiveInteger(config, 'readConcurrency', 8),
+    dumpChecksums: {
+      bytesPerRefresh: nonNegativeInteger(
+        config,
+        'dumpChecksums.bytesPerRefresh',
+        DEFAULT_DUMP_CHECKSUMS.bytesPerRefresh,
+      ),
+      timeoutMs: durationMs(
+        config,
+        'dumpChecksums.timeout',
+        DEFAULT_DUMP_CHECKSUMS.timeoutMs,
+      ),
+    },
     checks: {
       sizeDropRatio,
       sizeHistory: positiveInteger(config, 'sizeHistory', 7),

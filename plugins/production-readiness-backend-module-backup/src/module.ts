@@ -41,6 +41,7 @@ export const productionReadinessModuleBackup = createBackendModule({
           BackupCollector.create({
             locations: settings.locations,
             readConcurrency: settings.readConcurrency,
+            dumpChecksums: settings.dumpChecksums,
             pushedEvidence,
           }),
         );

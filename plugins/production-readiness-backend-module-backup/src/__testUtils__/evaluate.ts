@@ -1,6 +1,8 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
+import { TestS3 } from '@internal/test-servers';
 import {
   ANNOTATIONS,
   describeSummary,
@@ -69,6 +71,27 @@ export async function evaluateFleet(options: {
     results.set(entityRef, byCheck);
   }
   return results;
+}
+
+/**
+ * A location on the S3-protocol server as app-config declares it, reached at `endpoint` (the
+ * server, or a counting proxy in front of it).
+ */
+export function s3Location(
+  name: string,
+  s3: TestS3,
+  bucket: string,
+  endpoint = s3.endpoint,
+): JsonObject {
+  return {
+    name,
+    type: 's3',
+    bucket,
+    endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: s3.credentials,
+  };
 }
 
 export function database(

@@ -55,6 +55,7 @@ export function backupEvidence(
       ...(backup.storedBytes !== undefined
         ? { stored: formatBytes(backup.storedBytes) }
         : {}),
+      ...(backup.checksum ? { checksum: backup.checksum } : {}),
       metadata: backup.source,
     },
     source: backup.pushedBy ? pushedSource(backup.pushedBy) : source(facts),

@@ -16,7 +16,7 @@ import {
   CountingProxy,
   startCountingProxy,
 } from '../__testUtils__/countingProxy';
-import { database, evaluateFleet } from '../__testUtils__/evaluate';
+import { database, evaluateFleet, s3Location } from '../__testUtils__/evaluate';
 import { BackupCollector } from './BackupCollector';
 
 jest.setTimeout(120_000);
@@ -45,13 +45,7 @@ describe('backup collector faults against a real S3-protocol server', () => {
   let proxy: CountingProxy;
 
   const location = (name: string, overrides: JsonObject = {}): JsonObject => ({
-    name,
-    type: 's3',
-    bucket: 'huge',
-    endpoint: proxy.baseUrl,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: s3.credentials,
+    ...s3Location(name, s3, 'huge', proxy.baseUrl),
     ...overrides,
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -226,6 +227,30 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
         at(night * DAY),
       );
     }
+    // Dumps whose manifests record their SHA-256; the newest was overwritten afterwards.
+    for (const [night, fill, written] of [
+      [2, 4, 4],
+      [1, 5, 6],
+    ]) {
+      const day = `2026-11-${22 - night}`;
+      write(
+        `dumps/audit/${day}.dump`,
+        Buffer.alloc(8192, written),
+        at(night * DAY),
+      );
+      write(
+        `dumps/audit/${day}.dump.manifest.json`,
+        JSON.stringify({
+          status: 'succeeded',
+          finishedAt: at(night * DAY).toISOString(),
+          sizeBytes: 8192,
+          sha256: createHash('sha256')
+            .update(Buffer.alloc(8192, fill))
+            .digest('hex'),
+        }),
+        at(night * DAY),
+      );
+    }
     // A symbolic link out of the location must never be followed.
     mkdirSync(join(root, 'escape/backup'), { recursive: true });
     symlinkSync(outside, join(root, 'escape/backup/main'));
@@ -382,6 +407,22 @@ describe('backup collector on a filesystem location with WAL-G, Velero and dump 
       });
     },
   );
+
+  it('fails a dump whose file no longer has the SHA-256 its manifest recorded', async () => {
+    const results = await evaluate({
+      [ANNOTATIONS.backupPrefix]: 'dumps/audit',
+      [ANNOTATIONS.backupTool]: 'dump',
+    });
+    expect(results['backup.errors']).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(
+        "Newest backup 2026-11-21.dump failed 1d ago: its content's SHA-256 is",
+      ),
+    });
+    expect(results['backup.errors'].evidence![0].value).toMatchObject({
+      checksum: 'SHA-256 differs from the manifest',
+    });
+  });
 
   it('does not follow a symbolic link out of the location', async () => {
     const results = await evaluate({

@@ -9,7 +9,7 @@ import {
   CountingProxy,
   startCountingProxy,
 } from '../__testUtils__/countingProxy';
-import { database, evaluateFleet } from '../__testUtils__/evaluate';
+import { database, evaluateFleet, s3Location } from '../__testUtils__/evaluate';
 import {
   INCREMENTAL_PLAN,
   PgBackRestFixture,
@@ -60,17 +60,7 @@ describe('backup checks on a real pgBackRest repository in S3-protocol storage',
       new ConfigReader({
         productionReadiness: {
           backup: {
-            locations: [
-              {
-                name: 'main',
-                type: 's3',
-                bucket: BUCKET,
-                endpoint: proxy.baseUrl,
-                region: s3.region,
-                forcePathStyle: true,
-                credentials: s3.credentials,
-              },
-            ],
+            locations: [s3Location('main', s3, BUCKET, proxy.baseUrl)],
             requestTimeout: { seconds: 20 },
           },
         },

@@ -15,6 +15,8 @@ import {
 import pLimit from 'p-limit';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
 import { backupClaims } from './claims';
+import { DumpChecksums, DumpsToCheck } from './dumpChecksums';
+import { DEFAULT_DUMP_CHECKSUMS, DumpChecksumSettings } from '../config';
 import {
   addPushedBackupRecords,
   readPushedBackupRecords,
@@ -149,6 +151,7 @@ type ReadFn = (key: string) => SnapshotRead | undefined;
 
 interface LocationSnapshot {
   objects: StoredObject[];
+  byKey: ReadonlyMap<string, StoredObject>;
   listedAt: string;
   reads: Map<string, SnapshotRead>;
 }
@@ -168,18 +171,22 @@ export class BackupCollector implements FactCollector<BackupFacts> {
   private constructor(
     private readonly locations: Map<string, BackupStorage>,
     private readonly readConcurrency: number,
+    private readonly checksums: DumpChecksums,
     private readonly pushedEvidence?: PushedEvidenceService,
   ) {}
 
   static create(options: {
     locations: BackupStorage[];
     readConcurrency?: number;
+    /** Checking dumps against the SHA-256 their manifest records. */
+    dumpChecksums?: DumpChecksumSettings;
     /** Restore tests and backup runs pushed to the API, read next to the location's. */
     pushedEvidence?: PushedEvidenceService;
   }): BackupCollector {
     return new BackupCollector(
       new Map(options.locations.map(l => [l.name, l])),
       options.readConcurrency ?? 8,
+      new DumpChecksums(options.dumpChecksums ?? DEFAULT_DUMP_CHECKSUMS),
       options.pushedEvidence,
     );
   }
@@ -243,9 +250,19 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         )
       : undefined;
 
+    const dumps: DumpsToCheck[] = [];
     for (const target of targets) {
       const snapshot = snapshots.get(target.location.name)!;
       const entityFacts = this.factsFor(target, snapshot);
+      if (entityFacts.tool === 'dump' && !(snapshot instanceof StorageError)) {
+        dumps.push({
+          location: target.location,
+          prefix: target.prefix,
+          backups: entityFacts.backups,
+          objects: snapshot.byKey,
+          unreadable: entityFacts.unreadable,
+        });
+      }
       if (pushed) {
         addPushedBackupRecords(entityFacts, target.entityRef, pushed);
       }
@@ -266,6 +283,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
         }),
       );
     }
+    await this.checksums.check(dumps, context);
     return { facts, claims };
   }
 
@@ -438,7 +456,12 @@ export class BackupCollector implements FactCollector<BackupFacts> {
     logger.debug(
       `Listed backup location ${location.name}: ${listing.objects.length} objects in ${listing.requests} requests, read ${toRead.length} metadata files`,
     );
-    return { objects: listing.objects, listedAt, reads };
+    return {
+      objects: listing.objects,
+      byKey: new Map(listing.objects.map(o => [o.key, o])),
+      listedAt,
+      reads,
+    };
   }
 
   private factsFor(

@@ -51,6 +51,20 @@ describe('applyDumpManifest', () => {
   });
 });
 
+describe('the SHA-256 a manifest records', () => {
+  it('is kept, lowercased, for the checksum check', () => {
+    expect(
+      applyDumpManifest(dump, manifest({ sha256: 'AB'.repeat(32) }), 'm.json'),
+    ).toMatchObject({ declaredSha256: 'ab'.repeat(32), status: 'succeeded' });
+  });
+
+  it('makes the manifest unreadable when it is not 64 hexadecimal digits', () => {
+    expect(() =>
+      applyDumpManifest(dump, manifest({ sha256: 'md5:1234' }), 'm.json'),
+    ).toThrow('m.json: sha256 is not 64 hexadecimal digits');
+  });
+});
+
 describe('parseDumpPattern', () => {
   const matches = (pattern: string, key: string) => {
     const parsed = parseDumpPattern(pattern);

@@ -7,7 +7,10 @@ export const DUMP_MANIFEST_SUFFIX = '.manifest.json';
 /** The roles a dump job may write next to a dump (`pg_dumpall --globals-only`): not a backup of its own. */
 export const DUMP_GLOBALS_SUFFIX = '.globals.sql';
 
-/** Reads a dump's manifest: `{ status, type, startedAt, finishedAt, sizeBytes, error }`, all optional. */
+/**
+ * Reads a dump's manifest: `{ status, type, startedAt, finishedAt, sizeBytes, sha256, error }`,
+ * all optional.
+ */
 export function applyDumpManifest(
   dump: BackupRecord,
   text: string,
@@ -24,6 +27,13 @@ export function applyDumpManifest(
   }
   const type = manifest.type;
   const status = manifest.status;
+  const sha256 = manifest.sha256;
+  if (
+    sha256 !== undefined &&
+    (typeof sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha256))
+  ) {
+    throw new Error(`${source}: sha256 is not 64 hexadecimal digits`);
+  }
   const declared =
     typeof manifest.sizeBytes === 'number' ? manifest.sizeBytes : undefined;
   // The job wrote the manifest after the dump: an object of another size is not that dump.
@@ -49,6 +59,7 @@ export function applyDumpManifest(
           }`
         : replaced ?? dump.problem,
     declaredStoredBytes: declared,
+    ...(sha256 ? { declaredSha256: sha256.toLowerCase() } : {}),
     source,
   };
 }

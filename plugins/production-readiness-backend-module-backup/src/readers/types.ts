@@ -25,6 +25,10 @@ export interface BackupRecord {
   sizeUnit: 'bytes' | 'items';
   /** Bytes the tool's metadata says this backup stored in the repository. */
   declaredStoredBytes?: number;
+  /** The SHA-256 (hex) the backup job recorded for the backup's content (a dump's manifest). */
+  declaredSha256?: string;
+  /** What checking the content against `declaredSha256` found: verified, or why not. */
+  checksum?: string;
   /** Bytes found in the location for this backup (from the listing). */
   storedBytes?: number;
   /** When the tool will delete the backup (Velero TTL). */

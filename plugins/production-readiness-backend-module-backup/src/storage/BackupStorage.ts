@@ -43,6 +43,11 @@ export interface BackupStorage {
   list(signal: AbortSignal): Promise<StorageListing>;
   /** Reads one object fully; fails past the configured size limit. */
   read(key: string, signal: AbortSignal): Promise<Buffer>;
+  /**
+   * The SHA-256 (hex) of one object's content, streamed (nothing is held in memory, no size
+   * limit): for verifying a backup against the checksum its job recorded. Bounded by `signal`.
+   */
+  sha256(key: string, signal: AbortSignal): Promise<string>;
 }
 
 /** Combines the caller's signal with a per-request timeout. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import {
@@ -102,20 +104,41 @@ export class FilesystemBackupStorage implements BackupStorage {
     return { objects, requests };
   }
 
+  /** The real path of a listed key; refuses one that now resolves outside the location. */
+  private async resolve(key: string, operation: string): Promise<string> {
+    const root = await realpath(this.settings.path);
+    const path = await realpath(join(root, ...key.split('/')));
+    // Keys come from our own listing, but a file replaced by a link since then must not
+    // lead outside the location.
+    if (!path.startsWith(`${root}${sep}`)) {
+      throw new StorageError(
+        `location "${this.name}" (${this.description}): ${operation} refused: it resolves outside the location`,
+        'denied',
+      );
+    }
+    return path;
+  }
+
+  async sha256(key: string, signal: AbortSignal): Promise<string> {
+    const operation = `reading "${key}" (checksum)`;
+    try {
+      signal.throwIfAborted();
+      const path = await this.resolve(key, operation);
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(path, { signal })) {
+        hash.update(chunk as Buffer);
+      }
+      return hash.digest('hex');
+    } catch (error) {
+      throw this.error(operation, error);
+    }
+  }
+
   async read(key: string, signal: AbortSignal): Promise<Buffer> {
     const operation = `reading "${key}"`;
     try {
       signal.throwIfAborted();
-      const root = await realpath(this.settings.path);
-      const path = await realpath(join(root, ...key.split('/')));
-      // Keys come from our own listing, but a file replaced by a link since then must not
-      // lead outside the location.
-      if (!path.startsWith(`${root}${sep}`)) {
-        throw new StorageError(
-          `location "${this.name}" (${this.description}): ${operation} refused: it resolves outside the location`,
-          'denied',
-        );
-      }
+      const path = await this.resolve(key, operation);
       const handle = await open(path, 'r');
       try {
         const { size } = await handle.stat();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -168,6 +169,25 @@ export class S3BackupStorage implements BackupStorage {
         : undefined;
     } while (continuationToken);
     return { objects, requests };
+  }
+
+  async sha256(key: string, signal: AbortSignal): Promise<string> {
+    const { bucket, prefix } = this.settings;
+    const operation = `GetObject "${key}" (checksum)`;
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }),
+        { abortSignal: signal },
+      );
+      const hash = createHash('sha256');
+      for await (const chunk of (response.Body ??
+        []) as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+      }
+      return hash.digest('hex');
+    } catch (error) {
+      return this.fail(operation, error, signal);
+    }
   }
 
   async read(key: string, signal: AbortSignal): Promise<Buffer> {

@@ -30,10 +30,13 @@ echo "commit;" >&"\${SNAPSHOT_SESSION[1]}"
 exec {SNAPSHOT_SESSION[1]}>&-
 wait "$snapshot_session"
 size_bytes=$(stat -c %s "$SCRATCH/$name.dump")
+sha256=$(sha256sum "$SCRATCH/$name.dump" | cut -d' ' -f1)
 finish_inventory "$SCRATCH/inventory.json" "$SCRATCH/$name.dump.inventory.json" "$name.dump" \\
-  "$(sha256sum "$SCRATCH/$name.dump" | cut -d' ' -f1)" "$name.dump"
+  "$sha256" "$name.dump"
+# The backup checks compare the object with sizeBytes and sha256 (corrupted or replaced: failed).
 jq -n --arg startedAt "$started_at" --arg finishedAt "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --argjson sizeBytes "$size_bytes" \\
-  '{status: "succeeded", type: "full", startedAt: $startedAt, finishedAt: $finishedAt, sizeBytes: $sizeBytes}' \\
+  --arg sha256 "$sha256" \\
+  '{status: "succeeded", type: "full", startedAt: $startedAt, finishedAt: $finishedAt, sizeBytes: $sizeBytes, sha256: $sha256}' \\
   > "$SCRATCH/$name.dump.manifest.json"
 for file in "$name.globals.sql" "$name.dump" "$name.dump.manifest.json" "$name.dump.inventory.json"; do
   s3 cp "$SCRATCH/$file" "s3://$S3_BUCKET/$BACKUP_PREFIX/$file"
