@@ -245,7 +245,7 @@ describe('scripts/start', () => {
       );
       assert.equal(response.status, 200);
       names = (await response.json()).map(e => e.metadata.name).sort();
-      if (names.length >= 10 && (await catalogCurrent(token))) break;
+      if (names.length >= 11 && (await catalogCurrent(token))) break;
       await new Promise(r => setTimeout(r, 1000));
     }
     assert.deepEqual(names, [
@@ -259,6 +259,7 @@ describe('scripts/start', () => {
       'orders-db',
       'payments-api',
       'payments-db',
+      'warehouse-db',
     ]);
   });
 
@@ -990,6 +991,7 @@ describe('scripts/start', () => {
       'component:default/ledger-api',
       'component:default/ledger-api-v2',
       'component:default/payments-api',
+      'component:default/warehouse-db',
     ]);
 
     await withGuestPage(async page => {

@@ -55,7 +55,7 @@ describe('demo catalog', () => {
     });
     const server = backend.server;
     try {
-      const components = await waitForEntities(server, 'kind=component', 6);
+      const components = await waitForEntities(server, 'kind=component', 7);
       expect(
         components.body.items.map((e: any) => e.metadata.name).sort(),
       ).toEqual([
@@ -65,6 +65,7 @@ describe('demo catalog', () => {
         'ledger-api-v2',
         'orders-api',
         'payments-api',
+        'warehouse-db',
       ]);
 
       const databases = await waitForEntities(

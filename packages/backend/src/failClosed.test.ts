@@ -161,6 +161,9 @@ const entities: Entity[] = [
   resource('billing-rds', 'postgres', {
     'production-readiness.io/runtime': 'managed',
   }),
+  // A database modelled as a Component, and a service that depends on it.
+  component('warehouse-pg', { type: 'postgresql' }),
+  component('warehouse-api', {}, documented, [ref('warehouse-pg')]),
   // Controls: must stay allowed.
   component('prototype', { lifecycle: 'experimental' }, {}),
   resource('edge-dns', 'dns', {}, [ref('dns-consumer')]),
@@ -285,6 +288,54 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
       );
     },
   );
+
+  it('asks a service that says nowhere where its data lives to declare it', async () => {
+    const covered = result(
+      ref('careless-worker'),
+      'backup.dependencies-covered',
+    );
+    expect(covered).toMatchObject({
+      status: 'fail',
+      summary:
+        'Says nowhere where its data lives: spec.dependsOn lists nothing, and it does not declare production-readiness.io/keeps-no-data',
+    });
+    expect(covered.remediation).toContain(
+      'production-readiness.io/keeps-no-data',
+    );
+    const answer = await gate(ref('careless-worker'));
+    expect(answer.blocking.map(b => b.checkId)).toContain(
+      'backup.dependencies-covered',
+    );
+  });
+
+  it("judges a database modelled as a Component on its own backups, and its service on that database's", async () => {
+    const answer = await gate(ref('warehouse-pg'));
+    expect(answer.allowed).toBe(false);
+    expect(result(ref('warehouse-pg'), 'backup.fresh')).toMatchObject({
+      status: 'fail',
+      summary:
+        'No backup location declared for this postgresql Component: it holds data, and nothing shows it is backed up',
+    });
+    expect(
+      result(ref('warehouse-pg'), 'backup.dependencies-covered'),
+    ).toMatchObject({
+      status: 'pass',
+      summary:
+        'Holds its own data (a Component of type postgresql): its backups are judged by the backup checks of this entity',
+    });
+    // Its backup pillar is not "all good" for want of dependencies.
+    const backup = reports
+      .get(ref('warehouse-pg'))!
+      .pillars.find(p => p.pillar === 'backup')!;
+    expect(backup.score).toBeLessThan(100);
+    expect(
+      result(ref('warehouse-api'), 'backup.dependencies-covered'),
+    ).toMatchObject({
+      status: 'fail',
+      summary:
+        'dependencies holding data without a backup: component:default/warehouse-pg (no production-readiness.io/backup-location)',
+    });
+  });
 
   it('blocks a service with no annotations at all on its documentation too', async () => {
     const answer = await gate(ref('bare-service'));

@@ -6,6 +6,7 @@ import {
   productionReadinessChecksExtensionPoint,
   productionReadinessCollectorsExtensionPoint,
   pushedEvidenceServiceRef,
+  readStatefulTypes,
 } from '@production-readiness/plugin-production-readiness-node';
 import { createBackupChecks } from './checks/backupChecks';
 import { BackupCollector } from './collector/BackupCollector';
@@ -45,7 +46,9 @@ export const productionReadinessModuleBackup = createBackendModule({
             pushedEvidence,
           }),
         );
-        checks.addChecks(...createBackupChecks(settings.checks));
+        checks.addChecks(
+          ...createBackupChecks(settings.checks, readStatefulTypes(config)),
+        );
       },
     });
   },

@@ -60,6 +60,12 @@ export const ANNOTATIONS = {
    * on such an entity are `unknown` with the evidence expected instead, never skipped.
    */
   runtime: 'production-readiness.io/runtime',
+  /**
+   * A production Component that keeps no data of its own says so, with why, e.g. `stateless
+   * proxy: every answer comes from upstream`. Without it, or Resources holding its data in
+   * `spec.dependsOn`, `backup.dependencies-covered` fails. Shown in the tab as the claim.
+   */
+  keepsNoData: 'production-readiness.io/keeps-no-data',
   /** Runbook link shown to on-call engineers. */
   runbook: 'production-readiness.io/runbook',
   /** On-call rotation or escalation policy, e.g. `pagerduty:PXXXXXX` or a team channel. */

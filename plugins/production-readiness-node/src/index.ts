@@ -9,6 +9,11 @@
 export * from './backupJobRuns';
 export * from './checks';
 export * from './collectors';
+export {
+  DEFAULT_NON_STATEFUL_TYPES,
+  DEFAULT_STATEFUL_TYPES,
+  readStatefulTypes,
+} from './coverage';
 export * from './extensions';
 export { bindEvidence, describeContestedClaim } from './evidenceBinding';
 export type {

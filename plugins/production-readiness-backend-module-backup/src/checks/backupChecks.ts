@@ -14,6 +14,7 @@ import {
   CheckEvaluation,
   checkResult,
   createReadinessCheck,
+  DEFAULT_STATEFUL_TYPES,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
@@ -40,12 +41,16 @@ import {
 } from './backupFacts';
 import { createErrorsCheck } from './errors';
 
-const APPLIES_TO: EntityFilter = {
-  anyOf: [
-    { kind: ['Resource'], type: ['database'] },
-    { hasAnnotations: [ANNOTATIONS.backupLocation] },
-  ],
-};
+/** Entities whose own backups the checks judge: data stores, and whoever names a location. */
+function appliesTo(statefulTypes: string[]): EntityFilter {
+  return {
+    anyOf: [
+      { kind: ['Resource'], type: ['database'] },
+      { kind: ['Component'], type: statefulTypes },
+      { hasAnnotations: [ANNOTATIONS.backupLocation] },
+    ],
+  };
+}
 
 function evaluateReachable(context: CheckContext): CheckEvaluation {
   const facts = context.facts<BackupFacts>(BACKUP_COLLECTOR_ID);
@@ -747,15 +752,25 @@ function evaluateRto(facts: BackupFacts, plan: BackupPlan): CheckEvaluation {
       );
 }
 
-/** The module's checks. */
+/**
+ * The module's checks. `statefulTypes` (`productionReadiness.coverage.statefulTypes`, see
+ * `readStatefulTypes`) names the Component types that are data stores themselves.
+ */
 export function createBackupChecks(
   settings: BackupCheckSettings,
+  statefulTypes: string[] = DEFAULT_STATEFUL_TYPES,
 ): ReadinessCheck[] {
   const common = {
     pillar: 'backup',
-    appliesTo: APPLIES_TO,
-    // Coverage requires backups of every Resource that holds data, declared or not.
-    requiredOf: { kind: ['Resource'] },
+    appliesTo: appliesTo(statefulTypes),
+    // Coverage requires backups of every Resource that holds data, declared or not, and of
+    // every Component that is a data store (a database modelled as a Component).
+    requiredOf: {
+      anyOf: [
+        { kind: ['Resource'] },
+        { kind: ['Component'], type: statefulTypes },
+      ],
+    },
     collectors: [BACKUP_COLLECTOR_ID],
     sources: [BACKUP_COLLECTOR_ID],
   };

@@ -203,7 +203,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
       summary: `No backup location declared for this ${
         typeof type === 'string' ? `${type} ` : ''
       }${entity.kind}: it holds data, and nothing shows it is backed up`,
-      remediation: `In catalog-info.yaml add \`${ANNOTATIONS.backupLocation}: <name of a location in productionReadiness.backup.locations>\`, \`${ANNOTATIONS.backupPrefix}: <folder of its backups in that location>\` and \`${ANNOTATIONS.backupTool}: pgbackrest | wal-g | velero | dump\`. If it holds no data, ask the platform team to list its type in productionReadiness.coverage.nonStatefulTypes.`,
+      remediation: `In catalog-info.yaml add \`${ANNOTATIONS.backupLocation}: <name of a location in productionReadiness.backup.locations>\`, \`${ANNOTATIONS.backupPrefix}: <folder of its backups in that location>\` and \`${ANNOTATIONS.backupTool}: pgbackrest | wal-g | velero | dump\`. If it holds no data, its type should not count as a data store: ask the platform team to adjust productionReadiness.coverage (statefulTypes, nonStatefulTypes).`,
     };
   }
 

@@ -541,12 +541,57 @@ describe('backup.dependencies-covered', () => {
     });
   });
 
-  it('passes when there are no dependencies', async () => {
+  it('fails a production component that says nowhere where its data lives', async () => {
+    const result = await run(
+      'backup.dependencies-covered',
+      component(),
+      facts(),
+    );
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary:
+        'Says nowhere where its data lives: spec.dependsOn lists nothing, and it does not declare production-readiness.io/keeps-no-data',
+    });
+    expect(result.remediation).toContain(
+      'production-readiness.io/keeps-no-data: "stateless: every answer comes from upstream"',
+    );
+  });
+
+  it('passes a component that declares it keeps no data, showing the claim', async () => {
     await expect(
-      run('backup.dependencies-covered', component(), facts()),
+      run(
+        'backup.dependencies-covered',
+        component({
+          [ANNOTATIONS.keepsNoData]:
+            'stateless proxy: every answer comes from upstream',
+        }),
+        facts(),
+      ),
     ).resolves.toMatchObject({
       status: 'pass',
-      summary: 'No dependencies in spec.dependsOn',
+      summary:
+        'Keeps no data of its own, as it declares (production-readiness.io/keeps-no-data): stateless proxy: every answer comes from upstream',
+      evidence: [
+        {
+          label: 'production-readiness.io/keeps-no-data',
+          value: 'stateless proxy: every answer comes from upstream',
+          source: 'catalog',
+        },
+      ],
+    });
+  });
+
+  it('passes a database modelled as a Component: its own backups are judged by the backup checks', async () => {
+    await expect(
+      run(
+        'backup.dependencies-covered',
+        component({}, { type: 'postgresql' }),
+        facts(),
+      ),
+    ).resolves.toMatchObject({
+      status: 'pass',
+      summary:
+        'Holds its own data (a Component of type postgresql): its backups are judged by the backup checks of this entity',
     });
   });
 
@@ -578,7 +623,7 @@ describe('backup.dependencies-covered', () => {
     });
   });
 
-  it('does not ask backups of Resources whose type holds no data, nor of other Components', async () => {
+  it('does not ask backups of Resources whose type holds no data, nor of other Components, but asks where the data lives', async () => {
     await expect(
       run(
         'backup.dependencies-covered',
@@ -603,9 +648,9 @@ describe('backup.dependencies-covered', () => {
         }),
       ),
     ).resolves.toMatchObject({
-      status: 'pass',
+      status: 'fail',
       summary:
-        'None of the 2 dependencies holds data: resource:default/edge-dns, component:default/payments-api (their types are listed in productionReadiness.coverage.nonStatefulTypes)',
+        'Says nowhere where its data lives: none of its 2 dependencies (resource:default/edge-dns, component:default/payments-api) holds data (their types are listed in productionReadiness.coverage.nonStatefulTypes), and it does not declare production-readiness.io/keeps-no-data',
     });
   });
 });

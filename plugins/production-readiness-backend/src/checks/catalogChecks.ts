@@ -129,6 +129,8 @@ export interface CatalogChecksOptions {
   lifecycles: string[];
   /** Whether `dependency`, depended on by `dependent`, holds data (faces backup). */
   holdsData(dependency: Entity, dependent: Entity): boolean;
+  /** Whether the entity is a data store itself (its type is a stateful type). */
+  isDataStore(entity: Entity): boolean;
 }
 
 /** The catalog checks' options from the engine's config: coverage decides what holds data. */
@@ -139,12 +141,23 @@ export function catalogChecksOptions(
   >,
 ): CatalogChecksOptions {
   const coverage = Coverage.fromConfig(config);
+  const isDataStore = (entity: Entity) =>
+    coverage.isStatefulType(
+      (entity.spec as { type?: unknown } | undefined)?.type,
+    );
   return {
     lifecycles: Object.keys(config.requiredLevels),
-    // Resources hold the data; a Component that faces backup does so for its dependencies.
-    holdsData: (dependency, dependent) =>
-      dependency.kind.toLocaleLowerCase('en-US') === 'resource' &&
-      coverage.of(dependency, [dependent]).pillars.has('backup'),
+    // Resources hold the data, and Components that are data stores (a stateful type); any
+    // other Component that faces backup does so for its dependencies.
+    holdsData: (dependency, dependent) => {
+      const kind = dependency.kind.toLocaleLowerCase('en-US');
+      if (kind === 'component') return isDataStore(dependency);
+      return (
+        kind === 'resource' &&
+        coverage.of(dependency, [dependent]).pillars.has('backup')
+      );
+    },
+    isDataStore,
   };
 }
 
@@ -196,12 +209,21 @@ function evaluateOwner(owner: { ref: string; kind?: string }): CheckEvaluation {
   );
 }
 
+/**
+ * Where a production component's data lives: the Resources it dependsOn that hold data each
+ * declare a backup location; a component with none says it keeps no data, or is a data store
+ * itself (its own backups are judged by the backup checks). Saying nothing fails.
+ */
 function evaluateDependencies(
   facts: CatalogFacts,
   databases: CatalogDependencyFact[],
+  entity: Entity,
+  isDataStore: boolean,
 ): CheckEvaluation {
   const missing = facts.dependencies.filter(d => !d.found);
   const uncovered = databases.filter(d => !hasBackupLocation(d));
+  const keepsNoData =
+    entity.metadata.annotations?.[ANNOTATIONS.keepsNoData]?.trim() || undefined;
   const items = [
     ...missing.map(d => evidence(d.ref, 'not found in the catalog')),
     ...databases.map(d =>
@@ -211,6 +233,7 @@ function evaluateDependencies(
           'no backup location',
       ),
     ),
+    ...(keepsNoData ? [evidence(ANNOTATIONS.keepsNoData, keepsNoData)] : []),
   ];
   const problems = [
     uncovered.length &&
@@ -223,23 +246,46 @@ function evaluateDependencies(
   if (problems.length) {
     return checkResult.fail(problems.join('; '), items);
   }
-  return databases.length
-    ? checkResult.pass(
-        `All ${
-          databases.length
-        } dependencies holding data have a backup location: ${refs(databases)}`,
-        items,
-      )
-    : checkResult.pass(
-        facts.dependencies.length
-          ? `None of the ${
-              facts.dependencies.length
-            } dependencies holds data: ${refs(
-              facts.dependencies,
-            )} (their types are listed in productionReadiness.coverage.nonStatefulTypes)`
-          : 'No dependencies in spec.dependsOn',
-        items,
-      );
+  if (databases.length) {
+    return checkResult.pass(
+      `All ${
+        databases.length
+      } dependencies holding data have a backup location: ${refs(databases)}`,
+      items,
+    );
+  }
+  const type = (entity.spec as { type?: unknown } | undefined)?.type;
+  if (isDataStore) {
+    return checkResult.pass(
+      `Holds its own data (a ${entity.kind} of type ${String(
+        type,
+      )}): its backups are judged by the backup checks of this entity`,
+      [...items, evidence('spec.type', String(type))],
+    );
+  }
+  if (keepsNoData) {
+    return checkResult.pass(
+      `Keeps no data of its own, as it declares (${ANNOTATIONS.keepsNoData}): ${keepsNoData}`,
+      items,
+    );
+  }
+  const nonStateful = facts.dependencies.length
+    ? `none of its ${facts.dependencies.length} dependencies (${refs(
+        facts.dependencies,
+      )}) holds data (their types are listed in productionReadiness.coverage.nonStatefulTypes)`
+    : 'spec.dependsOn lists nothing';
+  return checkResult.fail(
+    `Says nowhere where its data lives: ${nonStateful}, and it does not declare ${ANNOTATIONS.keepsNoData}`,
+    [
+      ...items,
+      evidence(
+        'spec.dependsOn',
+        facts.dependencies.length ? refs(facts.dependencies) : null,
+      ),
+      evidence(ANNOTATIONS.keepsNoData, null),
+    ],
+    `Add the Resources that hold its data (databases, buckets, queues) to spec.dependsOn, each with \`${ANNOTATIONS.backupLocation}\`; if it keeps no data at all, say so and why in catalog-info.yaml: \`${ANNOTATIONS.keepsNoData}: "stateless: every answer comes from upstream"\`.`,
+  );
 }
 
 /**
@@ -495,9 +541,8 @@ export function createCatalogChecks(
     createReadinessCheck({
       id: 'backup.dependencies-covered',
       pillar: 'backup',
-      title: 'Dependencies holding data are backed up',
-      description:
-        'Every Resource a production component depends on (spec.dependsOn) that holds data (any type not listed in productionReadiness.coverage.nonStatefulTypes) declares a backup location, so no data store of the service is left without backups.',
+      title: 'Where its data lives is declared and backed up',
+      description: `A production component says where its data lives: every Resource it depends on (spec.dependsOn) that holds data (any type not listed in productionReadiness.coverage.nonStatefulTypes) declares a backup location; with none, it is a data store itself (a stateful type, judged by the backup checks) or declares ${ANNOTATIONS.keepsNoData} with why. Saying nothing fails.`,
       severity: 'critical',
       appliesTo: { kind: ['Component'], lifecycle: ['production'] },
       requiredOf: { kind: ['Component'] },
@@ -509,6 +554,8 @@ export function createCatalogChecks(
           ? evaluateDependencies(
               facts,
               dataStores(options, context.entity, facts),
+              context.entity,
+              options.isDataStore(context.entity),
             )
           : checkResult.unknown(
               'The catalog collector returned no facts for this entity',

@@ -1,6 +1,10 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { EntityFilter } from '@production-readiness/plugin-production-readiness-common';
+import {
+  DEFAULT_NON_STATEFUL_TYPES,
+  DEFAULT_STATEFUL_TYPES,
+} from '@production-readiness/plugin-production-readiness-node';
 import { readEntityFilter } from '../readEntityFilter';
 
 /**
@@ -30,64 +34,6 @@ export interface CoverageSettings {
   nonStatefulTypes: string[];
   rules: CoverageRule[];
 }
-
-/** Resource types that hold data and so face backup. */
-export const DEFAULT_STATEFUL_TYPES = [
-  'database',
-  'postgres',
-  'postgresql',
-  'mysql',
-  'mariadb',
-  'mssql',
-  'sqlserver',
-  'oracle',
-  'cockroachdb',
-  'mongodb',
-  'dynamodb',
-  'cassandra',
-  'couchdb',
-  'clickhouse',
-  'neo4j',
-  'influxdb',
-  'timescaledb',
-  'redis',
-  'elasticsearch',
-  'opensearch',
-  'etcd',
-  'zookeeper',
-  'kafka',
-  'rabbitmq',
-  'nats',
-  'pulsar',
-  'queue',
-  's3-bucket',
-  'bucket',
-  'object-storage',
-  'filesystem',
-  'volume',
-  'persistent-volume',
-];
-
-/** Resource types that hold no data of their own: depending on them does not call for backups. */
-export const DEFAULT_NON_STATEFUL_TYPES = [
-  'api-gateway',
-  'load-balancer',
-  'ingress',
-  'cdn',
-  'dns',
-  'certificate',
-  'network',
-  'vpc',
-  'subnet',
-  'firewall',
-  'iam-role',
-  'service-account',
-  'kubernetes-cluster',
-  'cluster',
-  'namespace',
-  'memcached',
-  'dashboard',
-];
 
 const ALL_SERVICE_PILLARS = [
   'availability',
@@ -120,6 +66,18 @@ export const DEFAULT_COVERAGE_RULES: CoverageRule[] = [
     match: { kind: ['Resource'] },
     gated: false,
     stateful: false,
+    dependencyOf: {
+      kind: ['Component'],
+      notType: ['library', 'documentation'],
+    },
+  },
+  {
+    // A database modelled as a Component holds the data of the services that depend on it.
+    name: 'data-store-components-of-production-components',
+    pillars: ['backup'],
+    match: { kind: ['Component'] },
+    gated: false,
+    stateful: true,
     dependencyOf: {
       kind: ['Component'],
       notType: ['library', 'documentation'],

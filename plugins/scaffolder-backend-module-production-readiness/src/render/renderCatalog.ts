@@ -58,6 +58,10 @@ export function renderCatalog(ctx: RenderContext): RenderedFile[] {
     // The workload runs the backup and restore-test CronJobs, so the Kubernetes module's
     // backup checks apply to it; the storage-side checks apply to the database Resource.
     annotations[ANNOTATIONS.backupTool] = o.backupTool;
+  } else {
+    // Where its data lives must be said: created without a database, it keeps none.
+    annotations[ANNOTATIONS.keepsNoData] =
+      'created without a database by the service-with-blm template; when it starts keeping data, list the Resource holding it in spec.dependsOn instead';
   }
   const component = {
     apiVersion: 'backstage.io/v1alpha1',

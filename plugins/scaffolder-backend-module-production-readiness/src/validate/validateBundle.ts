@@ -294,6 +294,15 @@ export function checkCatalogEntity(
   if (!doc.spec?.owner) report('spec.owner', 'is required');
   if (doc.kind === 'Component') {
     if (!doc.spec?.lifecycle) report('spec.lifecycle', 'is required');
+    if (
+      !(doc.spec?.dependsOn ?? []).length &&
+      !String(annotations[ANNOTATIONS.keepsNoData] ?? '').trim()
+    ) {
+      report(
+        'spec.dependsOn',
+        `or metadata.annotations.${ANNOTATIONS.keepsNoData} is required: say where the service's data lives, or that it keeps none`,
+      );
+    }
     need(ANNOTATIONS.kubernetesId, v =>
       DNS_LABEL.test(v) ? undefined : 'must be a DNS label',
     );
