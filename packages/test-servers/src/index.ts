@@ -21,6 +21,13 @@ export { freePort, startHttpServer } from './httpServer';
 export { answerBadGateway } from './proxyResponse';
 export { waitFor } from './waitFor';
 export type { TestHttpServer } from './httpServer';
+export { isHealthy, startPatroniCluster } from './patroni';
+export type {
+  PatroniClusterStatus,
+  PatroniMemberStatus,
+  TestPatroniCluster,
+  TestPatroniMember,
+} from './patroni';
 export { startS3, TEST_S3_CREDENTIALS } from './s3';
 export type { TestS3 } from './s3';
 export {
