@@ -1,6 +1,7 @@
 /*
  * The demo stack behind `./scripts/start`: real Prometheus, Alertmanager, an S3-protocol
- * server holding real pgBackRest backups and a restore-test record, a small exporter for the
+ * server holding real pgBackRest backups and a restore-test record, a real Patroni cluster
+ * (etcd + two PostgreSQL) for orders-db's high availability, a small exporter for the
  * demo services, and a Kubernetes API stand-in serving the demo manifests (the only
  * simulated system). Everything listens on 127.0.0.1 on free ports; the actual addresses go
  * to `.data/demo/app-config.demo.yaml`, which scripts/start passes to Backstage.
@@ -30,6 +31,7 @@ import {
   FakeKubeApiServer,
   startAlertmanager,
   startFakeKubeApiServer,
+  startPatroniCluster,
   startPrometheus,
   startS3,
   TEST_S3_CREDENTIALS,
@@ -314,6 +316,31 @@ async function main() {
     : `NONE: ${
         missingTools ?? 'producing them failed (see above)'
       } — the backup checks fail or show unknown`;
+
+  // orders-db's high availability: a real Patroni cluster (etcd, a leader and a streaming
+  // replica), read by the database-ha module's availability.data-store-ha.
+  try {
+    const patroni = await startPatroniCluster({ scope: 'orders-db' });
+    running.push({ name: 'Patroni cluster', stop: patroni.stop });
+    const members = (await patroni.status()).members;
+    config.productionReadiness.databaseHa = {
+      patroni: [
+        {
+          name: 'orders-db',
+          urls: patroni.members.map(m => m.restApiUrl),
+        },
+      ],
+    };
+    status.Patroni = `${patroni.members
+      .map(m => m.restApiUrl)
+      .join(', ')}  (real; orders-db's cluster: ${members
+      .map(m => `${m.name} ${m.role} ${m.state}`)
+      .join(', ')}; etcd ${patroni.etcdUrl})`;
+  } catch (error) {
+    status.Patroni = `NOT RUNNING: ${firstLine(
+      error,
+    )} — availability.data-store-ha fails for orders-db`;
+  }
 
   // Kubernetes API stand-in
   const token = randomBytes(24).toString('base64url');

@@ -294,6 +294,10 @@ describe('scripts/start', () => {
       );
     }
     assert.match(stack.status.Backups, /pgBackRest repos of orders-db/);
+    assert.match(
+      stack.status.Patroni,
+      /\(real; orders-db's cluster: member-1 leader running, member-2 replica (streaming|running)/,
+    );
     assert.match(stack.status['Kubernetes API'], /SIMULATED/);
   });
 
@@ -428,9 +432,15 @@ describe('scripts/start', () => {
       'backup.restore-tested',
       'backup.restore-within-rto',
       'backup.pitr-wal',
+      'availability.data-store-ha',
     ]) {
       assert.equal(db[id]?.status, 'pass', `${id}: ${db[id]?.summary}`);
     }
+    // Measured on the running Patroni cluster, not read from an annotation.
+    assert.match(
+      db['availability.data-store-ha'].summary,
+      /^Patroni cluster orders-db: leader member-\d \(timeline \d+\), 1 replica streaming/,
+    );
   });
 
   it('fails inventory-api for its empty newest backup and alerts that reach only the default receiver', async () => {

@@ -76,5 +76,10 @@ backend.add(
     '@production-readiness/plugin-production-readiness-backend-module-backup'
   ),
 );
+backend.add(
+  import(
+    '@production-readiness/plugin-production-readiness-backend-module-database-ha'
+  ),
+);
 
 backend.start();

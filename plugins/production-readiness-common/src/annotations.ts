@@ -84,6 +84,12 @@ export const ANNOTATIONS = {
    * of instances that must be ready, e.g. `3`.
    */
   highAvailability: 'production-readiness.io/high-availability',
+  /**
+   * The Patroni cluster that runs a database: a name from
+   * `productionReadiness.databaseHa.patroni`, whose REST API shows its members, leader and
+   * replication lag.
+   */
+  patroniCluster: 'production-readiness.io/patroni-cluster',
 } as const;
 
 /** @public */

@@ -15,6 +15,7 @@ export * from './summaryTimes';
 export * from './records';
 export * from './inventory';
 export * from './backupPlan';
+export * from './highAvailability';
 export * from './waivers';
 export * from './entityFilter';
 export { describeIssues } from './parse';

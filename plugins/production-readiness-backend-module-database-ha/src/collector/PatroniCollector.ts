@@ -1,0 +1,213 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
+import {
+  CollectedFacts,
+  CollectorContext,
+  EvidenceClaim,
+  FactCollector,
+} from '@production-readiness/plugin-production-readiness-node';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { DatabaseHaSettings, PatroniClusterConfig } from '../config';
+
+/** Id of the collector; checks read its facts with `context.facts(PATRONI_COLLECTOR_ID)`. */
+export const PATRONI_COLLECTOR_ID = 'patroni';
+
+/** One member of a Patroni cluster, as `GET /cluster` shows it. */
+export interface PatroniMember {
+  name: string;
+  /** `leader`, `standby_leader`, `replica`, `sync_standby`. */
+  role: string;
+  /** `running`, `streaming`, `starting`, `stopped`, `crashed`, … */
+  state: string;
+  /** Bytes behind the leader; undefined when Patroni says `unknown`. */
+  lagBytes?: number;
+  timeline?: number;
+  host?: string;
+  port?: number;
+}
+
+/** What the collector knows about one entity's Patroni cluster. */
+export interface PatroniFacts {
+  /** The cluster's name from config, as the entity's annotation names it. */
+  cluster: string;
+  /** The entity's annotation cannot be used: why. Nothing was read for it. */
+  misconfigured?: string;
+  /** The REST API that answered. */
+  source?: string;
+  members: PatroniMember[];
+}
+
+const clusterSchema = z.object({
+  members: z.array(
+    z.object({
+      name: z.string(),
+      role: z.string(),
+      state: z.string(),
+      lag: z.union([z.number(), z.string()]).optional(),
+      timeline: z.number().optional(),
+      host: z.string().optional(),
+      port: z.number().optional(),
+    }),
+  ),
+});
+
+/** A URL for messages and evidence: credentials in it are never shown. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
+}
+
+const describe = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Reads each Patroni cluster some entity names, once per refresh: `GET /cluster` on its
+ * members' REST APIs in order until one answers. The number of calls depends on the clusters,
+ * never on the number of entities.
+ */
+export class PatroniCollector implements FactCollector<PatroniFacts> {
+  readonly id = PATRONI_COLLECTOR_ID;
+  readonly title = 'Patroni';
+
+  constructor(private readonly settings: DatabaseHaSettings) {}
+
+  appliesTo(entity: Entity): boolean {
+    return Boolean(
+      entity.metadata.annotations?.[ANNOTATIONS.patroniCluster]?.trim(),
+    );
+  }
+
+  missingDeclaration(entity: Entity): { summary: string; remediation: string } {
+    const type = (entity.spec as { type?: unknown } | undefined)?.type;
+    return {
+      summary: `No high-availability evidence declared for this ${
+        typeof type === 'string' ? `${type} ` : ''
+      }${
+        entity.kind
+      }: a production service depends on it, and nothing shows it survives losing an instance`,
+      remediation: `Run it with a replica and say where its members can be seen: \`${ANNOTATIONS.patroniCluster}: <name of a cluster in productionReadiness.databaseHa.patroni>\`. A single instance the owners accept needs a waiver of this check approved outside the owning team.`,
+    };
+  }
+
+  async collect(
+    entities: Entity[],
+    context: CollectorContext,
+  ): Promise<CollectedFacts<PatroniFacts>> {
+    const facts = new Map<string, PatroniFacts>();
+    const errors = new Map<string, string>();
+    const claims = new Map<string, EvidenceClaim[]>();
+    const byName = new Map(this.settings.patroni.map(c => [c.name, c]));
+    const wanted = new Map<string, string[]>();
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const name =
+        entity.metadata.annotations?.[ANNOTATIONS.patroniCluster]?.trim() ?? '';
+      if (!byName.has(name)) {
+        facts.set(ref, {
+          cluster: name,
+          members: [],
+          misconfigured: `annotation ${
+            ANNOTATIONS.patroniCluster
+          } names Patroni cluster "${name.slice(
+            0,
+            80,
+          )}", which productionReadiness.databaseHa.patroni does not list (${
+            [...byName.keys()].join(', ') || 'none configured'
+          })`,
+        });
+        continue;
+      }
+      wanted.set(name, [...(wanted.get(name) ?? []), ref]);
+      claims.set(ref, [
+        {
+          kind: 'patroni-cluster',
+          id: name,
+          how: `${ANNOTATIONS.patroniCluster}=${name}`,
+          settle: `Give each database its own Patroni cluster in ${ANNOTATIONS.patroniCluster}: one cluster's members are the high availability of one database.`,
+        },
+      ]);
+    }
+    const limit = pLimit(4);
+    await Promise.all(
+      [...wanted].map(([name, refs]) =>
+        limit(async () => {
+          const cluster = byName.get(name)!;
+          try {
+            const read = await this.read(cluster, context);
+            for (const ref of refs) {
+              facts.set(ref, { cluster: name, ...read });
+            }
+          } catch (error) {
+            for (const ref of refs) errors.set(ref, describe(error));
+          }
+        }),
+      ),
+    );
+    return { facts, errors, claims };
+  }
+
+  /** `GET /cluster` on the first member that answers it. */
+  private async read(
+    cluster: PatroniClusterConfig,
+    context: CollectorContext,
+  ): Promise<{ source: string; members: PatroniMember[] }> {
+    const failures: string[] = [];
+    for (const url of cluster.urls) {
+      const source = withoutCredentials(`${url}/cluster`);
+      try {
+        const response = await fetch(`${url}/cluster`, {
+          headers: { accept: 'application/json' },
+          signal: AbortSignal.any([
+            context.signal,
+            AbortSignal.timeout(this.settings.requestTimeoutMs),
+          ]),
+        });
+        const text = await response.text();
+        if (!response.ok) {
+          failures.push(`${source} answered ${response.status}`);
+          continue;
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          failures.push(`${source} answered something that is not JSON`);
+          continue;
+        }
+        const parsed = clusterSchema.safeParse(body);
+        if (!parsed.success) {
+          failures.push(
+            `${source} answered JSON that is not Patroni's cluster status (${parsed.error.issues
+              .slice(0, 2)
+              .map(i => `${i.path.join('.')}: ${i.message}`)
+              .join('; ')})`,
+          );
+          continue;
+        }
+        return {
+          source,
+          members: parsed.data.members.map(m => ({
+            name: m.name,
+            role: m.role,
+            state: m.state,
+            ...(typeof m.lag === 'number' ? { lagBytes: m.lag } : {}),
+            ...(m.timeline !== undefined ? { timeline: m.timeline } : {}),
+            ...(m.host !== undefined ? { host: m.host } : {}),
+            ...(m.port !== undefined ? { port: m.port } : {}),
+          })),
+        };
+      } catch (error) {
+        if (context.signal.aborted) throw error;
+        failures.push(`${source}: ${describe(error)}`);
+      }
+    }
+    throw new Error(
+      `no member of Patroni cluster "${
+        cluster.name
+      }" answered GET /cluster: ${failures.join('; ')}`,
+    );
+  }
+}
