@@ -87,7 +87,7 @@ describe('availability.data-store-ha on a real Patroni cluster', () => {
     expect(result).toMatchObject({ status: 'pass' });
     expect(result.summary).toMatch(
       new RegExp(
-        `^Patroni cluster orders: leader ${leader} \\(timeline \\d+\\), 1 replica streaming \\(${replica} 0 bytes behind\\); 2 members needed \\(a leader and a replica\\)$`,
+        `^Patroni cluster orders: leader ${leader} \\(timeline \\d+\\), 1 replica streaming \\(${replica} 0 B behind\\); 2 members needed \\(a leader and a replica\\)$`,
       ),
     );
     expect(result.evidence!.map(e => e.label).sort()).toEqual(

@@ -10,6 +10,7 @@ export * from './pillars';
 export * from './annotations';
 export * from './permissions';
 export * from './levels';
+export * from './bytes';
 export * from './durations';
 export * from './summaryTimes';
 export * from './records';

@@ -4,6 +4,7 @@ import {
   BackupPlan,
   EntityFilter,
   Evidence,
+  formatBytes,
   formatDuration,
   summaryTime,
   parseBackupPlan,
@@ -21,7 +22,7 @@ import { BACKUP_MODULE_ANNOTATIONS } from '../annotations';
 import { BACKUP_COLLECTOR_ID, BackupFacts } from '../collector/BackupCollector';
 import { BackupCheckSettings } from '../config';
 import { BackupRecord, BackupType } from '../readers/types';
-import { formatBytes, formatSize, median } from './format';
+import { formatSize, median } from './format';
 import { allowedAgeMs, longestGapMs } from './schedule';
 import { clusterEvidence, declaresPitr, recoveryPoint } from './recoveryPoint';
 import {

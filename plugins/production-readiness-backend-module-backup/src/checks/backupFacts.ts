@@ -2,6 +2,7 @@ import {
   ANNOTATIONS,
   BackupPlan,
   Evidence,
+  formatBytes,
   parseBackupPlan,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
@@ -11,7 +12,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import { BACKUP_COLLECTOR_ID, BackupFacts } from '../collector/BackupCollector';
 import { BackupRecord, BackupType, newestBackupFirst } from '../readers/types';
-import { formatBytes, formatSize } from './format';
+import { formatSize } from './format';
 
 /** What the backup checks share: the collector's facts as evidence, and their guards. */
 

@@ -1,4 +1,4 @@
-import { formatBytes } from '../checks/format';
+import { formatBytes } from '@production-readiness/plugin-production-readiness-common';
 import { PgBackRestBackup } from './pgbackrest';
 import { BackupRecord } from './types';
 import { firstMissing, WalArchive } from './walArchive';

@@ -2,6 +2,7 @@ import {
   ANNOTATIONS,
   EntityFilter,
   Evidence,
+  formatBytes,
   readHighAvailability,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
@@ -18,11 +19,6 @@ import {
 
 const LEADER_ROLES = ['leader', 'standby_leader', 'primary', 'master'];
 const REPLICATING = ['streaming', 'running'];
-
-const formatBytes = (bytes: number) =>
-  bytes < 1024 * 1024
-    ? `${bytes} bytes`
-    : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 function memberEvidence(facts: PatroniFacts, m: PatroniMember): Evidence {
   return {
