@@ -618,7 +618,7 @@ describe('scripts/start', () => {
   it('lists the fleet worst first, searches it and exports what is shown as CSV', async () => {
     await withGuestPage(async page => {
       await page.goto(`${FRONTEND}/production-readiness`);
-      await page.getByText('11 entities').waitFor({ timeout: 60_000 });
+      await page.getByText('12 entities').waitFor({ timeout: 60_000 });
       const rows = page
         .getByRole('region', { name: 'Fleet' })
         .locator('tbody tr:has(a)');
