@@ -385,6 +385,19 @@ async function main() {
       2,
       'one `yarn add` per workspace in the README',
     );
+    // Yarn's global cache keys a package by name and version only: a tarball of the suite
+    // cached by an earlier run (same version, older code) would be installed instead of the
+    // one just published. The suite's entries go; every other package stays cached.
+    const cacheFolder = execFileSync('yarn', ['config', 'get', 'cacheFolder'], {
+      cwd: appDir,
+      env: cleanEnv(NEW_APP_ENV),
+      encoding: 'utf8',
+    }).trim();
+    for (const entry of readdirSync(cacheFolder)) {
+      if (entry.startsWith(`@${SCOPE}-`)) {
+        rmSync(join(cacheFolder, entry), { force: true });
+      }
+    }
     for (const command of commands)
       run('bash', ['-c', command], appDir, NEW_APP_ENV);
 
