@@ -1,4 +1,5 @@
 import {
+  V1Job,
   V1LabelSelector,
   V1PodAffinityTerm,
   V1PodTemplateSpec,
@@ -78,6 +79,29 @@ export class ClusterSnapshot {
   /** Namespaces with any object of `kind`. */
   namespaces(kind: ResourceKind): string[] {
     return [...this.byNamespace.get(kind)!.keys()];
+  }
+
+  private jobsByOwner?: Map<string, V1Job[]>;
+
+  /**
+   * The Jobs a CronJob owns (by owner reference), in listing order. The index over all Jobs
+   * is built once per snapshot, however many entities and collectors ask.
+   */
+  jobsOwnedBy(namespace: string, cronJobUid: string | undefined): V1Job[] {
+    if (!this.jobsByOwner) {
+      this.jobsByOwner = new Map();
+      for (const job of this.items('jobs')) {
+        for (const owner of job.metadata?.ownerReferences ?? []) {
+          if (owner.kind === 'CronJob') {
+            const key = `${ns(job)}/${owner.uid}`;
+            const jobs = this.jobsByOwner.get(key) ?? [];
+            jobs.push(job);
+            this.jobsByOwner.set(key, jobs);
+          }
+        }
+      }
+    }
+    return this.jobsByOwner.get(`${namespace}/${cronJobUid}`) ?? [];
   }
 }
 

@@ -52,32 +52,19 @@ function cronJobPurpose(
 
 /**
  * The backup and restore-test CronJobs of one cluster that `include` keeps (in `namespace`, or
- * in all), each with its Jobs, newest first. Jobs are matched to CronJobs by owner reference,
- * so one list of Jobs serves all CronJobs.
+ * in all), each with its Jobs (by owner reference), newest first.
  */
 export function cronJobFacts(
   snapshot: ClusterSnapshot,
   namespace: string | undefined,
   include: (cronJob: V1CronJob) => boolean,
 ): Array<{ object: V1CronJob; fact: CronJobFact }> {
-  const jobsByOwner = new Map<string, V1Job[]>();
-  for (const job of snapshot.items('jobs', namespace)) {
-    for (const owner of job.metadata?.ownerReferences ?? []) {
-      if (owner.kind === 'CronJob') {
-        const key = `${ns(job)}/${owner.uid}`;
-        const jobs = jobsByOwner.get(key) ?? [];
-        jobs.push(job);
-        jobsByOwner.set(key, jobs);
-      }
-    }
-  }
   const found: Array<{ object: V1CronJob; fact: CronJobFact }> = [];
   for (const cronJob of snapshot.items('cronjobs', namespace)) {
     const purpose = cronJobPurpose(cronJob);
     if (!purpose || !include(cronJob)) continue;
-    const jobs = (
-      jobsByOwner.get(`${ns(cronJob)}/${cronJob.metadata?.uid}`) ?? []
-    )
+    const jobs = snapshot
+      .jobsOwnedBy(ns(cronJob), cronJob.metadata?.uid)
       .map(jobState)
       .sort((a, b) => time(b.startTime) - time(a.startTime));
     found.push({
