@@ -465,6 +465,13 @@ describe('scripts/start', () => {
     );
     assert.equal(db['backup.size-sane'].status, 'fail');
     assert.match(db['backup.size-sane'].summary, /the location holds 0 B/);
+    // A single instance nobody made highly available: inventory-api depends on it, so it
+    // faces availability and fails, naming what to declare.
+    assert.equal(db['availability.data-store-ha'].status, 'fail');
+    assert.match(
+      db['availability.data-store-ha'].summary,
+      /^No high-availability evidence declared for this database Resource: a production service depends on it/,
+    );
   });
 
   it('fails payments-api for its missing PodDisruptionBudget and restore test', async () => {

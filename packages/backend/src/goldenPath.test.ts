@@ -21,7 +21,11 @@ import {
   createBackendModule,
   DatabaseService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   createSelfSignedCertificate,
@@ -32,11 +36,13 @@ import {
   startAlertmanager,
   startFakeKubeApiServer,
   startHttpServer,
+  startPatroniCluster,
   startPgBackRest,
   startPrometheus,
   startS3,
   TestAlertmanager,
   TestHttpServer,
+  TestPatroniCluster,
   TestPrometheus,
   TestS3,
   uploadFolder,
@@ -46,6 +52,7 @@ import {
   startReadinessTestBackend,
 } from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
+import databaseHaModule from '@production-readiness/plugin-production-readiness-backend-module-database-ha';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
 import {
@@ -89,6 +96,12 @@ interface Variant {
   database: boolean;
   /** Changes to the rendered workspace before anything is deployed. */
   edit?(workspace: string): void;
+  /**
+   * Its database runs on a real Patroni cluster (etcd, a leader and a streaming replica) that
+   * the template's `patroniCluster` input names. The other databases name none, so their
+   * high availability fails, naming what to declare.
+   */
+  patroni?: boolean;
   /** Its backup CronJob's last three Jobs failed (after the backups in storage were taken). */
   failingBackupJob?: boolean;
   /** Deployment-side pieces that are missing: nothing reaches the real systems for them. */
@@ -108,6 +121,9 @@ const K8S = 'deploy/kubernetes';
  * been pruned yet, so retention is met with a note.
  */
 const NEW_DATABASE: NotPassing = { 'backup.retention': 'warn' };
+
+/** A database created without naming the Patroni cluster that runs it: nothing shows its HA. */
+const NO_HA: NotPassing = { 'availability.data-store-ha': 'fail' };
 
 function editYaml(file: string, change: (doc: any) => void) {
   const docs = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d =>
@@ -142,6 +158,7 @@ const VARIANTS: Variant[] = [
   {
     name: 'orders-api',
     database: true,
+    patroni: true,
     expected: { component: {}, database: NEW_DATABASE },
   },
   {
@@ -230,7 +247,7 @@ const VARIANTS: Variant[] = [
     edit: removeManifest('backup/backup-cronjob.yaml'),
     expected: {
       component: { 'backup.cluster-backup-job': 'fail' },
-      database: NEW_DATABASE,
+      database: { ...NEW_DATABASE, ...NO_HA },
     },
   },
   {
@@ -241,7 +258,7 @@ const VARIANTS: Variant[] = [
     expected: {
       component: { 'backup.cluster-backup-job': 'fail' },
       // Storage still holds good backups: the job's own runs tell it failed.
-      database: { ...NEW_DATABASE, 'backup.errors': 'fail' },
+      database: { ...NEW_DATABASE, ...NO_HA, 'backup.errors': 'fail' },
     },
   },
   {
@@ -251,7 +268,7 @@ const VARIANTS: Variant[] = [
     edit: removeManifest('backup/restore-test-cronjob.yaml'),
     expected: {
       component: { 'backup.cluster-restore-test': 'fail' },
-      database: NEW_DATABASE,
+      database: { ...NEW_DATABASE, ...NO_HA },
     },
   },
   {
@@ -262,6 +279,7 @@ const VARIANTS: Variant[] = [
     expected: {
       component: { 'backup.dependencies-healthy': 'fail' },
       database: {
+        ...NO_HA,
         'backup.fresh': 'fail',
         'backup.method': 'fail',
         'backup.size-sane': 'fail',
@@ -281,6 +299,7 @@ const VARIANTS: Variant[] = [
       component: { 'backup.dependencies-healthy': 'fail' },
       database: {
         ...NEW_DATABASE,
+        ...NO_HA,
         'backup.restore-tested': 'fail',
         'backup.restore-within-rto': 'unknown',
       },
@@ -295,6 +314,7 @@ const VARIANTS: Variant[] = [
     expected: {
       component: { 'backup.dependencies-healthy': 'fail' },
       database: {
+        ...NO_HA,
         'backup.plan': 'fail',
         // Without a plan there is no RPO, schedule, retention or RTO to compare with.
         'backup.fresh': 'unknown',
@@ -335,6 +355,7 @@ async function render(variant: Variant, root: string): Promise<string> {
         runbookUrl: `https://backstage.example.com/docs/default/component/${variant.name}/runbook/`,
         database: variant.database,
         ...(variant.database ? { backupLocation: 'main' } : {}),
+        ...(variant.patroni ? { patroniCluster: `${variant.name}-pg` } : {}),
       },
     }) as any,
   );
@@ -350,6 +371,35 @@ function readCatalog(workspace: string): Entity[] {
     entity.metadata.namespace ??= 'default';
     return entity;
   });
+}
+
+/**
+ * The dependsOn/dependencyOf relations the catalog's processors derive from `spec.dependsOn`:
+ * coverage reads who depends on a database from them.
+ */
+function withDependencyRelations(entities: Entity[]): Entity[] {
+  const refOf = (e: Entity) => stringifyEntityRef(e);
+  const byRef = new Map(entities.map(e => [refOf(e), e]));
+  for (const dependent of entities) {
+    const targets = (dependent.spec as { dependsOn?: string[] }).dependsOn;
+    for (const target of targets ?? []) {
+      const dependency = byRef.get(
+        stringifyEntityRef(
+          parseEntityRef(target, { defaultNamespace: 'default' }),
+        ),
+      );
+      if (!dependency) continue;
+      dependent.relations = [
+        ...(dependent.relations ?? []),
+        { type: 'dependsOn', targetRef: refOf(dependency) },
+      ];
+      dependency.relations = [
+        ...(dependency.relations ?? []),
+        { type: 'dependencyOf', targetRef: refOf(dependent) },
+      ];
+    }
+  }
+  return entities;
 }
 
 function catalogEntity(kind: string, name: string, spec: object): Entity {
@@ -488,6 +538,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
   let prometheus: TestPrometheus;
   let alertmanager: TestAlertmanager;
   let service: TestHttpServer | undefined;
+  let patroni: TestPatroniCluster | undefined;
   let backend: ReadinessTestBackend;
   const reports = new Map<string, ReadinessReport>();
   /** The plugin's database, to count what a refresh writes. */
@@ -635,9 +686,16 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
 
     // Backups: real pgBackRest for every database whose job ran.
     s3 = await startS3({ buckets: [BUCKET] });
+    // High availability: the complete service's database runs on a real Patroni cluster.
+    const highlyAvailable = VARIANTS.find(v => v.patroni)!;
+    patroni = await startPatroniCluster({
+      scope: `${highlyAvailable.name}-pg`,
+    });
     // The catalog: the generated catalog-info files, and the owners and system they name.
     entities.push(
-      ...VARIANTS.flatMap(v => readCatalog(workspaces.get(v)!)),
+      ...withDependencyRelations(
+        VARIANTS.flatMap(v => readCatalog(workspaces.get(v)!)),
+      ),
       ...VARIANTS.map(v =>
         catalogEntity('Group', RECEIVER(v), { type: 'team', children: [] }),
       ),
@@ -674,6 +732,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
         kubernetesModule,
         prometheusModule,
         backupModule,
+        databaseHaModule,
         databaseProbe,
       ],
       entities,
@@ -709,6 +768,14 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
           ],
         },
         backup: { locations: [s3BackupLocation('main', s3, BUCKET)] },
+        databaseHa: {
+          patroni: [
+            {
+              name: patroni.scope,
+              urls: patroni.members.map(m => m.restApiUrl),
+            },
+          ],
+        },
       },
     });
     await refreshInOrder();
@@ -722,6 +789,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       alertmanager?.stop(),
       s3?.stop(),
       cluster?.stop(),
+      patroni?.stop(),
     ]);
     fs.rmSync(root, { recursive: true, force: true });
   });
@@ -774,6 +842,13 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     expect(database!.results.map(r => r.checkId)).toEqual(
       expect.arrayContaining(['backup.fresh', 'backup.restore-tested']), // backup module
     );
+    // The database-ha module, from the members of the Patroni cluster the template named.
+    expect(
+      database!.results.find(r => r.checkId === 'availability.data-store-ha')!
+        .summary,
+    ).toMatch(
+      /^Patroni cluster orders-api-pg: leader member-\d \(timeline \d+\), 1 replica streaming/,
+    );
     expect(component!.gate).toMatchObject({
       requiredLevel: 'silver',
       achievedLevel: 'gold',
@@ -781,6 +856,27 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       blocking: [],
     });
     expect(database!.gate.blocking).toEqual([]);
+  });
+
+  it('fails the high availability of a database whose Patroni cluster is not named, saying what to declare', () => {
+    const { database } = reportsOf(
+      VARIANTS.find(v => v.database && !v.patroni && !v.edit && !v.skip)!,
+    );
+    const ha = database!.results.find(
+      r => r.checkId === 'availability.data-store-ha',
+    )!;
+    expect(ha).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(
+        /^No high-availability evidence declared for this database Resource: a production service depends on it/,
+      ),
+      remediation: expect.stringContaining(
+        'production-readiness.io/patroni-cluster',
+      ),
+    });
+    expect(database!.gate.blocking.map(b => b.checkId)).toContain(
+      'availability.data-store-ha',
+    );
   });
 
   it.each(VARIANTS.filter(v => v.removed).map(v => [v.removed!, v] as const))(

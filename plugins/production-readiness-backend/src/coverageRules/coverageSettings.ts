@@ -72,10 +72,12 @@ export const DEFAULT_COVERAGE_RULES: CoverageRule[] = [
     },
   },
   {
-    // A database modelled as a Component holds the data of the services that depend on it.
-    name: 'data-store-components-of-production-components',
-    pillars: ['backup'],
-    match: { kind: ['Component'] },
+    // A data store a production service depends on is backed up and survives losing an
+    // instance, whether it is modelled as a Resource or as a Component (a database Component
+    // holds the data of the services that depend on it).
+    name: 'data-stores-of-production-components',
+    pillars: ['backup', 'availability'],
+    match: { kind: ['Resource', 'Component'] },
     gated: false,
     stateful: true,
     dependencyOf: {

@@ -431,21 +431,27 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     if (rows.length === 0) {
       return undefined;
     }
-    return rows.flatMap(r => {
-      const check = registry.getCheck(r.checkId);
-      return check
-        ? [
-            {
-              checkId: r.checkId,
-              title: check.title,
-              pillar: check.pillar,
-              severity: check.severity,
-              status: r.status,
-              summary: r.summary,
-            },
-          ]
-        : [];
-    });
+    // In check id order, as stored: a dependent's verdict must not depend on whether its
+    // dependency was evaluated in the same run (plan order) or read from the store.
+    return [...rows]
+      .sort((a, b) =>
+        a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0,
+      )
+      .flatMap(r => {
+        const check = registry.getCheck(r.checkId);
+        return check
+          ? [
+              {
+                checkId: r.checkId,
+                title: check.title,
+                pillar: check.pillar,
+                severity: check.severity,
+                status: r.status,
+                summary: r.summary,
+              },
+            ]
+          : [];
+      });
   }
 
   /** Runs every collector some applicable check reads, once, for all entities in its scope. */

@@ -10,4 +10,5 @@ export const serviceInput = {
     'https://backstage.example.com/docs/default/component/orders-api/runbook/',
   database: true,
   backupLocation: 'main',
+  patroniCluster: 'orders-pg',
 };

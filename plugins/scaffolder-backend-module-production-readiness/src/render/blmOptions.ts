@@ -176,6 +176,13 @@ export function blmRenderInputSchema(zImpl: typeof z) {
         .regex(CONFIG_NAME, 'must be a location name from app-config')
         .optional()
         .describe('Backup location from productionReadiness.backup.locations'),
+      patroniCluster: zImpl
+        .string()
+        .regex(CONFIG_NAME, 'must be a cluster name from app-config')
+        .optional()
+        .describe(
+          "Patroni cluster from productionReadiness.databaseHa.patroni that runs the database: its members are the database's high availability",
+        ),
       backupPrefix: zImpl
         .string()
         .regex(

@@ -100,6 +100,10 @@ export function renderCatalog(ctx: RenderContext): RenderedFile[] {
           [ANNOTATIONS.restoreTestPrefix]: ctx.restoreTestPrefix,
           [ANNOTATIONS.backupPlan]: backupPlanYaml(ctx),
           [ANNOTATIONS.runbook]: o.runbookUrl,
+          // Without it availability.data-store-ha fails, naming what to declare.
+          ...(o.patroniCluster
+            ? { [ANNOTATIONS.patroniCluster]: o.patroniCluster }
+            : {}),
         },
       },
       spec: {

@@ -64,6 +64,7 @@ describe('production-readiness:blm:render', () => {
       [ANNOTATIONS.backupPrefix]: 'pg/orders-api-db',
       [ANNOTATIONS.restoreTestPrefix]: 'restore-tests/orders-api-db',
       [ANNOTATIONS.backupTool]: 'pgbackrest',
+      [ANNOTATIONS.patroniCluster]: 'orders-pg',
     });
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
@@ -272,6 +273,10 @@ describe('production-readiness:blm:render', () => {
     [
       { backupLocation: 'https://evil.example.com' },
       'backupLocation: must be a location name',
+    ],
+    [
+      { patroniCluster: 'orders pg; rm -rf /' },
+      'patroniCluster: must be a cluster name',
     ],
     [
       { backupPrefix: '../other-team' },
