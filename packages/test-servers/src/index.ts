@@ -22,6 +22,8 @@ export { answerBadGateway } from './proxyResponse';
 export { waitFor } from './waitFor';
 export type { TestHttpServer } from './httpServer';
 export { isHealthy, startPatroniCluster } from './patroni';
+export { startHaproxy } from './haproxy';
+export type { HaproxyServer, TestHaproxy } from './haproxy';
 export type {
   PatroniClusterStatus,
   PatroniMemberStatus,

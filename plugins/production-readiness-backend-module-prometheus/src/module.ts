@@ -13,6 +13,7 @@ import {
   readQueryChecks,
 } from './checks/queryCheckFactory';
 import { AlertmanagerCollector } from './collectors/AlertmanagerCollector';
+import { HaproxyBackendsCollector } from './collectors/HaproxyBackendsCollector';
 import { PrometheusCollector } from './collectors/PrometheusCollector';
 import { readPrometheusModuleConfig } from './config';
 
@@ -42,6 +43,8 @@ export const productionReadinessModulePrometheus = createBackendModule({
         collectors.addCollectors(
           PrometheusCollector.create({ config: moduleConfig, queryChecks }),
           AlertmanagerCollector.create({ config: moduleConfig }),
+          // Read by the database-ha module's availability.data-store-ha, where installed.
+          HaproxyBackendsCollector.create({ config: moduleConfig }),
         );
         checks.addChecks(...createPrometheusChecks(moduleConfig));
         configChecks.addConfigCheckFactories(

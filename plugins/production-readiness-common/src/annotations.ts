@@ -90,6 +90,12 @@ export const ANNOTATIONS = {
    * replication lag.
    */
   patroniCluster: 'production-readiness.io/patroni-cluster',
+  /**
+   * The HAProxy backend (its `listen`/`backend` name) that clients of a data store connect
+   * through, as HAProxy's own Prometheus endpoint reports it (`haproxy_server_status`), read
+   * from the entity's Prometheus instance.
+   */
+  haproxyBackend: 'production-readiness.io/haproxy-backend',
 } as const;
 
 /** @public */

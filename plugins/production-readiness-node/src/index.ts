@@ -7,6 +7,7 @@
  */
 
 export * from './backupJobRuns';
+export * from './loadBalancerBackends';
 export * from './checks';
 export * from './collectors';
 export {

@@ -9,6 +9,8 @@ import {
   CheckEvaluation,
   checkResult,
   createReadinessCheck,
+  LOAD_BALANCER_BACKENDS_COLLECTOR_ID,
+  LoadBalancerBackendsFacts,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
 import {
@@ -16,6 +18,7 @@ import {
   PatroniFacts,
   PatroniMember,
 } from '../collector/PatroniCollector';
+import { judgeLoadBalancer } from './loadBalancer';
 
 const LEADER_ROLES = ['leader', 'standby_leader', 'primary', 'master'];
 const REPLICATING = ['streaming', 'running'];
@@ -100,6 +103,27 @@ export function judgePatroni(
   );
 }
 
+const RANK: Record<string, number> = { pass: 0, warn: 1, fail: 2 };
+
+/**
+ * One verdict from the parts of the evidence (the members, the load balancer in front): the
+ * worst part decides, and its summary comes first.
+ */
+function combine(parts: CheckEvaluation[]): CheckEvaluation {
+  if (parts.length === 1) return parts[0];
+  const worst = parts.reduce((a, b) =>
+    (RANK[b.status] ?? 3) > (RANK[a.status] ?? 3) ? b : a,
+  );
+  const shown =
+    worst.status === 'pass' ? parts : parts.filter(p => p.status !== 'pass');
+  return {
+    status: worst.status,
+    summary: shown.map(p => p.summary).join('; '),
+    evidence: parts.flatMap(p => p.evidence ?? []),
+    ...(worst.remediation ? { remediation: worst.remediation } : {}),
+  };
+}
+
 /**
  * `availability.data-store-ha`: a data store a production service depends on is highly
  * available, as its live members show: a running leader, replicas streaming within the lag
@@ -123,13 +147,16 @@ export function createDataStoreHaCheck(options: {
       options.maxReplicationLagBytes,
     )} behind, and at least as many members as ${
       ANNOTATIONS.highAvailability
-    } declares (two when it declares nothing). A single instance passes only with an approved waiver.`,
+    } declares (two when it declares nothing). Where it names the HAProxy backend its clients connect through (${
+      ANNOTATIONS.haproxyBackend
+    }) and the Prometheus module is installed, that backend has a live server, every server is health-checked, and none is down except a standby answering its role check (HAProxy's own Prometheus endpoint). A single instance passes only with an approved waiver.`,
     severity: 'critical',
     appliesTo: { hasAnnotations: [ANNOTATIONS.patroniCluster] },
     requiredOf: stateful,
     remediation: `Run the database with at least one streaming replica under Patroni and name the cluster with ${ANNOTATIONS.patroniCluster}.`,
     collectors: [PATRONI_COLLECTOR_ID],
-    sources: [PATRONI_COLLECTOR_ID],
+    optionalCollectors: [LOAD_BALANCER_BACKENDS_COLLECTOR_ID],
+    sources: [PATRONI_COLLECTOR_ID, LOAD_BALANCER_BACKENDS_COLLECTOR_ID],
     evaluate: context => {
       const facts = context.facts<PatroniFacts>(PATRONI_COLLECTOR_ID);
       if (!facts) {
@@ -164,12 +191,20 @@ export function createDataStoreHaCheck(options: {
           },
         ]);
       }
-      return judgePatroni(
+      const members = judgePatroni(
         facts,
         declared
           ? { instances: declared.instances, why: declared.text }
           : { instances: 2, why: 'a leader and a replica' },
         options.maxReplicationLagBytes,
+      );
+      // Where it names the HAProxy backend its clients connect through, and the Prometheus
+      // module reads HAProxy: that way in must reach a live, checked member too.
+      const loadBalancer = context.facts<LoadBalancerBackendsFacts>(
+        LOAD_BALANCER_BACKENDS_COLLECTOR_ID,
+      );
+      return combine(
+        loadBalancer ? [members, judgeLoadBalancer(loadBalancer)] : [members],
       );
     },
   });

@@ -19,7 +19,11 @@ import {
   ruleScope,
   RuleScope,
 } from '../promql/rules';
-import { UpstreamClient } from '../upstream/UpstreamClient';
+import {
+  createUpstreamClients,
+  UpstreamClient,
+} from '../upstream/UpstreamClient';
+import { parseVector, VectorSample } from '../upstream/parseVector';
 import {
   EntityTarget,
   PROMETHEUS_COLLECTOR_ID,
@@ -41,32 +45,6 @@ export interface QueryCheckSpec {
 
 const SLO_OBJECTIVES_QUERY =
   'max by (sloth_service, sloth_slo, slo) ({__name__=~"slo:objective:ratio|pyrra_objective"})';
-
-interface VectorSample {
-  metric: Record<string, string>;
-  value: number;
-}
-
-function parseVector(body: unknown, what: string): VectorSample[] {
-  const { status, data } = (body ?? {}) as {
-    status?: string;
-    data?: { resultType?: string; result?: unknown };
-  };
-  if (status !== 'success' || !data || !Array.isArray(data.result)) {
-    throw new Error(`${what} answer has no data.result`);
-  }
-  if (data.resultType !== 'vector') {
-    throw new Error(
-      `${what} returned a ${data.resultType}, not an instant vector grouped by label`,
-    );
-  }
-  return (data.result as Array<{ metric?: unknown; value?: unknown }>).map(
-    s => ({
-      metric: (s.metric as Record<string, string>) ?? {},
-      value: Number((s.value as [number, string] | undefined)?.[1]),
-    }),
-  );
-}
 
 /** Go durations as Prometheus prints them: `15s`, `1m30s`, `1h`. */
 function parseGoDuration(text: unknown): number | undefined {
@@ -160,18 +138,11 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
     queryChecks?: QueryCheckSpec[];
   }): PrometheusCollector {
     const { config } = options;
-    const clients = new Map<string, UpstreamClient>();
-    for (const instance of config.instances.values()) {
-      clients.set(
-        instance.name,
-        UpstreamClient.create(instance.prometheus, {
-          requestTimeoutMs: config.requestTimeoutMs,
-          retries: config.retries,
-          maxResponseBytes: config.maxResponseBytes,
-        }),
-      );
-    }
-    return new PrometheusCollector(config, clients, options.queryChecks ?? []);
+    return new PrometheusCollector(
+      config,
+      createUpstreamClients(config),
+      options.queryChecks ?? [],
+    );
   }
 
   async collect(

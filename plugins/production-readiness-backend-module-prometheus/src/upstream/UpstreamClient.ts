@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { UpstreamEndpoint } from '../config';
+import { PrometheusModuleConfig, UpstreamEndpoint } from '../config';
 
 /** Options shared by every upstream request. */
 export interface UpstreamClientOptions {
@@ -222,4 +222,22 @@ function upstreamErrorDetail(text: string): string | undefined {
   }
   const trimmed = text.trim();
   return trimmed ? trimmed.slice(0, 120) : undefined;
+}
+
+/** One client per configured Prometheus instance, by instance name. */
+export function createUpstreamClients(
+  config: PrometheusModuleConfig,
+): Map<string, UpstreamClient> {
+  const clients = new Map<string, UpstreamClient>();
+  for (const instance of config.instances.values()) {
+    clients.set(
+      instance.name,
+      UpstreamClient.create(instance.prometheus, {
+        requestTimeoutMs: config.requestTimeoutMs,
+        retries: config.retries,
+        maxResponseBytes: config.maxResponseBytes,
+      }),
+    );
+  }
+  return clients;
 }
