@@ -31,6 +31,7 @@ import {
   FakeKubeApiServer,
   startAlertmanager,
   startFakeKubeApiServer,
+  startHaproxy,
   startPatroniCluster,
   startPrometheus,
   startS3,
@@ -59,6 +60,8 @@ const DEMO_JOB_SUBJECT = 'demo-restore-job';
 const BACKUPS_FILE = join(DATA, 'backups.json');
 const S3_DIR = join(DATA, 's3');
 const SERVICES = ['orders-api', 'payments-api', 'inventory-api', 'ledger-api'];
+/** HAProxy's backend in front of orders-db (its `haproxy-backend` annotation). */
+const ORDERS_DB_BACKEND = 'orders-db-primary';
 /** Backups older than this are taken again at start, so the demo's RPOs stay meaningful. */
 const BACKUPS_MAX_AGE_MS = 12 * 3600_000;
 
@@ -177,6 +180,56 @@ async function main() {
     status.Alertmanager = `NOT RUNNING: ${firstLine(error)}`;
   }
 
+  // orders-db's high availability: a real Patroni cluster (etcd, a leader and a streaming
+  // replica) and a real HAProxy in front of it, routing to the leader (`OPTIONS /primary`),
+  // whose own Prometheus endpoint the demo's Prometheus scrapes. The database-ha module's
+  // availability.data-store-ha reads both.
+  let haproxyHost: string | undefined;
+  try {
+    const patroni = await startPatroniCluster({ scope: 'orders-db' });
+    running.push({ name: 'Patroni cluster', stop: patroni.stop });
+    const members = (await patroni.status()).members;
+    config.productionReadiness.databaseHa = {
+      patroni: [
+        {
+          name: 'orders-db',
+          urls: patroni.members.map(m => m.restApiUrl),
+        },
+      ],
+    };
+    status.Patroni = `${patroni.members
+      .map(m => m.restApiUrl)
+      .join(', ')}  (real; orders-db's cluster: ${members
+      .map(m => `${m.name} ${m.role} ${m.state}`)
+      .join(', ')}; etcd ${patroni.etcdUrl})`;
+    try {
+      const haproxy = await startHaproxy({
+        backends: [
+          {
+            name: ORDERS_DB_BACKEND,
+            checkPath: '/primary',
+            servers: patroni.members.map(m => ({
+              name: m.name,
+              address: `127.0.0.1:${m.pgPort}`,
+              checkPort: Number(new URL(m.restApiUrl).port),
+            })),
+          },
+        ],
+      });
+      running.push({ name: 'HAProxy', stop: haproxy.stop });
+      haproxyHost = new URL(haproxy.baseUrl).host;
+      status.HAProxy = `postgresql://127.0.0.1:${haproxy.ports[ORDERS_DB_BACKEND]}  (real; backend ${ORDERS_DB_BACKEND} to orders-db's leader; metrics ${haproxy.metricsUrl}, scraped by Prometheus)`;
+    } catch (error) {
+      status.HAProxy = `NOT RUNNING: ${firstLine(
+        error,
+      )} — availability.data-store-ha fails for orders-db`;
+    }
+  } catch (error) {
+    status.Patroni = `NOT RUNNING: ${firstLine(
+      error,
+    )} — availability.data-store-ha fails for orders-db`;
+  }
+
   // Exporter + Prometheus
   const exporter = await startDemoExporter(SERVICES);
   running.push({ name: 'exporter', stop: exporter.stop });
@@ -187,25 +240,36 @@ async function main() {
     const prometheus = await startPrometheus({
       config: {
         global: { scrape_interval: '5s', evaluation_interval: '5s' },
-        scrape_configs: SERVICES.map(service => ({
-          job_name: service,
-          metrics_path: `/metrics/${service}`,
-          static_configs: [
-            {
-              targets: [exporterHost],
-              // Targets that name their entity count for it alone.
-              ...(servicesNamingTheirEntity().includes(service)
-                ? {
-                    labels: {
-                      [EVIDENCE_OWNER.prometheusLabel]: entityRefOf({
-                        name: service,
-                      }),
-                    },
-                  }
-                : {}),
-            },
-          ],
-        })),
+        scrape_configs: [
+          ...SERVICES.map(service => ({
+            job_name: service,
+            metrics_path: `/metrics/${service}`,
+            static_configs: [
+              {
+                targets: [exporterHost],
+                // Targets that name their entity count for it alone.
+                ...(servicesNamingTheirEntity().includes(service)
+                  ? {
+                      labels: {
+                        [EVIDENCE_OWNER.prometheusLabel]: entityRefOf({
+                          name: service,
+                        }),
+                      },
+                    }
+                  : {}),
+              },
+            ],
+          })),
+          // HAProxy's own endpoint: the backend in front of orders-db.
+          ...(haproxyHost
+            ? [
+                {
+                  job_name: 'haproxy',
+                  static_configs: [{ targets: [haproxyHost] }],
+                },
+              ]
+            : []),
+        ],
         ...(alertmanagerUrl
           ? {
               alerting: {
@@ -316,31 +380,6 @@ async function main() {
     : `NONE: ${
         missingTools ?? 'producing them failed (see above)'
       } — the backup checks fail or show unknown`;
-
-  // orders-db's high availability: a real Patroni cluster (etcd, a leader and a streaming
-  // replica), read by the database-ha module's availability.data-store-ha.
-  try {
-    const patroni = await startPatroniCluster({ scope: 'orders-db' });
-    running.push({ name: 'Patroni cluster', stop: patroni.stop });
-    const members = (await patroni.status()).members;
-    config.productionReadiness.databaseHa = {
-      patroni: [
-        {
-          name: 'orders-db',
-          urls: patroni.members.map(m => m.restApiUrl),
-        },
-      ],
-    };
-    status.Patroni = `${patroni.members
-      .map(m => m.restApiUrl)
-      .join(', ')}  (real; orders-db's cluster: ${members
-      .map(m => `${m.name} ${m.role} ${m.state}`)
-      .join(', ')}; etcd ${patroni.etcdUrl})`;
-  } catch (error) {
-    status.Patroni = `NOT RUNNING: ${firstLine(
-      error,
-    )} — availability.data-store-ha fails for orders-db`;
-  }
 
   // Kubernetes API stand-in
   const token = randomBytes(24).toString('base64url');

@@ -298,6 +298,10 @@ describe('scripts/start', () => {
       stack.status.Patroni,
       /\(real; orders-db's cluster: member-1 leader running, member-2 replica (streaming|running)/,
     );
+    assert.match(
+      stack.status.HAProxy,
+      /\(real; backend orders-db-primary to orders-db's leader/,
+    );
     assert.match(stack.status['Kubernetes API'], /SIMULATED/);
   });
 
@@ -440,6 +444,11 @@ describe('scripts/start', () => {
     assert.match(
       db['availability.data-store-ha'].summary,
       /^Patroni cluster orders-db: leader member-\d \(timeline \d+\), 1 replica streaming/,
+    );
+    // The way in: HAProxy sends clients to the leader, the replica answers as a standby.
+    assert.match(
+      db['availability.data-store-ha'].summary,
+      /; HAProxy backend orders-db-primary: member-1 UP \(L7OK\), member-2 DOWN \(L7STS\)$/,
     );
   });
 
