@@ -868,7 +868,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     expect(ha).toMatchObject({
       status: 'fail',
       summary: expect.stringMatching(
-        /^No high-availability evidence declared for this database Resource: a production service depends on it/,
+        /^No high-availability evidence declared for this database Resource: nothing shows it survives losing an instance \(no Patroni cluster named; no postgres_exporter series with /,
       ),
       remediation: expect.stringContaining(
         'production-readiness.io/patroni-cluster',

@@ -24,6 +24,7 @@ export type { TestHttpServer } from './httpServer';
 export { isHealthy, startPatroniCluster } from './patroni';
 export { startHaproxy } from './haproxy';
 export type { HaproxyServer, TestHaproxy } from './haproxy';
+export { startPostgresExporter } from './postgresExporter';
 export type {
   PatroniClusterStatus,
   PatroniMemberStatus,

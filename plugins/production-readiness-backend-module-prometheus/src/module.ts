@@ -14,6 +14,7 @@ import {
 } from './checks/queryCheckFactory';
 import { AlertmanagerCollector } from './collectors/AlertmanagerCollector';
 import { HaproxyBackendsCollector } from './collectors/HaproxyBackendsCollector';
+import { PostgresReplicationCollector } from './collectors/PostgresReplicationCollector';
 import { PrometheusCollector } from './collectors/PrometheusCollector';
 import { readPrometheusModuleConfig } from './config';
 
@@ -45,6 +46,7 @@ export const productionReadinessModulePrometheus = createBackendModule({
           AlertmanagerCollector.create({ config: moduleConfig }),
           // Read by the database-ha module's availability.data-store-ha, where installed.
           HaproxyBackendsCollector.create({ config: moduleConfig }),
+          PostgresReplicationCollector.create({ config: moduleConfig }),
         );
         checks.addChecks(...createPrometheusChecks(moduleConfig));
         configChecks.addConfigCheckFactories(

@@ -8,6 +8,7 @@
 
 export * from './backupJobRuns';
 export * from './loadBalancerBackends';
+export * from './postgresReplication';
 export * from './checks';
 export * from './collectors';
 export {

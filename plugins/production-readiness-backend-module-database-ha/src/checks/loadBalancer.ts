@@ -35,7 +35,10 @@ function problemsOf(b: LoadBalancerBackend): string[] {
   const where = `HAProxy backend ${b.backend} on ${
     b.instance || 'an unnamed instance'
   }`;
-  const unchecked = b.servers.filter(s => s.check === undefined);
+  // HAProxy pauses the checks of a server in maintenance: no result is not "unchecked" there.
+  const unchecked = b.servers.filter(
+    s => s.check === undefined && s.state !== 'MAINT',
+  );
   const down = b.servers.filter(
     s =>
       s.state !== 'UP' &&

@@ -80,18 +80,6 @@ export class PatroniCollector implements FactCollector<PatroniFacts> {
     );
   }
 
-  missingDeclaration(entity: Entity): { summary: string; remediation: string } {
-    const type = (entity.spec as { type?: unknown } | undefined)?.type;
-    return {
-      summary: `No high-availability evidence declared for this ${
-        typeof type === 'string' ? `${type} ` : ''
-      }${
-        entity.kind
-      }: a production service depends on it, and nothing shows it survives losing an instance`,
-      remediation: `Run it with a replica and say where its members can be seen: \`${ANNOTATIONS.patroniCluster}: <name of a cluster in productionReadiness.databaseHa.patroni>\`. A single instance the owners accept needs a waiver of this check approved outside the owning team.`,
-    };
-  }
-
   async collect(
     entities: Entity[],
     context: CollectorContext,
