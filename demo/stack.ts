@@ -33,6 +33,7 @@ import {
   startFakeKubeApiServer,
   startHaproxy,
   startPatroniCluster,
+  startPostgresExporter,
   startPrometheus,
   startS3,
   TEST_S3_CREDENTIALS,
@@ -185,6 +186,7 @@ async function main() {
   // whose own Prometheus endpoint the demo's Prometheus scrapes. The database-ha module's
   // availability.data-store-ha reads both.
   let haproxyHost: string | undefined;
+  let exporterHosts: string[] = [];
   try {
     const patroni = await startPatroniCluster({ scope: 'orders-db' });
     running.push({ name: 'Patroni cluster', stop: patroni.stop });
@@ -202,6 +204,27 @@ async function main() {
       .join(', ')}  (real; orders-db's cluster: ${members
       .map(m => `${m.name} ${m.role} ${m.state}`)
       .join(', ')}; etcd ${patroni.etcdUrl})`;
+    try {
+      // PostgreSQL's own view: a postgres_exporter per member, job orders-db.
+      const pgExporters = await Promise.all(
+        patroni.members.map(m =>
+          startPostgresExporter({
+            dataSourceName: `postgresql://postgres:postgres@127.0.0.1:${m.pgPort}/postgres?sslmode=disable`,
+          }),
+        ),
+      );
+      pgExporters.forEach(e =>
+        running.push({ name: 'postgres_exporter', stop: e.stop }),
+      );
+      exporterHosts = pgExporters.map(e => new URL(e.baseUrl).host);
+      status.postgres_exporter = `${pgExporters
+        .map(e => `${e.baseUrl}/metrics`)
+        .join(
+          ', ',
+        )}  (real; orders-db's members, scraped by Prometheus as job orders-db)`;
+    } catch (error) {
+      status.postgres_exporter = `NOT RUNNING: ${firstLine(error)}`;
+    }
     try {
       const haproxy = await startHaproxy({
         backends: [
@@ -260,6 +283,14 @@ async function main() {
               },
             ],
           })),
+          ...(exporterHosts.length
+            ? [
+                {
+                  job_name: 'orders-db',
+                  static_configs: [{ targets: exporterHosts }],
+                },
+              ]
+            : []),
           // HAProxy's own endpoint: the backend in front of orders-db.
           ...(haproxyHost
             ? [

@@ -298,6 +298,7 @@ describe('scripts/start', () => {
       stack.status.Patroni,
       /\(real; orders-db's cluster: member-1 leader running, member-2 replica (streaming|running)/,
     );
+    assert.match(stack.status.postgres_exporter, /\(real; orders-db's members/);
     assert.match(
       stack.status.HAProxy,
       /\(real; backend orders-db-primary to orders-db's leader/,
@@ -445,6 +446,11 @@ describe('scripts/start', () => {
       db['availability.data-store-ha'].summary,
       /^Patroni cluster orders-db: leader member-\d \(timeline \d+\), 1 replica streaming/,
     );
+    // PostgreSQL's own view, through postgres_exporter scraped by the demo's Prometheus.
+    assert.match(
+      db['availability.data-store-ha'].summary,
+      /; PostgreSQL \(postgres_exporter, job="orders-db"\): member-2 streaming from 127\.0\.0\.1:\d+, \d+ B behind; /,
+    );
     // The way in: HAProxy sends clients to the leader, the replica answers as a standby.
     assert.match(
       db['availability.data-store-ha'].summary,
@@ -479,7 +485,7 @@ describe('scripts/start', () => {
     assert.equal(db['availability.data-store-ha'].status, 'fail');
     assert.match(
       db['availability.data-store-ha'].summary,
-      /^No high-availability evidence declared for this database Resource: a production service depends on it/,
+      /^No high-availability evidence declared for this database Resource: nothing shows it survives losing an instance \(no Patroni cluster named; no postgres_exporter series with /,
     );
   });
 
