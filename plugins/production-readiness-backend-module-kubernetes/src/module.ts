@@ -8,6 +8,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import { createKubernetesChecks } from './checks/createKubernetesChecks';
 import { BackupJobRunsCollector } from './collector/BackupJobRunsCollector';
+import { OperatorDatabaseClustersCollector } from './collector/OperatorDatabaseClustersCollector';
 import { ClusterSnapshots } from './collector/ClusterSnapshots';
 import { KubernetesCollector } from './collector/KubernetesCollector';
 import { readClusterDefinitions, readKubernetesModuleSettings } from './config';
@@ -52,6 +53,7 @@ export const productionReadinessModuleKubernetes = createBackendModule({
         collectors.addCollectors(
           new KubernetesCollector(snapshots),
           new BackupJobRunsCollector(snapshots),
+          new OperatorDatabaseClustersCollector(snapshots),
         );
         checks.addChecks(...createKubernetesChecks(settings));
       },

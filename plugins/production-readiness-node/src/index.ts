@@ -9,6 +9,7 @@
 export * from './backupJobRuns';
 export * from './loadBalancerBackends';
 export * from './postgresReplication';
+export * from './operatorDatabaseClusters';
 export * from './checks';
 export * from './collectors';
 export {

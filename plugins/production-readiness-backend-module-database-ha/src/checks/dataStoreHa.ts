@@ -12,6 +12,8 @@ import {
   createReadinessCheck,
   LOAD_BALANCER_BACKENDS_COLLECTOR_ID,
   LoadBalancerBackendsFacts,
+  OPERATOR_DATABASE_CLUSTERS_COLLECTOR_ID,
+  OperatorDatabaseClustersFacts,
   POSTGRES_REPLICATION_COLLECTOR_ID,
   PostgresReplicationFacts,
   ReadinessCheck,
@@ -21,6 +23,7 @@ import {
   PatroniFacts,
 } from '../collector/PatroniCollector';
 import { judgeLoadBalancer } from './loadBalancer';
+import { judgeOperatorClusters } from './operatorClusters';
 import { judgePatroni } from './patroni';
 import { judgePostgresReplication } from './postgresReplication';
 
@@ -49,29 +52,39 @@ function combine(parts: CheckEvaluation[]): CheckEvaluation {
 function noEvidence(
   entity: Entity,
   postgres: PostgresReplicationFacts | undefined,
+  operated: OperatorDatabaseClustersFacts | undefined,
 ): CheckEvaluation {
   const type = (entity.spec as { type?: unknown } | undefined)?.type;
   const looked = postgres
     ? postgres.unavailable ??
       `no postgres_exporter series with ${postgres.selector} on ${postgres.source}`
     : 'postgres_exporter not read: the Prometheus module is not installed';
+  // Read only for entities with Kubernetes annotations, where the Kubernetes module runs.
+  const operator = operated
+    ? '; no CloudNativePG Cluster selected by its Kubernetes annotations'
+    : '';
   return checkResult.fail(
     `No high-availability evidence declared for this ${
       typeof type === 'string' ? `${type} ` : ''
     }${
       entity.kind
-    }: nothing shows it survives losing an instance (no Patroni cluster named; ${looked})`,
+    }: nothing shows it survives losing an instance (no Patroni cluster named; ${looked}${operator})`,
     [
       {
         label: 'looked for',
         value: [
           `${ANNOTATIONS.patroniCluster}: not declared`,
           `postgres_exporter: ${looked}`,
+          ...(operated
+            ? [
+                'CloudNativePG: no Cluster selected by its Kubernetes annotations',
+              ]
+            : []),
         ],
         source: 'catalog',
       },
     ],
-    `Run it with a replica and say where its members can be seen: \`${ANNOTATIONS.patroniCluster}: <name of a cluster in productionReadiness.databaseHa.patroni>\`, or scrape a postgres_exporter on each of its servers with the label ${EVIDENCE_OWNER.prometheusLabel}="<this entity's ref>" (or the service label ${ANNOTATIONS.prometheusService} names). A single instance the owners accept needs a waiver of this check approved outside the owning team.`,
+    `Run it with a replica and say where its members can be seen: \`${ANNOTATIONS.patroniCluster}: <name of a cluster in productionReadiness.databaseHa.patroni>\`, run it as a CloudNativePG Cluster its Kubernetes annotations select, or scrape a postgres_exporter on each of its servers with the label ${EVIDENCE_OWNER.prometheusLabel}="<this entity's ref>" (or the service label ${ANNOTATIONS.prometheusService} names). A single instance the owners accept needs a waiver of this check approved outside the owning team.`,
   );
 }
 
@@ -112,11 +125,13 @@ export function createDataStoreHaCheck(options: {
     optionalCollectors: [
       PATRONI_COLLECTOR_ID,
       POSTGRES_REPLICATION_COLLECTOR_ID,
+      OPERATOR_DATABASE_CLUSTERS_COLLECTOR_ID,
       LOAD_BALANCER_BACKENDS_COLLECTOR_ID,
     ],
     sources: [
       PATRONI_COLLECTOR_ID,
       POSTGRES_REPLICATION_COLLECTOR_ID,
+      OPERATOR_DATABASE_CLUSTERS_COLLECTOR_ID,
       LOAD_BALANCER_BACKENDS_COLLECTOR_ID,
     ],
     evaluate: context => {
@@ -155,10 +170,14 @@ export function createDataStoreHaCheck(options: {
       const postgres = context.facts<PostgresReplicationFacts>(
         POSTGRES_REPLICATION_COLLECTOR_ID,
       );
-      // The members, as the cluster manager and as PostgreSQL itself show them.
+      const operated = context.facts<OperatorDatabaseClustersFacts>(
+        OPERATOR_DATABASE_CLUSTERS_COLLECTOR_ID,
+      );
+      // The members, as the cluster manager, the operator and PostgreSQL itself show them.
       const members = [
         patroni &&
           judgePatroni(patroni, needed, options.maxReplicationLagBytes),
+        operated && judgeOperatorClusters(operated, needed),
         postgres &&
           judgePostgresReplication(
             postgres,
@@ -167,7 +186,7 @@ export function createDataStoreHaCheck(options: {
           ),
       ].filter((p): p is CheckEvaluation => p !== undefined);
       if (members.length === 0) {
-        return noEvidence(entity, postgres);
+        return noEvidence(entity, postgres, operated);
       }
       // Where it names the HAProxy backend its clients connect through, and the Prometheus
       // module reads HAProxy: that way in must reach a live, checked member too.

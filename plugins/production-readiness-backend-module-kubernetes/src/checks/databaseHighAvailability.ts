@@ -30,6 +30,10 @@ import {
   withKubernetesFacts,
   workloadName,
 } from './helpers';
+import {
+  CNPG_HEALTHY_PHASE,
+  CNPG_ROUTINE_PHASES,
+} from '../collector/cnpgClusters';
 
 const collectors = [KUBERNETES_COLLECTOR_ID];
 
@@ -220,29 +224,6 @@ function judgeStatefulSet(
     }, PodDisruptionBudget ${budgets.find(b => b.keepsQuorum)?.text}`,
   };
 }
-
-/** `status.phase` of a CloudNativePG Cluster with nothing going on. */
-const CNPG_HEALTHY_PHASE = 'Cluster in healthy state';
-
-/**
- * Phases of routine CloudNativePG operations (rolling updates, switchovers, new replicas,
- * configuration changes): the cluster is expected back in a healthy state by itself, so they
- * weaken the verdict (warn). Any other phase (failing over, waiting for user action,
- * unrecoverable, plugin or image catalog errors, an invalid definition...) fails it.
- * The strings are the operator's `Phase*` constants (api/v1/cluster_types.go).
- */
-const CNPG_ROUTINE_PHASES = new Set([
-  'Switchover in progress',
-  'Creating a new replica',
-  'Upgrading cluster',
-  'Upgrading Postgres major version',
-  'Cluster upgrade delayed',
-  'Primary instance is being restarted in-place',
-  'Primary instance is being restarted without a switchover',
-  'Waiting for the instances to become active',
-  'Online upgrade in progress',
-  'Applying configuration',
-]);
 
 function cnpgAffinityText(c: CnpgClusterFact): string {
   const { enabled, type, topologyKey, defaulted } = c.antiAffinity;

@@ -2,7 +2,8 @@ import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readines
 import { EvidenceClaim } from '@production-readiness/plugin-production-readiness-node';
 import { KubernetesFacts, ObjectRef } from './facts';
 
-function claim(
+/** A claim on one Kubernetes object. */
+export function objectClaim(
   kind: string,
   objectKind: string,
   object: ObjectRef,
@@ -28,13 +29,17 @@ export function kubernetesClaims(facts: KubernetesFacts): EvidenceClaim[] {
     ? `${facts.selector} in namespace ${facts.namespace}`
     : facts.selector;
   return [
-    ...facts.workloads.map(w => claim('kubernetes-workload', w.kind, w, how)),
-    ...facts.cnpgClusters.map(c =>
-      claim('kubernetes-workload', 'Cluster.postgresql.cnpg.io', c, how),
+    ...facts.workloads.map(w =>
+      objectClaim('kubernetes-workload', w.kind, w, how),
     ),
-    ...facts.cronJobs.map(c => claim('kubernetes-cronjob', 'CronJob', c, how)),
+    ...facts.cnpgClusters.map(c =>
+      objectClaim('kubernetes-workload', 'Cluster.postgresql.cnpg.io', c, how),
+    ),
+    ...facts.cronJobs.map(c =>
+      objectClaim('kubernetes-cronjob', 'CronJob', c, how),
+    ),
     ...facts.prometheusRules.map(r =>
-      claim('kubernetes-prometheus-rule', 'PrometheusRule', r, how),
+      objectClaim('kubernetes-prometheus-rule', 'PrometheusRule', r, how),
     ),
   ];
 }
