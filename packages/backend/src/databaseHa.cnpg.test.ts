@@ -8,6 +8,7 @@
  */
 import { Entity } from '@backstage/catalog-model';
 import {
+  createSelfSignedCertificate,
   FakeKubeApiServer,
   KubeObject,
   startFakeKubeApiServer,
@@ -19,6 +20,7 @@ import {
 import databaseHaModule from '@production-readiness/plugin-production-readiness-backend-module-database-ha';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import { CheckResult } from '@production-readiness/plugin-production-readiness-common';
+import { kubernetesRootConfig } from './__testUtils__/kubernetesConfig';
 
 jest.setTimeout(120_000);
 
@@ -102,8 +104,10 @@ describe('availability.data-store-ha from CloudNativePG', () => {
     );
 
   beforeAll(async () => {
+    const tls = createSelfSignedCertificate();
     cluster = await startFakeKubeApiServer({
       token: TOKEN,
+      tls,
       objects: [
         cnpgCluster('ledger-db', {
           phase: 'Cluster in healthy state',
@@ -119,25 +123,11 @@ describe('availability.data-store-ha from CloudNativePG', () => {
     backend = await startReadinessTestBackend({
       features: [kubernetesModule, databaseHaModule],
       entities: [database('ledger-db'), database('audit-db'), LEDGER_API],
-      rootConfig: {
-        kubernetes: {
-          serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'prod',
-                  url: cluster.baseUrl,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: TOKEN,
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
-      },
+      rootConfig: kubernetesRootConfig({
+        url: cluster.baseUrl,
+        token: TOKEN,
+        caCert: tls.cert,
+      }),
       config: { refresh: { minInterval: { milliseconds: 1 } } },
     });
   });

@@ -301,4 +301,31 @@ describe('availability.data-store-ha on a real HA stack (Patroni, postgres_expor
       waitForHa(ORDERS_DB, 'orders-db healthy again', r => r.status === 'pass'),
     ).resolves.toMatchObject({ status: 'pass' });
   });
+
+  it('passes after a switchover with the new leader on every source', async () => {
+    const { leader, replica } = await roles(clusters.orders);
+    await clusters.orders.switchover(replica);
+    await clusters.orders.waitForStatus(
+      `${replica} to lead`,
+      s =>
+        s.members.find(m => m.name === replica)?.role === 'leader' &&
+        isHealthy(s, 2),
+    );
+    // HAProxy follows the leader by its /primary check; the new leader's exporter reports the
+    // old one streaming from it.
+    const passed = await waitForHa(
+      ORDERS_DB,
+      'every source to show the new leader',
+      r =>
+        r.status === 'pass' &&
+        r.summary.includes(`${replica} UP (L7OK)`) &&
+        r.summary.includes(`${leader} streaming from`),
+    );
+    expect(passed.summary).toMatch(
+      new RegExp(
+        `^Patroni cluster orders: leader ${replica} \\(timeline \\d+\\)`,
+      ),
+    );
+    expect(passed.summary).toContain(`${leader} DOWN (L7STS)`);
+  });
 });

@@ -20,6 +20,7 @@ import {
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
+import { kubernetesRootConfig } from './__testUtils__/kubernetesConfig';
 import {
   GateAnswer,
   ReadinessReport,
@@ -208,25 +209,11 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     backend = await startReadinessTestBackend({
       entities,
       features: [kubernetesModule, prometheusModule, backupModule],
-      rootConfig: {
-        kubernetes: {
-          serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'prod',
-                  url: cluster.baseUrl,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: TOKEN,
-                  caData: Buffer.from(tls.cert).toString('base64'),
-                },
-              ],
-            },
-          ],
-        },
-      },
+      rootConfig: kubernetesRootConfig({
+        url: cluster.baseUrl,
+        token: TOKEN,
+        caCert: tls.cert,
+      }),
     });
     // Resources first: components read their dependencies' results.
     const order = entities

@@ -75,6 +75,7 @@ import {
   s3JobEnv,
   writeJobScripts,
 } from './__testUtils__/backupJobs';
+import { kubernetesRootConfig } from './__testUtils__/kubernetesConfig';
 
 jest.setTimeout(300_000);
 
@@ -736,25 +737,11 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
         databaseProbe,
       ],
       entities,
-      rootConfig: {
-        kubernetes: {
-          serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'prod',
-                  url: cluster.baseUrl,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: CLUSTER_TOKEN,
-                  caData: Buffer.from(tls.cert).toString('base64'),
-                },
-              ],
-            },
-          ],
-        },
-      },
+      rootConfig: kubernetesRootConfig({
+        url: cluster.baseUrl,
+        token: CLUSTER_TOKEN,
+        caCert: tls.cert,
+      }),
       config: {
         // The last test refreshes the fleet a second time.
         refresh: { minInterval: { milliseconds: 1 } },

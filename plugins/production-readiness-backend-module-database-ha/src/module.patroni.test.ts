@@ -161,6 +161,52 @@ describe('availability.data-store-ha on a real Patroni cluster', () => {
     ).toMatchObject({ role: 'leader', state: 'running' });
   });
 
+  it('claims the members by address, so two names for one cluster contest the same evidence', async () => {
+    const settings = readDatabaseHaSettings(
+      new ConfigReader({
+        productionReadiness: {
+          databaseHa: {
+            patroni: ['orders', 'orders-again'].map(name => ({
+              name,
+              urls: cluster.members.map(m => m.restApiUrl),
+            })),
+          },
+        },
+      }),
+    );
+    const copy: Entity = {
+      ...database({
+        'production-readiness.io/patroni-cluster': 'orders-again',
+      }),
+      metadata: {
+        name: 'orders-db-copy',
+        namespace: 'default',
+        annotations: {
+          'production-readiness.io/patroni-cluster': 'orders-again',
+        },
+      },
+    };
+    const collected = await new PatroniCollector(settings).collect(
+      [ORDERS_DB, copy],
+      {
+        logger: mockServices.logger.mock(),
+        signal: AbortSignal.timeout(30_000),
+        now: new Date(),
+      },
+    );
+    const ids = (ref: string) =>
+      collected
+        .claims!.get(ref)!
+        .map(c => `${c.kind} ${c.id}`)
+        .sort();
+    expect(ids('resource:default/orders-db')).toEqual(
+      cluster.members.map(m => `patroni-member 127.0.0.1:${m.pgPort}`).sort(),
+    );
+    expect(ids('resource:default/orders-db-copy')).toEqual(
+      ids('resource:default/orders-db'),
+    );
+  });
+
   it('says which annotation value names no configured cluster', async () => {
     await expect(
       judge(database({ 'production-readiness.io/patroni-cluster': 'ordres' })),

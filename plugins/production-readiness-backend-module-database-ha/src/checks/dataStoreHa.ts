@@ -109,7 +109,7 @@ export function createDataStoreHaCheck(options: {
     title: 'Data store is highly available',
     description: `A data store that production services depend on survives losing an instance, as its live members show: Patroni's REST API (the cluster named by ${
       ANNOTATIONS.patroniCluster
-    }) and PostgreSQL itself through postgres_exporter (pg_up of every server, pg_stat_replication of the one standbys stream from; with the Prometheus module). Each source shown must have a running leader or primary, every replica streaming and at most ${formatBytes(
+    }), CloudNativePG's report on the Clusters its Kubernetes annotations select (with the Kubernetes module), and PostgreSQL itself through postgres_exporter (pg_up of every server, pg_stat_replication of the one standbys stream from; with the Prometheus module). Each source shown must have a running leader or primary, every replica streaming and at most ${formatBytes(
       options.maxReplicationLagBytes,
     )} behind, and at least as many members as ${
       ANNOTATIONS.highAvailability
@@ -119,7 +119,7 @@ export function createDataStoreHaCheck(options: {
     severity: 'critical',
     appliesTo: { hasAnnotations: [ANNOTATIONS.patroniCluster] },
     requiredOf: stateful,
-    remediation: `Run the database with at least one streaming replica, under Patroni (name the cluster with ${ANNOTATIONS.patroniCluster}) or with a postgres_exporter scraped on each server.`,
+    remediation: `Run the database with at least one streaming replica: under Patroni (name the cluster with ${ANNOTATIONS.patroniCluster}), as a CloudNativePG Cluster, or with a postgres_exporter scraped on each server.`,
     // Each source is read where installed; the evaluator fails when none shows the members.
     collectors: [],
     optionalCollectors: [

@@ -64,6 +64,20 @@ const describe = (error: unknown) =>
   error instanceof Error ? error.message : String(error);
 
 /**
+ * The entity claims the members it reads, by their PostgreSQL address: two names in config for
+ * the same cluster, or two entities naming one name, contest the same members.
+ */
+function memberClaims(name: string, members: PatroniMember[]): EvidenceClaim[] {
+  return members.map(m => ({
+    kind: 'patroni-member',
+    id:
+      m.host !== undefined ? `${m.host}:${m.port ?? ''}` : `${name}/${m.name}`,
+    how: `${ANNOTATIONS.patroniCluster}=${name}`,
+    settle: `Give each database its own Patroni cluster in ${ANNOTATIONS.patroniCluster}: one cluster's members are the high availability of one database.`,
+  }));
+}
+
+/**
  * Reads each Patroni cluster some entity names, once per refresh: `GET /cluster` on its
  * members' REST APIs in order until one answers. The number of calls depends on the clusters,
  * never on the number of entities.
@@ -109,14 +123,6 @@ export class PatroniCollector implements FactCollector<PatroniFacts> {
         continue;
       }
       wanted.set(name, [...(wanted.get(name) ?? []), ref]);
-      claims.set(ref, [
-        {
-          kind: 'patroni-cluster',
-          id: name,
-          how: `${ANNOTATIONS.patroniCluster}=${name}`,
-          settle: `Give each database its own Patroni cluster in ${ANNOTATIONS.patroniCluster}: one cluster's members are the high availability of one database.`,
-        },
-      ]);
     }
     const limit = pLimit(4);
     await Promise.all(
@@ -127,6 +133,7 @@ export class PatroniCollector implements FactCollector<PatroniFacts> {
             const read = await this.read(cluster, context);
             for (const ref of refs) {
               facts.set(ref, { cluster: name, ...read });
+              claims.set(ref, memberClaims(name, read.members));
             }
           } catch (error) {
             for (const ref of refs) errors.set(ref, describe(error));

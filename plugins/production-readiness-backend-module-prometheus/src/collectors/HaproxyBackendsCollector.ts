@@ -10,7 +10,7 @@ import {
   LoadBalancerBackendsFacts,
 } from '@production-readiness/plugin-production-readiness-node';
 import { PrometheusModuleConfig } from '../config';
-import { parseVector, VectorSample } from '../upstream/parseVector';
+import { queryVectors, VectorSample } from '../upstream/parseVector';
 import {
   createUpstreamClients,
   UpstreamClient,
@@ -144,17 +144,10 @@ export class HaproxyBackendsCollector
       [...byInstance].map(async ([instanceName, wanted]) => {
         const client = this.clients.get(instanceName)!;
         try {
-          const [states, checks] = await Promise.all(
-            [SERVER_STATE_QUERY, CHECK_STATUS_QUERY].map(async query =>
-              parseVector(
-                await client.postForm(
-                  '/api/v1/query',
-                  { query },
-                  context.signal,
-                ),
-                `${client.displayName} query ${query}`,
-              ),
-            ),
+          const [states, checks] = await queryVectors(
+            client,
+            [SERVER_STATE_QUERY, CHECK_STATUS_QUERY],
+            context.signal,
           );
           const backends = backendsOf(instanceName, states, checks);
           for (const { ref, declared } of wanted) {

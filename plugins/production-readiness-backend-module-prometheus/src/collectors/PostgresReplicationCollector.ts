@@ -9,7 +9,7 @@ import {
   PostgresReplicationFacts,
 } from '@production-readiness/plugin-production-readiness-node';
 import { PrometheusModuleConfig } from '../config';
-import { parseVector, VectorSample } from '../upstream/parseVector';
+import { queryVectors, VectorSample } from '../upstream/parseVector';
 import {
   createUpstreamClients,
   UpstreamClient,
@@ -104,17 +104,10 @@ export class PostgresReplicationCollector
       [...byInstance].map(async ([instanceName, wanted]) => {
         const client = this.clients.get(instanceName)!;
         try {
-          const [servers, standbys] = await Promise.all(
-            [SERVERS_QUERY, STANDBYS_QUERY].map(async query =>
-              parseVector(
-                await client.postForm(
-                  '/api/v1/query',
-                  { query },
-                  context.signal,
-                ),
-                `${client.displayName} query ${query}`,
-              ),
-            ),
+          const [servers, standbys] = await queryVectors(
+            client,
+            [SERVERS_QUERY, STANDBYS_QUERY],
+            context.signal,
           );
           for (const w of wanted) {
             const own = servers.filter(s => belongsTo(s, w));

@@ -1,3 +1,5 @@
+import type { UpstreamClient } from './UpstreamClient';
+
 /** One sample of an instant vector. */
 export interface VectorSample {
   metric: Record<string, string>;
@@ -23,5 +25,21 @@ export function parseVector(body: unknown, what: string): VectorSample[] {
       metric: (s.metric as Record<string, string>) ?? {},
       value: Number((s.value as [number, string] | undefined)?.[1]),
     }),
+  );
+}
+
+/** Runs instant queries on one instance, each answer parsed as a vector, in query order. */
+export function queryVectors(
+  client: UpstreamClient,
+  queries: string[],
+  signal: AbortSignal,
+): Promise<VectorSample[][]> {
+  return Promise.all(
+    queries.map(async query =>
+      parseVector(
+        await client.postForm('/api/v1/query', { query }, signal),
+        `${client.displayName} query ${query}`,
+      ),
+    ),
   );
 }

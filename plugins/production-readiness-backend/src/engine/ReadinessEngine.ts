@@ -80,6 +80,12 @@ export interface ReadinessEngine {
   refreshEntity(entityRef: string): Promise<RefreshSummary>;
 }
 
+/** Ordinal order of check ids, the same whatever the locale or the database's collation. */
+function byCheckId(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /**
  * The collector outcomes as one entity sees them: a collector that failed, but was not asked
  * about this entity (its `appliesTo` left it out), has simply no data for it.
@@ -434,9 +440,7 @@ export class DefaultReadinessEngine implements ReadinessEngine {
     // In check id order, as stored: a dependent's verdict must not depend on whether its
     // dependency was evaluated in the same run (plan order) or read from the store.
     return [...rows]
-      .sort((a, b) =>
-        a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0,
-      )
+      .sort((a, b) => byCheckId(a.checkId, b.checkId))
       .flatMap(r => {
         const check = registry.getCheck(r.checkId);
         return check
