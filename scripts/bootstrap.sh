@@ -5,7 +5,8 @@
 #   1. Node.js >= 22 (from the npm registry into .tools/ when the system Node is older)
 #   2. Yarn 4 at the version in package.json "packageManager" (npm package @yarnpkg/cli-dist)
 #   3. Debian packages the tests and the demo need, when running as root
-#   4. `yarn install --immutable`, skipped when yarn.lock and every package.json are unchanged
+#   4. VictoriaLogs built from the Go module proxy into ~/.cache/production-readiness (once)
+#   5. `yarn install --immutable`, skipped when yarn.lock and every package.json are unchanged
 # Every step says what it does; a failure names the step and stops.
 
 set -euo pipefail
@@ -110,6 +111,37 @@ ensure_debian_packages() {
   done
 }
 
+# VictoriaLogs (Apache-2.0), the log store of the logging tests and the demo: built from the Go
+# module proxy into a machine-wide cache outside the repository, once per version.
+VICTORIALOGS_VERSION=v1.52.2
+ensure_victorialogs() {
+  local cache="${PRODUCTION_READINESS_CACHE:-$HOME/.cache/production-readiness}"
+  local bin="$cache/bin/victoria-logs-$VICTORIALOGS_VERSION"
+  export VICTORIALOGS_BIN="$bin"
+  if [[ -x "$bin" ]]; then
+    say "VictoriaLogs $VICTORIALOGS_VERSION present ($bin)"
+    return
+  fi
+  local go
+  go="$(command -v go || echo /usr/local/go/bin/go)"
+  if [[ ! -x "$go" ]]; then
+    say "WARNING: no Go toolchain: VictoriaLogs not built; the tests and demo parts that need it report it"
+    return
+  fi
+  local work="$cache/victorialogs-build-$VICTORIALOGS_VERSION" start=$SECONDS
+  say "Building VictoriaLogs $VICTORIALOGS_VERSION from the Go module proxy into $cache (about a minute, once per machine)"
+  mkdir -p "$work" "$cache/bin"
+  (
+    cd "$work" &&
+      export GOPATH="$cache/go" GOCACHE="$cache/go-build" GOFLAGS="-mod=mod -buildvcs=false" &&
+      { [[ -f go.mod ]] || "$go" mod init victorialogs-build >&2; } &&
+      "$go" get "github.com/VictoriaMetrics/VictoriaLogs@$VICTORIALOGS_VERSION" >&2 &&
+      "$go" build -o "$bin.tmp" github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs >&2 &&
+      mv "$bin.tmp" "$bin"
+  ) || fail "build VictoriaLogs $VICTORIALOGS_VERSION"
+  say "VictoriaLogs $VICTORIALOGS_VERSION built in $((SECONDS - start)) s: $bin"
+}
+
 ensure_dependencies() {
   local stamp="$REPO_ROOT/node_modules/.bootstrap-stamp" digest
   digest="$(cd "$REPO_ROOT" && node -e '
@@ -143,5 +175,6 @@ fi
 ensure_node
 ensure_yarn
 ensure_debian_packages
+ensure_victorialogs
 ensure_dependencies
 say "Ready"

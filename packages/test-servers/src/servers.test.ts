@@ -9,6 +9,7 @@ import {
   startAlertmanager,
   startPrometheus,
   startS3,
+  startVictoriaLogs,
   testDatabaseIds,
   TestPrometheus,
 } from '.';
@@ -174,6 +175,63 @@ describe('startS3', () => {
     } finally {
       client.destroy();
       await s3.stop();
+    }
+  });
+});
+
+describe('startVictoriaLogs', () => {
+  it('takes JSON lines and answers grouped LogsQL stats, and shows its retention', async () => {
+    const logs = await startVictoriaLogs({ retentionPeriod: '30d' });
+    try {
+      await logs.pushJsonLines(
+        [
+          { _msg: 'order placed', service: 'orders-api', trace_id: 't-1' },
+          { _msg: 'order paid', service: 'orders-api', trace_id: 't-2' },
+          { _msg: 'GET /healthz 200', service: 'orders-api' },
+          { _msg: 'tick', service: 'worker' },
+        ],
+        ['service'],
+      );
+      const stats = async () => {
+        const response = await fetch(
+          `${logs.baseUrl}/select/logsql/stats_query`,
+          {
+            method: 'POST',
+            body: new URLSearchParams({
+              query:
+                '_time:1h | stats by (service) count() as lines, count(trace_id) as traced',
+            }),
+          },
+        );
+        const body = await response.json();
+        return Object.fromEntries(
+          (
+            body.data.result as Array<{
+              metric: Record<string, string>;
+              value: [number, string];
+            }>
+          ).map(r => [`${r.metric.service} ${r.metric.__name__}`, r.value[1]]),
+        );
+      };
+      // Lines become searchable about a second after they are ingested.
+      let counted: Record<string, string> = {};
+      const deadline = Date.now() + 15_000;
+      while (Object.keys(counted).length < 4 && Date.now() < deadline) {
+        await new Promise(r => setTimeout(r, 250));
+        counted = await stats();
+      }
+      expect(counted).toEqual({
+        'orders-api lines': '3',
+        'orders-api traced': '2',
+        'worker lines': '1',
+        'worker traced': '0',
+      });
+      const metrics = await (await fetch(`${logs.baseUrl}/metrics`)).text();
+      expect(metrics).toContain(
+        'flag{name="retentionPeriod", value="30d", is_set="true"} 1',
+      );
+    } finally {
+      await logs.stop();
     }
   });
 });

@@ -1,0 +1,103 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { startHttpServer, TestHttpServer } from './httpServer';
+import { createWorkDir } from './workDir';
+
+/**
+ * The VictoriaLogs binary scripts/bootstrap.sh builds from the Go module proxy into the
+ * machine-wide cache (`VICTORIALOGS_BIN`, else the newest `victoria-logs-*` there).
+ */
+export function findVictoriaLogs(): string {
+  const fromEnv = process.env.VICTORIALOGS_BIN;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  const dir = join(
+    process.env.PRODUCTION_READINESS_CACHE ??
+      join(homedir(), '.cache', 'production-readiness'),
+    'bin',
+  );
+  const built = existsSync(dir)
+    ? readdirSync(dir)
+        .filter(f => f.startsWith('victoria-logs-') && !f.endsWith('.tmp'))
+        .sort()
+    : [];
+  if (!built.length) {
+    throw new Error(
+      `VictoriaLogs not found in ${dir}: scripts/bootstrap.sh builds it from the Go module proxy (source it, or run scripts/test)`,
+    );
+  }
+  return join(dir, built[built.length - 1]);
+}
+
+/** A real VictoriaLogs on loopback, with helpers to push JSON lines and read its counters. */
+export interface TestVictoriaLogs extends TestHttpServer {
+  /**
+   * Pushes JSON lines (`/insert/jsonline`) with `streamFields` as the stream, and waits until
+   * VictoriaLogs counted them as ingested.
+   */
+  pushJsonLines(
+    lines: Array<Record<string, unknown>>,
+    streamFields: string[],
+  ): Promise<void>;
+}
+
+/** Reads a counter of VictoriaLogs' own `/metrics`. */
+async function ingestedRows(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter(l => l.startsWith('vl_rows_ingested_total{'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+/** Starts VictoriaLogs on a free loopback port with its own data folder. */
+export async function startVictoriaLogs(
+  options: { retentionPeriod?: string } = {},
+): Promise<TestVictoriaLogs> {
+  const binary = findVictoriaLogs();
+  const workDir = createWorkDir('victorialogs');
+  const server = await startHttpServer({
+    name: 'VictoriaLogs',
+    command: binary,
+    args: port => [
+      `-storageDataPath=${join(workDir.path, 'data')}`,
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-retentionPeriod=${options.retentionPeriod ?? '7d'}`,
+    ],
+    workDir,
+    readyPath: '/health',
+  });
+  return {
+    ...server,
+    async pushJsonLines(lines, streamFields) {
+      const before = await ingestedRows(server.baseUrl);
+      const query = new URLSearchParams({
+        _stream_fields: streamFields.join(','),
+      });
+      const response = await fetch(
+        `${server.baseUrl}/insert/jsonline?${query}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/stream+json' },
+          body: `${lines.map(l => JSON.stringify(l)).join('\n')}\n`,
+        },
+      );
+      if (!response.ok) {
+        throw new Error(
+          `VictoriaLogs refused the lines: ${
+            response.status
+          } ${await response.text()}`,
+        );
+      }
+      const deadline = Date.now() + 10_000;
+      while ((await ingestedRows(server.baseUrl)) < before + lines.length) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `VictoriaLogs answered ${response.status} but did not count the ${lines.length} lines as ingested`,
+          );
+        }
+        await new Promise(r => setTimeout(r, 100));
+      }
+    },
+  };
+}
