@@ -65,3 +65,12 @@ export function createFactCollector<TFacts>(
 ): FactCollector<TFacts> {
   return collector;
 }
+
+/**
+ * The message of a thrown value, for a collector's per-entity errors and log lines.
+ *
+ * @public
+ */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -8,6 +8,7 @@ import {
 import {
   CollectedFacts,
   CollectorContext,
+  describeError,
   EvidenceClaim,
   FactCollector,
   PushedEvidenceService,
@@ -155,8 +156,6 @@ interface LocationSnapshot {
   listedAt: string;
   reads: Map<string, SnapshotRead>;
 }
-
-const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Collects backup facts for the whole fleet: each location the fleet's entities name is listed
@@ -443,7 +442,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
                 ? { kind, info: parseBackupInfo(text, object.key) }
                 : { kind, text };
           } catch (error) {
-            value = { kind: 'garbage', reason: describe(error) };
+            value = { kind: 'garbage', reason: describeError(error) };
           }
           this.cache.set(`${location.name}\u0000${object.key}`, {
             version: object.version,
@@ -532,7 +531,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
     } catch (error) {
       return {
         ...facts,
-        failure: { kind: 'garbage', reason: describe(error) },
+        failure: { kind: 'garbage', reason: describeError(error) },
       };
     }
     facts.backups.sort(newestBackupFirst);
@@ -548,7 +547,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
             facts.restoreTests.push(record);
           }
         } catch (error) {
-          facts.unreadable.push(describe(error));
+          facts.unreadable.push(describeError(error));
         }
       }
     }
@@ -700,7 +699,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
           storedBytes: stored.get(name) ?? 0,
         });
       } catch (error) {
-        unreadable.push(describe(error));
+        unreadable.push(describeError(error));
       }
     }
     const wal = walFact(
@@ -742,7 +741,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
           backups.push(record);
         }
       } catch (error) {
-        unreadable.push(describe(error));
+        unreadable.push(describeError(error));
       }
     }
     return { backups };
@@ -783,7 +782,7 @@ export class BackupCollector implements FactCollector<BackupFacts> {
           try {
             record = applyDumpManifest(record, value.text, manifestKey);
           } catch (error) {
-            unreadable.push(describe(error));
+            unreadable.push(describeError(error));
           }
         }
       }

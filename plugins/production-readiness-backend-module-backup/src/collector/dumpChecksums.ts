@@ -1,4 +1,7 @@
-import { CollectorContext } from '@production-readiness/plugin-production-readiness-node';
+import {
+  CollectorContext,
+  describeError,
+} from '@production-readiness/plugin-production-readiness-node';
 import { DumpChecksumSettings } from '../config';
 import { BackupRecord } from '../readers/types';
 import { BackupStorage, StoredObject } from '../storage/BackupStorage';
@@ -13,9 +16,6 @@ export interface DumpsToCheck {
   objects: ReadonlyMap<string, StoredObject>;
   unreadable: string[];
 }
-
-const describe = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
 
 const MATCHES = 'SHA-256 matches the manifest';
 
@@ -134,9 +134,9 @@ export class DumpChecksums {
           'not checked yet: the time for checksums of this refresh ran out (backup.dumpChecksums.timeout)';
         return 'unchecked';
       }
-      backup.checksum = `not checked: ${describe(error)}`;
+      backup.checksum = `not checked: ${describeError(error)}`;
       entity.unreadable.push(
-        `checksum of ${backup.id} not checked: ${describe(error)}`,
+        `checksum of ${backup.id} not checked: ${describeError(error)}`,
       );
       return 'unchecked';
     }

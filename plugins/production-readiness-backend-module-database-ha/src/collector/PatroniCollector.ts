@@ -3,6 +3,7 @@ import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-c
 import {
   CollectedFacts,
   CollectorContext,
+  describeError,
   EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
@@ -59,9 +60,6 @@ function withoutCredentials(url: string): string {
   parsed.password = '';
   return parsed.toString();
 }
-
-const describe = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
 
 /**
  * The entity claims the members it reads, by their PostgreSQL address: two names in config for
@@ -136,7 +134,7 @@ export class PatroniCollector implements FactCollector<PatroniFacts> {
               claims.set(ref, memberClaims(name, read.members));
             }
           } catch (error) {
-            for (const ref of refs) errors.set(ref, describe(error));
+            for (const ref of refs) errors.set(ref, describeError(error));
           }
         }),
       ),
@@ -196,7 +194,7 @@ export class PatroniCollector implements FactCollector<PatroniFacts> {
         };
       } catch (error) {
         if (context.signal.aborted) throw error;
-        failures.push(`${source}: ${describe(error)}`);
+        failures.push(`${source}: ${describeError(error)}`);
       }
     }
     throw new Error(

@@ -10,7 +10,7 @@ import { matchesLabels } from './labelSelector';
 import { KubeObjectMeta, name, ns, objectRef } from './objects';
 
 /** Label CloudNativePG puts on the objects of a Cluster, the PodDisruptionBudgets included. */
-export const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
+const CNPG_CLUSTER_LABEL = 'cnpg.io/cluster';
 
 /** The Cluster's backup configuration and the operator's report on its backups. */
 function cnpgBackup(c: CnpgCluster): CnpgBackupFact {

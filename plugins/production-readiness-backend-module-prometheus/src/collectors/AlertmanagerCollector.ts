@@ -2,11 +2,15 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CollectedFacts,
   CollectorContext,
+  describeError,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
 import { PrometheusModuleConfig } from '../config';
 import { parseAlertmanagerConfig } from '../alertmanager/routing';
-import { UpstreamClient } from '../upstream/UpstreamClient';
+import {
+  createUpstreamClients,
+  UpstreamClient,
+} from '../upstream/UpstreamClient';
 import {
   ALERTMANAGER_COLLECTOR_ID,
   AlertmanagerAlert,
@@ -14,10 +18,6 @@ import {
   AlertmanagerFacts,
   resolveEntityTarget,
 } from './facts';
-
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function parseAlerts(body: unknown): AlertmanagerAlert[] {
   if (!Array.isArray(body)) {
@@ -51,20 +51,10 @@ export class AlertmanagerCollector implements FactCollector<AlertmanagerFacts> {
     config: PrometheusModuleConfig;
   }): AlertmanagerCollector {
     const { config } = options;
-    const clients = new Map<string, UpstreamClient>();
-    for (const instance of config.instances.values()) {
-      if (instance.alertmanager) {
-        clients.set(
-          instance.name,
-          UpstreamClient.create(instance.alertmanager, {
-            requestTimeoutMs: config.requestTimeoutMs,
-            retries: config.retries,
-            maxResponseBytes: config.maxResponseBytes,
-          }),
-        );
-      }
-    }
-    return new AlertmanagerCollector(config, clients);
+    return new AlertmanagerCollector(
+      config,
+      createUpstreamClients(config, instance => instance.alertmanager),
+    );
   }
 
   async collect(
@@ -118,9 +108,9 @@ export class AlertmanagerCollector implements FactCollector<AlertmanagerFacts> {
             facts.set(ref, shared);
           }
         } catch (e) {
-          const reason = describe(e).startsWith(client.displayName)
-            ? describe(e)
-            : `${client.displayName}: ${describe(e)}`;
+          const reason = describeError(e).startsWith(client.displayName)
+            ? describeError(e)
+            : `${client.displayName}: ${describeError(e)}`;
           context.logger.warn(
             `Alertmanager of ${instance} failed for ${refs.length} entities: ${reason}`,
           );

@@ -3,6 +3,7 @@ import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-c
 import {
   CollectedFacts,
   CollectorContext,
+  describeError,
   EvidenceClaim,
   FactCollector,
   LOAD_BALANCER_BACKENDS_COLLECTOR_ID,
@@ -24,8 +25,6 @@ const CHECK_STATUS_QUERY = 'haproxy_server_check_status == 1';
 
 /** What HAProxy accepts as a proxy name (`invalid_char()` in its sources). */
 const PROXY_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
-
-const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Backends of one Prometheus instance, by proxy name, from the two grouped answers. */
 function backendsOf(
@@ -164,7 +163,7 @@ export class HaproxyBackendsCollector
             );
           }
         } catch (e) {
-          const reason = describe(e);
+          const reason = describeError(e);
           for (const { ref } of wanted) errors.set(ref, reason);
         }
       }),

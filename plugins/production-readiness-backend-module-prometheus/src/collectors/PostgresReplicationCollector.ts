@@ -3,6 +3,7 @@ import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readines
 import {
   CollectedFacts,
   CollectorContext,
+  describeError,
   EvidenceClaim,
   FactCollector,
   POSTGRES_REPLICATION_COLLECTOR_ID,
@@ -20,8 +21,6 @@ import { resolveEntityTarget } from './facts';
 const SERVERS_QUERY = 'pg_up';
 /** One series per standby connected to a server, from its `pg_stat_replication`. */
 const STANDBYS_QUERY = 'pg_stat_replication_pg_wal_lsn_diff';
-
-const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 interface Wanted {
   ref: string;
@@ -152,7 +151,7 @@ export class PostgresReplicationCollector
             );
           }
         } catch (e) {
-          const reason = describe(e);
+          const reason = describeError(e);
           for (const w of wanted) errors.set(w.ref, reason);
         }
       }),

@@ -2,6 +2,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CollectedFacts,
   CollectorContext,
+  describeError,
   EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
@@ -108,10 +109,6 @@ function parseTargets(
   return byService;
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 interface InstanceScope {
   instance: PrometheusInstanceConfig;
   entities: Array<{ ref: string; entity: Entity; target: EntityTarget }>;
@@ -211,7 +208,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
             facts.set(ref, entityFacts);
           }
         } catch (e) {
-          const reason = describe(e);
+          const reason = describeError(e);
           context.logger.warn(
             `Prometheus instance ${scope.instance.name} failed for ${scope.entities.length} entities: ${reason}`,
           );
@@ -247,7 +244,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         )
         .then(
           body => ({ samples: parseVector(body, 'SLO objective query') }),
-          e => ({ error: describe(e) }),
+          e => ({ error: describeError(e) }),
         ),
       Promise.all(
         localQueries.map(
@@ -265,7 +262,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
       targets = parseTargets(targetsBody, instance.serviceLabel);
       rules = parseRulesResponse(rulesBody);
     } catch (e) {
-      throw new Error(`${client.displayName}: ${describe(e)}`);
+      throw new Error(`${client.displayName}: ${describeError(e)}`);
     }
 
     const scoped: Array<{ rule: RuleFact; scope: RuleScope }> = rules.map(
@@ -388,7 +385,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         }
       }
     } catch (e) {
-      const error = describe(e);
+      const error = describeError(e);
       for (const service of services) {
         outcomes.set(service, {
           ok: false,

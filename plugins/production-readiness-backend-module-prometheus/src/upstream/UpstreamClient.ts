@@ -1,5 +1,9 @@
 import pRetry from 'p-retry';
-import { PrometheusModuleConfig, UpstreamEndpoint } from '../config';
+import {
+  PrometheusInstanceConfig,
+  PrometheusModuleConfig,
+  UpstreamEndpoint,
+} from '../config';
 
 /** Options shared by every upstream request. */
 export interface UpstreamClientOptions {
@@ -224,20 +228,29 @@ function upstreamErrorDetail(text: string): string | undefined {
   return trimmed ? trimmed.slice(0, 120) : undefined;
 }
 
-/** One client per configured Prometheus instance, by instance name. */
+/**
+ * One client per configured instance, by instance name, for the endpoint `endpointOf` picks
+ * (its Prometheus by default, or its Alertmanager); instances without that endpoint get none.
+ */
 export function createUpstreamClients(
   config: PrometheusModuleConfig,
+  endpointOf: (
+    instance: PrometheusInstanceConfig,
+  ) => UpstreamEndpoint | undefined = instance => instance.prometheus,
 ): Map<string, UpstreamClient> {
   const clients = new Map<string, UpstreamClient>();
   for (const instance of config.instances.values()) {
-    clients.set(
-      instance.name,
-      UpstreamClient.create(instance.prometheus, {
-        requestTimeoutMs: config.requestTimeoutMs,
-        retries: config.retries,
-        maxResponseBytes: config.maxResponseBytes,
-      }),
-    );
+    const endpoint = endpointOf(instance);
+    if (endpoint) {
+      clients.set(
+        instance.name,
+        UpstreamClient.create(endpoint, {
+          requestTimeoutMs: config.requestTimeoutMs,
+          retries: config.retries,
+          maxResponseBytes: config.maxResponseBytes,
+        }),
+      );
+    }
   }
   return clients;
 }

@@ -2,12 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   CollectorOutcome,
+  describeError,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
-
-function describeError(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /**
  * Runs one collector for its entities within its time (`collectors.timeout`) and the refresh's
