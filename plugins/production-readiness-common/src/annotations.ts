@@ -96,6 +96,21 @@ export const ANNOTATIONS = {
    * from the entity's Prometheus instance.
    */
   haproxyBackend: 'production-readiness.io/haproxy-backend',
+  /**
+   * The log store (a name from `productionReadiness.logging.stores`) the entity's logs are
+   * shipped to; defaults to `productionReadiness.logging.defaultStore`.
+   */
+  logStore: 'production-readiness.io/log-store',
+  /**
+   * Value of the store's service field (VictoriaLogs) or label (Loki) in the entity's log
+   * lines; defaults to the kubernetes-id, then the entity name. Matched, never interpolated.
+   */
+  logService: 'production-readiness.io/log-service',
+  /**
+   * How long the entity's logs must be kept, e.g. `30d`; defaults to
+   * `productionReadiness.logging.defaultRetention`. The store's retention must cover it.
+   */
+  logRetention: 'production-readiness.io/log-retention',
 } as const;
 
 /** @public */

@@ -47,3 +47,35 @@ export function formatDuration(millis: number): string {
     ? parts.join(' ')
     : `${Math.round(Math.abs(millis) / 1000)}s`;
 }
+
+const PROMETHEUS_DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
+
+/**
+ * Parses a duration as Prometheus, Loki and VictoriaMetrics write them in configs, flags and
+ * APIs: one or more `<number><unit>` parts with units `ms`, `s`, `m`, `h`, `d`, `w`, `y`
+ * (365 days), e.g. `15s`, `1m30s`, `744h`, `30d`, `0s`. Returns milliseconds (0 included), or
+ * undefined when the text is not such a duration.
+ *
+ * @public
+ */
+export function parsePrometheusDuration(text: unknown): number | undefined {
+  if (
+    typeof text !== 'string' ||
+    !/^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$/.test(text)
+  ) {
+    return undefined;
+  }
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)) {
+    total += Number(m[1]) * PROMETHEUS_DURATION_UNITS[m[2]];
+  }
+  return total;
+}

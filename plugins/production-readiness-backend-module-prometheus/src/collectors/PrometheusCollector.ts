@@ -10,6 +10,7 @@ import { adoptedRuleClaim, ruleSelectsEntity, serviceClaim } from './claims';
 import {
   ANNOTATIONS,
   EVIDENCE_OWNER,
+  parsePrometheusDuration,
 } from '@production-readiness/plugin-production-readiness-common';
 import { PrometheusInstanceConfig, PrometheusModuleConfig } from '../config';
 import { renderQueryTemplate, QueryTemplate } from '../promql/promql';
@@ -47,27 +48,10 @@ export interface QueryCheckSpec {
 const SLO_OBJECTIVES_QUERY =
   'max by (sloth_service, sloth_slo, slo) ({__name__=~"slo:objective:ratio|pyrra_objective"})';
 
-/** Go durations as Prometheus prints them: `15s`, `1m30s`, `1h`. */
+/** Go durations as Prometheus prints them: `15s`, `1m30s`, `1h`; zero is no interval. */
 function parseGoDuration(text: unknown): number | undefined {
-  if (typeof text !== 'string') {
-    return undefined;
-  }
-  const units: Record<string, number> = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000,
-    w: 604_800_000,
-    y: 31_536_000_000,
-  };
-  let total = 0;
-  let matched = '';
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)) {
-    total += Number(m[1]) * units[m[2]];
-    matched += m[0];
-  }
-  return matched === text && total > 0 ? total : undefined;
+  const millis = parsePrometheusDuration(text);
+  return millis ? millis : undefined;
 }
 
 function parseTargets(
