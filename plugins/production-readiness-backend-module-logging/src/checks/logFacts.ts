@@ -93,7 +93,30 @@ export function withLogFacts(
   };
 }
 
-/** The share `part / lines` as a whole percent. */
-export function percent(part: number, lines: number): string {
-  return `${Math.floor((part / lines) * 100)}%`;
+/**
+ * Judges the share of the entity's lines that have a property: pass at `minShare` or more,
+ * fail below it, `unknown` when no line reached the store (logging.logs-in-store fails then).
+ */
+export function evaluateShare(
+  facts: ReadLogFacts,
+  options: { count: number; minShare: number; what: string },
+): CheckEvaluation {
+  const { lines } = facts.stats;
+  if (lines === 0) {
+    return checkResult.unknown(
+      `No log line of ${describeStream(facts)} in the last ${formatDuration(
+        facts.lookbackMs,
+      )} to judge (see logging.logs-in-store)`,
+      [streamEvidence(facts)],
+      'Ship the logs to the store first.',
+    );
+  }
+  const summary = `${Math.floor(
+    (options.count / lines) * 100,
+  )}% of ${lines} line${lines === 1 ? '' : 's'} of ${describeStream(facts)} ${
+    options.what
+  } (needed: ${Math.round(options.minShare * 100)}%)`;
+  return options.count / lines >= options.minShare
+    ? checkResult.pass(summary, [streamEvidence(facts)])
+    : checkResult.fail(summary, [streamEvidence(facts)]);
 }

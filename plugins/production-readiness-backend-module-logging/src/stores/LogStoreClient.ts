@@ -11,6 +11,21 @@ export interface ServiceLogStats {
   traced: number;
 }
 
+/** The three counts per service, in the order the stores' queries name them. */
+export const SERVICE_LOG_COUNTS = ['lines', 'structured', 'traced'] as const;
+
+/** Adds one count of one service to `stats`; a service first seen starts at zeros. */
+export function addServiceCount(
+  stats: Map<string, ServiceLogStats>,
+  service: string,
+  count: keyof ServiceLogStats,
+  value: number,
+): void {
+  const entry = stats.get(service) ?? { lines: 0, structured: 0, traced: 0 };
+  entry[count] = value;
+  stats.set(service, entry);
+}
+
 /** How long a store keeps logs, as its own configuration says. */
 export interface StoreRetention {
   /** Milliseconds; undefined when nothing in the store deletes logs by age. */

@@ -2,6 +2,7 @@ import { parsePrometheusDuration } from '@production-readiness/plugin-production
 import { parse as parseYaml } from 'yaml';
 import { LogStoreConfig } from '../config';
 import {
+  addServiceCount,
   LogStoreClient,
   parseVectorAnswer,
   requestStore,
@@ -100,14 +101,9 @@ export class LokiClient implements LogStoreClient {
     for (const { name, samples } of answers) {
       for (const sample of samples) {
         const service = sample.labels[this.store.serviceField];
-        if (service === undefined) continue;
-        const entry = stats.get(service) ?? {
-          lines: 0,
-          structured: 0,
-          traced: 0,
-        };
-        entry[name] = sample.value;
-        stats.set(service, entry);
+        if (service !== undefined) {
+          addServiceCount(stats, service, name, sample.value);
+        }
       }
     }
     return stats;

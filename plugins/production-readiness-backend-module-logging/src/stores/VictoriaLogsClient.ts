@@ -1,8 +1,10 @@
 import { LogStoreConfig } from '../config';
 import {
+  addServiceCount,
   LogStoreClient,
   parseVectorAnswer,
   requestStore,
+  SERVICE_LOG_COUNTS,
   ServiceLogStats,
   StoreRetention,
 } from './LogStoreClient';
@@ -84,20 +86,10 @@ export class VictoriaLogsClient implements LogStoreClient {
       `VictoriaLogs store "${this.store.name}" (${path})`,
     )) {
       const service = sample.labels[this.store.serviceField];
-      const name = sample.labels.__name__ as keyof ServiceLogStats;
-      if (
-        service === undefined ||
-        !['lines', 'structured', 'traced'].includes(name)
-      ) {
-        continue;
+      const count = SERVICE_LOG_COUNTS.find(c => c === sample.labels.__name__);
+      if (service !== undefined && count !== undefined) {
+        addServiceCount(stats, service, count, sample.value);
       }
-      const entry = stats.get(service) ?? {
-        lines: 0,
-        structured: 0,
-        traced: 0,
-      };
-      entry[name] = sample.value;
-      stats.set(service, entry);
     }
     return stats;
   }
