@@ -17,6 +17,7 @@ export * from './records';
 export * from './inventory';
 export * from './backupPlan';
 export * from './highAvailability';
+export * from './logService';
 export * from './waivers';
 export * from './entityFilter';
 export { describeIssues } from './parse';

@@ -55,6 +55,9 @@ function formValues(repo: string, host: string) {
     runbookUrl:
       'https://backstage.example.com/docs/default/component/orders-api/runbook/',
     sloAvailability: 99.9,
+    logStoreType: 'victorialogs',
+    logStoreUrl: 'http://victorialogs.logging.svc:9428',
+    logRetention: '30d',
     database: true,
     backupLocation: 'main',
     backupMethod: 'incremental',
@@ -346,6 +349,7 @@ describe('template add-blm-to-service (real tasks through the scaffolder)', () =
     expect(added).toEqual(
       expect.arrayContaining([
         'deploy/kubernetes/pdb.yaml',
+        'deploy/kubernetes/log-shipping.yaml',
         'monitoring/rules.yaml',
         'monitoring/rules.test.yaml',
         'deploy/kubernetes/backup/backup-cronjob.yaml',

@@ -97,6 +97,10 @@ describe('template service-with-blm (dry run through the scaffolder)', () => {
     sloAvailability: 99.9,
     sloLatencyMs: 300,
     sloLatencyObjective: 99,
+    logStoreType: 'loki',
+    logStoreUrl: 'http://loki-gateway.logging.svc:3100',
+    logStore: 'audit',
+    logRetention: '90d',
     database: true,
     backupLocation: 'main',
     backupTool: 'pgbackrest',
@@ -135,6 +139,7 @@ describe('template service-with-blm (dry run through the scaffolder)', () => {
           'deploy/kubernetes/pdb.yaml',
           'deploy/kubernetes/hpa.yaml',
           'deploy/kubernetes/networkpolicy.yaml',
+          'deploy/kubernetes/log-shipping.yaml',
           'deploy/kubernetes/monitoring/servicemonitor.yaml',
           'deploy/kubernetes/monitoring/prometheusrule.yaml',
           'deploy/kubernetes/backup/backup-cronjob.yaml',
@@ -161,6 +166,24 @@ describe('template service-with-blm (dry run through the scaffolder)', () => {
       ).map(d => d.toJS());
       expect(component.metadata.name).toBe('orders-api');
       expect(component.spec.system).toBe('webshop');
+      // The logging inputs reach the catalog and the shipper.
+      expect(component.metadata.annotations).toMatchObject({
+        'production-readiness.io/log-store': 'audit',
+        'production-readiness.io/log-retention': '90d',
+      });
+      const [shipperConfig] = parseAllDocuments(
+        fs.readFileSync(
+          path.join(out, 'deploy/kubernetes/log-shipping.yaml'),
+          'utf8',
+        ),
+      ).map(d => d.toJS());
+      expect(parseYaml(shipperConfig.data['collector.yaml']).exporters).toEqual(
+        {
+          'otlphttp/loki': expect.objectContaining({
+            endpoint: 'http://loki-gateway.logging.svc:3100/otlp',
+          }),
+        },
+      );
 
       // Real promtool (Debian package prometheus), as the generated CI runs it.
       const checked = await execFileAsync(

@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   ANNOTATIONS,
   parseDuration,
+  readLogService,
 } from '@production-readiness/plugin-production-readiness-common';
 import { LoggingSettings, LogStoreConfig } from '../config';
 
@@ -87,14 +88,7 @@ export function resolveLogStream(
         : 'Declare the platform log store (VictoriaLogs or Loki) in app-config under productionReadiness.logging.stores, and ship the logs of every service to it.',
     };
   }
-  const candidates: Array<[string, string | undefined]> = [
-    [ANNOTATIONS.logService, annotation(entity, ANNOTATIONS.logService)],
-    [ANNOTATIONS.kubernetesId, annotation(entity, ANNOTATIONS.kubernetesId)],
-    ['metadata.name', entity.metadata.name],
-  ];
-  const [serviceSource, service] = candidates.find(
-    ([, v]) => v !== undefined,
-  ) as [string, string];
+  const { value: service, source: serviceSource } = readLogService(entity);
   const invalid = validateLogServiceValue(service);
   if (invalid) {
     return {

@@ -25,6 +25,15 @@ const IMAGE_REPOSITORY =
   /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
+function isShipperBaseUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return !url.username && !url.password && !/[?#$]/.test(value);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Inputs of `production-readiness:blm:render`, as a zod schema built with the zod instance the
  * scaffolder hands to actions, so the same schema is published as JSON schema and used to
@@ -171,6 +180,34 @@ export function blmRenderInputSchema(zImpl: typeof z) {
       rpo: duration('24h').default('24h'),
       rto: duration('2h').default('2h'),
       retentionCount: zImpl.number().int().min(1).max(400).default(14),
+      logStore: zImpl
+        .string()
+        .regex(CONFIG_NAME, 'must be a store name from app-config')
+        .optional()
+        .describe(
+          "Log store from productionReadiness.logging.stores (default: the platform's defaultStore)",
+        ),
+      logStoreUrl: zImpl
+        .string()
+        .url()
+        .regex(/^https?:\/\//, 'must be an http(s) URL')
+        .refine(isShipperBaseUrl, {
+          message:
+            'must be a base URL without credentials, query, fragment or "$" (the manifest is committed; the collector expands ${...})',
+        })
+        .default('http://victorialogs.logging.svc:9428')
+        .describe(
+          'Base URL of the log store as the log shipper in the cluster reaches it',
+        ),
+      logStoreType: zImpl
+        .enum(['victorialogs', 'loki'])
+        .default('victorialogs')
+        .describe(
+          'Kind of the log store: the shipper speaks its OTLP endpoint',
+        ),
+      logRetention: duration('30d')
+        .default('30d')
+        .describe('How long the logs must be kept, e.g. 30d'),
       backupLocation: zImpl
         .string()
         .regex(CONFIG_NAME, 'must be a location name from app-config')

@@ -5,6 +5,7 @@ import { renderCatalog } from './renderCatalog';
 import { renderCi } from './renderCi';
 import { renderDocs } from './renderDocs';
 import { renderKubernetes } from './renderKubernetes';
+import { renderLogging } from './renderLogging';
 import { renderMonitoring } from './renderMonitoring';
 
 /**
@@ -18,6 +19,7 @@ export function renderBlmBundle(options: BlmOptions): RenderedFile[] {
   return [
     ...renderCatalog(ctx),
     ...renderKubernetes(ctx),
+    ...renderLogging(ctx),
     ...renderMonitoring(ctx),
     ...renderBackup(ctx),
     ...renderDocs(ctx),

@@ -54,6 +54,10 @@ export function renderCatalog(ctx: RenderContext): RenderedFile[] {
   if (o.prometheusInstance) {
     annotations[ANNOTATIONS.prometheusInstance] = o.prometheusInstance;
   }
+  // The shipper in log-shipping.yaml labels the lines with the kubernetes-id, which is the
+  // service value the logging checks look up by default: no log-service annotation needed.
+  annotations[ANNOTATIONS.logRetention] = o.logRetention;
+  if (o.logStore) annotations[ANNOTATIONS.logStore] = o.logStore;
   if (o.database) {
     // The workload runs the backup and restore-test CronJobs, so the Kubernetes module's
     // backup checks apply to it; the storage-side checks apply to the database Resource.

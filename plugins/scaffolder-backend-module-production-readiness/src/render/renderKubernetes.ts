@@ -199,6 +199,7 @@ export function renderKubernetes(ctx: RenderContext): RenderedFile[] {
   ];
   const resources = [
     ...files.map(([name]) => name),
+    'log-shipping.yaml',
     'monitoring/servicemonitor.yaml',
     'monitoring/prometheusrule.yaml',
     ...(o.database

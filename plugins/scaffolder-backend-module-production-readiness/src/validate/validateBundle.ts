@@ -11,6 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
+import {
+  BundleObject,
+  checkLogShipping,
+  isLogShippingConfig,
+  shipsLogs,
+} from './validateLogShipping';
 
 const execFileAsync = promisify(execFile);
 
@@ -194,6 +200,28 @@ export function checkKubernetesObject(
       checkContainers(doc, 'spec.template.spec', report, { probes: true });
       break;
     }
+    case 'DaemonSet': {
+      require('spec.selector.matchLabels');
+      checkContainers(doc, 'spec.template.spec', report, { probes: true });
+      // A node's folders are shared by every pod on it: read them, never write.
+      const podSpec = doc.spec?.template?.spec;
+      const hostPaths = new Set(
+        (podSpec?.volumes ?? [])
+          .filter((v: Doc) => v?.hostPath)
+          .map((v: Doc) => v.name),
+      );
+      (podSpec?.containers ?? []).forEach((c: Doc, i: number) =>
+        (c?.volumeMounts ?? []).forEach((m: Doc, j: number) => {
+          if (hostPaths.has(m?.name) && m.readOnly !== true) {
+            report(
+              `spec.template.spec.containers[${i}].volumeMounts[${j}].readOnly`,
+              `must be true: ${m.name} is a hostPath volume`,
+            );
+          }
+        }),
+      );
+      break;
+    }
     case 'Service':
       require('spec.selector');
       require('spec.ports');
@@ -322,6 +350,20 @@ export function checkCatalogEntity(
           : 'must name an instance from app-config, not a URL',
       );
     }
+    if (annotations[ANNOTATIONS.logStore] !== undefined) {
+      need(ANNOTATIONS.logStore, v =>
+        CONFIG_NAME.test(v)
+          ? undefined
+          : 'must name a log store from app-config, not a URL',
+      );
+    }
+    if (annotations[ANNOTATIONS.logRetention] !== undefined) {
+      need(ANNOTATIONS.logRetention, v =>
+        parseDuration(v) === undefined
+          ? 'must be a duration such as 30d'
+          : undefined,
+      );
+    }
     need(ANNOTATIONS.runbook, v =>
       /^https?:\/\/\S+$/.test(v) ? undefined : 'must be an http(s) URL',
     );
@@ -418,7 +460,9 @@ async function runPromtool(
 /**
  * Validates a rendered bundle in `root`: every YAML/JSON file parses, Kubernetes objects carry
  * the fields the checks need, Prometheus rules pass `promtool check rules` and their unit tests
- * `promtool test rules` (when promtool is installed), catalog entities carry every annotation.
+ * `promtool test rules` (when promtool is installed), catalog entities carry every annotation,
+ * every workload's logs are shipped and the shipper labels them with the service the logging
+ * checks look up.
  *
  * @public
  */
@@ -445,6 +489,11 @@ export async function validateBundle(
   const ruleTests: string[] = [];
   const crdRules: Array<{ file: string; groups: unknown }> = [];
   let catalogEntities = 0;
+  const logShipping = {
+    configs: [] as BundleObject[],
+    workloads: [] as BundleObject[],
+    components: [] as Doc[],
+  };
 
   for (const file of files) {
     const full = path.join(root, file);
@@ -486,8 +535,13 @@ export async function validateBundle(
             catalogEntities++;
             checkCatalogEntity(doc, report);
           }
+          if (doc.kind === 'Component') logShipping.components.push(doc);
         } else {
           checkKubernetesObject(doc, report);
+          if (isLogShippingConfig(doc)) {
+            logShipping.configs.push({ file, doc, report });
+          }
+          if (shipsLogs(doc)) logShipping.workloads.push({ file, doc, report });
           if (
             doc.kind === 'PrometheusRule' &&
             Array.isArray(doc.spec?.groups)
@@ -508,6 +562,8 @@ export async function validateBundle(
       message: 'holds no Component or Resource',
     });
   }
+
+  problems.push(...(await checkLogShipping(root, logShipping)));
 
   let promtoolState: BundleValidation['promtool'] = 'skipped';
   if (

@@ -4,6 +4,7 @@ import {
   Server,
   ServerResponse,
 } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import client from 'prom-client';
 
@@ -26,6 +27,21 @@ export function log(
       ...fields,
     })}\n`,
   );
+}
+
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/**
+ * The trace id of a request: the caller's, from its W3C `traceparent` header, or a new one.
+ * Every request log line carries it, so one request can be followed across services.
+ */
+export function traceIdOf(req: Pick<IncomingMessage, 'headers'>): string {
+  const header = req.headers.traceparent;
+  const match =
+    typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
+  return match && !/^0+$/.test(match[1])
+    ? match[1]
+    : randomBytes(16).toString('hex');
 }
 
 export function createApp(registry = new client.Registry()): {
@@ -93,6 +109,7 @@ export function createApp(registry = new client.Registry()): {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const handler = routes[path];
     const route = handler ? path : 'unmatched';
+    const traceId = traceIdOf(req);
     try {
       if (handler) {
         await handler(req, res);
@@ -102,7 +119,11 @@ export function createApp(registry = new client.Registry()): {
           .end('{"error":"not found"}');
       }
     } catch (error) {
-      log('error', 'request failed', { path, error: String(error) });
+      log('error', 'request failed', {
+        path,
+        error: String(error),
+        trace_id: traceId,
+      });
       if (!res.headersSent) res.writeHead(500).end();
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -117,6 +138,7 @@ export function createApp(registry = new client.Registry()): {
         log('info', 'request', {
           ...labels,
           durationMs: Math.round(seconds * 1000),
+          trace_id: traceId,
         });
       }
     }

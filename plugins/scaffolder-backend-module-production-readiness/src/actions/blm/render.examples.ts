@@ -3,7 +3,8 @@ import { stringify } from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Render the BLM bundle of a stateless service',
+    description:
+      'Render the BLM bundle of a stateless service whose logs go to the platform Loki',
     example: stringify({
       steps: [
         {
@@ -19,6 +20,10 @@ export const examples: TemplateExample[] = [
             onCall: 'pagerduty:P123ABC',
             runbookUrl:
               'https://backstage.example.com/docs/default/component/catalog-api/runbook/',
+            logStoreType: 'loki',
+            logStoreUrl: 'http://loki-gateway.logging.svc:3100',
+            logStore: 'main',
+            logRetention: '90d',
           },
         },
       ],

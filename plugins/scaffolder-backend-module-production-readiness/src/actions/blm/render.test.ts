@@ -72,6 +72,37 @@ describe('production-readiness:blm:render', () => {
     );
   });
 
+  it('declares the log retention always, and the log store when one is named', async () => {
+    const annotationsFor = async (input: Record<string, unknown>) => {
+      workspace.clear();
+      await action.handler(
+        createMockActionContext({
+          input: { ...serviceInput, ...input },
+          workspacePath: workspace.path,
+        }) as any,
+      );
+      const [component] = readYaml(
+        path.join(workspace.path, 'catalog-info.yaml'),
+      );
+      return component.metadata.annotations;
+    };
+    const defaults = await annotationsFor({});
+    expect(defaults[ANNOTATIONS.logRetention]).toBe('30d');
+    expect(defaults[ANNOTATIONS.logStore]).toBeUndefined();
+    // The shipper labels the lines with the kubernetes-id, the checks' default service value.
+    expect(defaults[ANNOTATIONS.logService]).toBeUndefined();
+    expect(defaults[ANNOTATIONS.kubernetesId]).toBe('orders-api');
+
+    const named = await annotationsFor({
+      logStore: 'audit',
+      logRetention: '90d',
+    });
+    expect(named).toMatchObject({
+      [ANNOTATIONS.logStore]: 'audit',
+      [ANNOTATIONS.logRetention]: '90d',
+    });
+  });
+
   it('writes backup and restore-test CronJobs and a Velero Schedule for a database', async () => {
     const ctx = createMockActionContext({
       input: serviceInput,
@@ -289,6 +320,18 @@ describe('production-readiness:blm:render', () => {
     ],
     [{ runbookUrl: ['javascript', 'alert(1)'].join(':') }, 'runbookUrl'],
     [{ port: 80 }, 'port: must be >= 1024'],
+    [{ logStore: 'http://logs.example.com' }, 'logStore: must be a store name'],
+    [
+      { logStoreUrl: 'http://reader:secret@victorialogs:9428' },
+      'logStoreUrl: must be a base URL without credentials',
+    ],
+    [{ logStoreUrl: 'ftp://victorialogs:9428' }, 'logStoreUrl'],
+    [
+      { logStoreUrl: 'http://victorialogs:9428/${env:HOME}' },
+      'logStoreUrl: must be a base URL',
+    ],
+    [{ logStoreType: 'elasticsearch' }, 'logStoreType'],
+    [{ logRetention: 'forever' }, 'logRetention: must be a duration'],
   ])('refuses invalid input %p', async (patch, message) => {
     const ctx = createMockActionContext({
       input: { ...serviceInput, ...patch },

@@ -2,7 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { createBlmRenderAction } from './render';
 import { createBlmValidateAction } from './validate';
 import { serviceInput } from '../../__testUtils__/inputs';
@@ -137,6 +137,10 @@ describe('production-readiness:blm:validate', () => {
       delete component.metadata.annotations['production-readiness.io/runbook'];
       component.metadata.annotations['production-readiness.io/slo'] =
         'availability: high';
+      component.metadata.annotations['production-readiness.io/log-retention'] =
+        'forever';
+      component.metadata.annotations['production-readiness.io/log-store'] =
+        'http://victorialogs:9428';
       database.metadata.annotations['production-readiness.io/backup-plan'] =
         'what: everything\nmethod: incremental\nschedule: "0 2 * * *"\nrpo: 24h\nrto: 2h\nretentionCount: 7\nprocedure: see runbook';
       database.metadata.annotations['production-readiness.io/backup-location'] =
@@ -150,11 +154,120 @@ describe('production-readiness:blm:validate', () => {
       'metadata.annotations.production-readiness.io/slo: availability must be a percentage',
     );
     expect(message).toContain(
+      'metadata.annotations.production-readiness.io/log-retention: must be a duration such as 30d',
+    );
+    expect(message).toContain(
+      'metadata.annotations.production-readiness.io/log-store: must name a log store from app-config',
+    );
+    expect(message).toContain(
       'catalog-info.yaml (document 2): metadata.annotations.production-readiness.io/backup-plan: annotation production-readiness.io/backup-plan is invalid: fullSchedule: incremental and differential plans also need fullSchedule',
     );
     expect(message).toContain(
       'metadata.annotations.production-readiness.io/backup-location: must name a location from app-config',
     );
+  });
+
+  describe('log shipping', () => {
+    const SHIPPING = 'deploy/kubernetes/log-shipping.yaml';
+
+    function editCollectorConfig(change: (config: any) => void) {
+      edit(SHIPPING, ([configMap]) => {
+        const config = parseYaml(configMap.data['collector.yaml']);
+        change(config);
+        configMap.data['collector.yaml'] = stringify(config);
+      });
+    }
+
+    it('fails a bundle whose workload has no log shipper, naming the file it expects', async () => {
+      await renderBundle({ database: false });
+      fs.rmSync(path.join(workspace.path, SHIPPING));
+      const message = await run({ promtool: 'skip' }).done.catch(
+        e => e.message,
+      );
+      expect(message).toContain(
+        'deploy/kubernetes/log-shipping.yaml: is missing: nothing ships the logs of Deployment orders-api (deploy/kubernetes/deployment.yaml) to the log store, so logging.logs-in-store fails',
+      );
+    });
+
+    it('counts a shipper the repository already has when only other files are validated', async () => {
+      await renderBundle({ database: false });
+      const { done } = run({
+        files: ['deploy/kubernetes/deployment.yaml'],
+        promtool: 'skip',
+      });
+      await expect(done).resolves.toBeUndefined();
+    });
+
+    it('fails a shipper that labels the lines with another service than the checks look up', async () => {
+      await renderBundle({ database: false });
+      editCollectorConfig(config => {
+        config.processors['resource/service'].attributes[0].value = 'orders';
+      });
+      const message = await run({ promtool: 'skip' }).done.catch(
+        e => e.message,
+      );
+      expect(message).toContain(
+        'deploy/kubernetes/log-shipping.yaml (document 1): data.collector.yaml: processors.resource/service: sets service to "orders", but the logging checks look up the lines of component:default/orders-api under "orders-api" (backstage.io/kubernetes-id)',
+      );
+    });
+
+    it('judges the service value against the log-service annotation of the catalog', async () => {
+      await renderBundle({ database: false });
+      edit('catalog-info.yaml', ([component]) => {
+        component.metadata.annotations['production-readiness.io/log-service'] =
+          'orders';
+      });
+      const message = await run({ promtool: 'skip' }).done.catch(
+        e => e.message,
+      );
+      expect(message).toContain(
+        'sets service to "orders-api", but the logging checks look up the lines of component:default/orders-api under "orders" (production-readiness.io/log-service)',
+      );
+    });
+
+    it('fails a collector config without a pipeline from a filelog receiver or a service attribute', async () => {
+      await renderBundle({ database: false });
+      editCollectorConfig(config => {
+        config.service.pipelines.logs.receivers = ['otlp'];
+      });
+      let message = await run({ promtool: 'skip' }).done.catch(e => e.message);
+      expect(message).toContain(
+        'data.collector.yaml: service.pipelines.logs.receivers: "otlp" is not defined under receivers',
+      );
+      expect(message).toContain(
+        'data.collector.yaml: service.pipelines: no logs pipeline from a filelog receiver to an exporter',
+      );
+
+      await renderBundle({ database: false });
+      editCollectorConfig(config => {
+        config.service.pipelines.logs.processors = ['batch'];
+      });
+      message = await run({ promtool: 'skip' }).done.catch(e => e.message);
+      expect(message).toContain(
+        'data.collector.yaml: service.pipelines.logs: sets no service or service.name attribute',
+      );
+    });
+
+    it('fails a shipper that could write to the node it reads logs from', async () => {
+      await renderBundle({ database: false });
+      edit(SHIPPING, ([, daemonSet]) => {
+        const [container] = daemonSet.spec.template.spec.containers;
+        const logs = container.volumeMounts.find(
+          (m: any) => m.name === 'pod-logs',
+        );
+        delete logs.readOnly;
+        delete container.resources.limits.memory;
+      });
+      const message = await run({ promtool: 'skip' }).done.catch(
+        e => e.message,
+      );
+      expect(message).toMatch(
+        /log-shipping.yaml \(document 2\): spec.template.spec.containers\[0\].volumeMounts\[\d\].readOnly: must be true: pod-logs is a hostPath volume/,
+      );
+      expect(message).toContain(
+        'spec.template.spec.containers[0].resources.limits.memory: is required',
+      );
+    });
   });
 
   it('reports YAML and JSON syntax errors by file', async () => {

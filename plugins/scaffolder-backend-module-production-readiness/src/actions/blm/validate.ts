@@ -14,7 +14,7 @@ export function createBlmValidateAction() {
   return createTemplateAction({
     id: 'production-readiness:blm:validate',
     description:
-      'Validates the BLM bundle in the workspace: YAML/JSON syntax, Kubernetes fields, promtool check/test rules, catalog annotations',
+      'Validates the BLM bundle in the workspace: YAML/JSON syntax, Kubernetes fields, promtool check/test rules, catalog annotations, log shipping',
     examples,
     supportsDryRun: true,
     schema: {
