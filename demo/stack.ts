@@ -36,6 +36,7 @@ import {
   startPostgresExporter,
   startPrometheus,
   startS3,
+  startVictoriaLogs,
   TEST_S3_CREDENTIALS,
   TestHttpServer,
 } from '@internal/test-servers';
@@ -46,6 +47,7 @@ import {
   produceDemoBackups,
 } from './backups';
 import { startDemoExporter } from './exporter';
+import { startLogShipper } from './logShipper';
 import {
   demoClusterObjects,
   entityRefOf,
@@ -251,6 +253,31 @@ async function main() {
     status.Patroni = `NOT RUNNING: ${firstLine(
       error,
     )} — availability.data-store-ha fails for orders-db`;
+  }
+
+  // Logs: a real VictoriaLogs, and a shipper sending the demo services' lines into it. The
+  // logging module reads it: orders-api's lines are JSON with trace ids, careless-worker's are
+  // plain text.
+  try {
+    const logs = await startVictoriaLogs({ retentionPeriod: '30d' });
+    running.push({ name: 'VictoriaLogs', stop: logs.stop });
+    const shipper = await startLogShipper({
+      victoriaLogsUrl: logs.baseUrl,
+      structured: SERVICES,
+      plainText: ['careless-worker'],
+      log,
+    });
+    running.push({ name: 'log shipper', stop: shipper.stop });
+    config.productionReadiness.logging = {
+      stores: [{ name: 'main', type: 'victorialogs', url: logs.baseUrl }],
+      defaultStore: 'main',
+      defaultRetention: '30d',
+    };
+    status.VictoriaLogs = `${logs.baseUrl}  (real; -retentionPeriod=30d; the demo services' logs, JSON with trace ids; careless-worker's plain text)`;
+  } catch (error) {
+    status.VictoriaLogs = `NOT RUNNING: ${firstLine(
+      error,
+    )} — the logging checks fail or show error`;
   }
 
   // Exporter + Prometheus

@@ -409,6 +409,23 @@ describe('scripts/start', () => {
       assert.equal(checks[id]?.status, 'pass', id);
     }
     assert.match(checks['monitoring.alert-routing'].summary, /team-orders/);
+    // Logging read from the demo's VictoriaLogs, not from manifests.
+    for (const id of [
+      'logging.logs-in-store',
+      'logging.structured',
+      'logging.trace-ids',
+      'logging.retention-covered',
+    ]) {
+      assert.equal(checks[id]?.status, 'pass', `${id}: ${checks[id]?.summary}`);
+    }
+    assert.match(
+      checks['logging.logs-in-store'].summary,
+      /^\d+ log lines of service="orders-api" in victorialogs store main in the last 1h$/,
+    );
+    assert.equal(
+      checks['logging.retention-covered'].summary,
+      'Log store main keeps logs 30d (-retentionPeriod=30d), covering the 30d declared',
+    );
 
     const gate = await (
       await fetch(`${API}/component/default/orders-api/gate`, { headers })
@@ -455,6 +472,21 @@ describe('scripts/start', () => {
     assert.match(
       db['availability.data-store-ha'].summary,
       /; HAProxy backend orders-db-primary: member-1 UP \(L7OK\), member-2 DOWN \(L7STS\)$/,
+    );
+  });
+
+  it("fails careless-worker's plain-text logs on structure, read from the log store", async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    // Owned by team-payments: the guest may read its report, not re-run it.
+    const checks = byCheck(
+      await currentReport('component/default/careless-worker', headers),
+    );
+    assert.equal(checks['logging.logs-in-store'].status, 'pass');
+    assert.equal(checks['logging.structured'].status, 'fail');
+    assert.match(
+      checks['logging.structured'].summary,
+      /^0% of \d+ lines? of service="careless-worker" in victorialogs store main are structured \(needed: 90%\)$/,
     );
   });
 
@@ -1160,6 +1192,12 @@ describe('scripts/start', () => {
             'team: team-orders',
           ],
           'monitoring/rules.yaml': [`job="${values.name}"`],
+          // The top of the file (the viewer renders what is in view): the collector reads
+          // only this service's container logs.
+          'deploy/kubernetes/log-shipping.yaml': [
+            `name: ${values.name}-log-shipper`,
+            `/var/log/pods/${values.name}_${values.name}-*_*/${values.name}/*.log`,
+          ],
         };
         for (const [path, expected] of Object.entries(produced)) {
           assert.ok(

@@ -130,6 +130,9 @@ export async function fillServiceWithBlmForm(page, values) {
   await textbox(page, 'On-call').fill(values.onCall);
   await textbox(page, 'Runbook URL').fill(values.runbookUrl);
   await next();
+  // Logging: the platform's store and retention, as the form proposes them.
+  await textbox(page, 'Log retention').waitFor();
+  await next();
   await page.getByRole('checkbox', { name: 'PostgreSQL database' }).check();
   await textbox(page, 'Backup location').fill(values.backupLocation);
   await next();

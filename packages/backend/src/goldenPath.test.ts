@@ -9,9 +9,12 @@
  * next to the platform's Watchdog route, the generated backup job backs up a real PostgreSQL
  * with real pgBackRest into the generated backup prefix of an S3-protocol server and the
  * generated restore-test job restores it and writes its record under the generated
- * restore-test prefix. Only the Kubernetes API is a stand-in (see
- * __testUtils__/deploy.ts). The readiness engine then evaluates the fleet with the
- * Kubernetes, Prometheus and backup modules.
+ * restore-test prefix, and the service's stdout lines go into a real VictoriaLogs as each
+ * generated log-shipping pipeline sets them (its service attribute; JSON lines parsed into level
+ * and trace_id). The Kubernetes API is a stand-in (see __testUtils__/deploy.ts), and so is the
+ * OpenTelemetry Collector (not built here): the test applies the rendered collector config's
+ * service attribute and parsing itself. The readiness engine then evaluates the fleet with the
+ * Kubernetes, Prometheus, backup, database HA and logging modules.
  *
  * One fleet holds the complete service and one variant per removed piece, so all of them are
  * evaluated from the same batch of upstream calls.
@@ -40,11 +43,13 @@ import {
   startPgBackRest,
   startPrometheus,
   startS3,
+  startVictoriaLogs,
   TestAlertmanager,
   TestHttpServer,
   TestPatroniCluster,
   TestPrometheus,
   TestS3,
+  TestVictoriaLogs,
   uploadFolder,
 } from '@internal/test-servers';
 import {
@@ -54,6 +59,7 @@ import {
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
 import databaseHaModule from '@production-readiness/plugin-production-readiness-backend-module-database-ha';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
+import loggingModule from '@production-readiness/plugin-production-readiness-backend-module-logging';
 import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
 import {
   CheckResult,
@@ -67,6 +73,7 @@ import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { createBlmRenderAction } from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
 import {
   asDeployed,
+  Manifest,
   readKustomization,
   removeFromKustomization,
 } from './__testUtils__/deploy';
@@ -326,6 +333,20 @@ const VARIANTS: Variant[] = [
     },
   },
   {
+    name: 'no-log-shipping-api',
+    removed: 'the log shipping pipeline (so no line reaches the log store)',
+    database: false,
+    edit: removeManifest('log-shipping.yaml'),
+    expected: {
+      component: {
+        'logging.logs-in-store': 'fail',
+        // No line in the store: nothing to judge their structure or trace ids on.
+        'logging.structured': 'unknown',
+        'logging.trace-ids': 'unknown',
+      },
+    },
+  },
+  {
     name: 'no-runbook-api',
     removed: 'the runbook annotation',
     database: false,
@@ -513,6 +534,41 @@ async function startService(deployment: any): Promise<TestHttpServer> {
   return service;
 }
 
+/**
+ * What each deployed log shipper sends. The OpenTelemetry Collector is not built here, so the
+ * test applies its rendered config to the service's real stdout: the value its
+ * `resource/service` processor sets, and JSON lines (those its json_parser takes) parsed into
+ * level and trace_id fields, the line itself staying the message. A variant whose pipeline was
+ * removed ships nothing.
+ */
+async function shipServiceLogs(
+  logs: TestVictoriaLogs,
+  manifests: Manifest[],
+  stdout: string,
+) {
+  const lines = stdout.split('\n').filter(l => l.trim());
+  const shipped = manifests
+    .filter(m => m.kind === 'ConfigMap')
+    .map(m => (m as { data?: Record<string, string> }).data?.['collector.yaml'])
+    .filter((config): config is string => config !== undefined)
+    .flatMap(text => {
+      const config = parseYaml(text);
+      const { key, value } =
+        config.processors['resource/service'].attributes[0];
+      return lines.map(line => {
+        let parsed: { level?: string; trace_id?: string } = {};
+        if (/^\s*\{/.test(line)) parsed = JSON.parse(line);
+        return {
+          _msg: line,
+          [key]: value,
+          ...(parsed.level ? { level: parsed.level } : {}),
+          ...(parsed.trace_id ? { trace_id: parsed.trace_id } : {}),
+        };
+      });
+    });
+  await logs.pushJsonLines(shipped, ['service']);
+}
+
 const PLATFORM_RULES = {
   groups: [
     {
@@ -536,6 +592,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
   const entities: Entity[] = [];
   let cluster: FakeKubeApiServer;
   let s3: TestS3;
+  let logs: TestVictoriaLogs;
   let prometheus: TestPrometheus;
   let alertmanager: TestAlertmanager;
   let service: TestHttpServer | undefined;
@@ -685,6 +742,10 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       },
     });
 
+    // Logs: a real VictoriaLogs, fed by every deployed log-shipping pipeline.
+    logs = await startVictoriaLogs({ retentionPeriod: '30d' });
+    await shipServiceLogs(logs, manifests, service.server.logs());
+
     // Backups: real pgBackRest for every database whose job ran.
     s3 = await startS3({ buckets: [BUCKET] });
     // High availability: the complete service's database runs on a real Patroni cluster.
@@ -734,6 +795,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
         prometheusModule,
         backupModule,
         databaseHaModule,
+        loggingModule,
         databaseProbe,
       ],
       entities,
@@ -755,6 +817,10 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
           ],
         },
         backup: { locations: [s3BackupLocation('main', s3, BUCKET)] },
+        logging: {
+          stores: [{ name: 'main', type: 'victorialogs', url: logs.baseUrl }],
+          defaultStore: 'main',
+        },
         databaseHa: {
           patroni: [
             {
@@ -777,6 +843,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       s3?.stop(),
       cluster?.stop(),
       patroni?.stop(),
+      logs?.stop(),
     ]);
     fs.rmSync(root, { recursive: true, force: true });
   });

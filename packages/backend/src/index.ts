@@ -81,5 +81,10 @@ backend.add(
     '@production-readiness/plugin-production-readiness-backend-module-database-ha'
   ),
 );
+backend.add(
+  import(
+    '@production-readiness/plugin-production-readiness-backend-module-logging'
+  ),
+);
 
 backend.start();
