@@ -59,7 +59,11 @@ async function searchableRows(baseUrl: string): Promise<number> {
 
 /** Starts VictoriaLogs on a free loopback port with its own data folder. */
 export async function startVictoriaLogs(
-  options: { retentionPeriod?: string } = {},
+  options: {
+    retentionPeriod?: string;
+    /** More command-line flags, e.g. `-retention.maxDiskSpaceUsageBytes=10GiB`. */
+    flags?: string[];
+  } = {},
 ): Promise<TestVictoriaLogs> {
   const binary = findVictoriaLogs();
   const workDir = createWorkDir('victorialogs');
@@ -70,6 +74,7 @@ export async function startVictoriaLogs(
       `-storageDataPath=${join(workDir.path, 'data')}`,
       `-httpListenAddr=127.0.0.1:${port}`,
       `-retentionPeriod=${options.retentionPeriod ?? '7d'}`,
+      ...(options.flags ?? []),
     ],
     workDir,
     readyPath: '/health',

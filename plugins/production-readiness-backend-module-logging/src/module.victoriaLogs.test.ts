@@ -72,6 +72,7 @@ async function countingProxy(target: string) {
 describe('the logging module on a real VictoriaLogs', () => {
   let logs: TestVictoriaLogs;
   let shortLogs: TestVictoriaLogs;
+  let boundedLogs: TestVictoriaLogs;
   let refused: string;
 
   const now = () => new Date();
@@ -85,6 +86,11 @@ describe('the logging module on a real VictoriaLogs', () => {
               { name: 'main', type: 'victorialogs', url: logs.baseUrl },
               { name: 'short', type: 'victorialogs', url: shortLogs.baseUrl },
               { name: 'down', type: 'victorialogs', url: refused },
+              {
+                name: 'bounded',
+                type: 'victorialogs',
+                url: boundedLogs.baseUrl,
+              },
             ],
             defaultStore: 'main',
             defaultRetention: '14d',
@@ -129,9 +135,13 @@ describe('the logging module on a real VictoriaLogs', () => {
   }
 
   beforeAll(async () => {
-    [logs, shortLogs] = await Promise.all([
+    [logs, shortLogs, boundedLogs] = await Promise.all([
       startVictoriaLogs({ retentionPeriod: '30d' }),
       startVictoriaLogs({ retentionPeriod: '2d' }),
+      startVictoriaLogs({
+        retentionPeriod: '1y',
+        flags: ['-retention.maxDiskSpaceUsageBytes=1GiB'],
+      }),
     ]);
     refused = `http://127.0.0.1:${await freePort()}`;
     const traced = (i: number) => ({
@@ -178,7 +188,7 @@ describe('the logging module on a real VictoriaLogs', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([logs?.stop(), shortLogs?.stop()]);
+    await Promise.all([logs?.stop(), shortLogs?.stop(), boundedLogs?.stop()]);
   });
 
   it('passes a service with recent structured, traced logs and a store that keeps them long enough', async () => {
@@ -273,6 +283,17 @@ describe('the logging module on a real VictoriaLogs', () => {
     });
   });
 
+  it('warns when disk-space retention may cut the declared retention short', async () => {
+    const results = await judge([
+      service('orders-api', { 'production-readiness.io/log-store': 'bounded' }),
+    ]);
+    expect(results.get('orders-api')!['logging.retention-covered']).toEqual({
+      status: 'warn',
+      summary:
+        'Log store bounded keeps logs 365d (-retentionPeriod=1y), covering the 14d declared, but may drop them sooner: -retention.maxDiskSpaceUsageBytes=1GiB drops the oldest days when the disk use exceeds it',
+    });
+  });
+
   it('gives error for the entities of a store that is down, and only for them', async () => {
     const results = await judge([
       service('orders-api'),
@@ -298,7 +319,7 @@ describe('the logging module on a real VictoriaLogs', () => {
     expect(results.get('orders-api')!['logging.logs-in-store']).toEqual({
       status: 'fail',
       summary:
-        'Annotation production-readiness.io/log-store names log store "elsewhere", which productionReadiness.logging.stores does not list (main, short, down)',
+        'Annotation production-readiness.io/log-store names log store "elsewhere", which productionReadiness.logging.stores does not list (main, short, down, bounded)',
     });
   });
 
