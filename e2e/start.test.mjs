@@ -507,6 +507,12 @@ describe('scripts/start', () => {
       checks['backup.dependencies-healthy'].summary,
       /inventory-db.*holds 0 B/,
     );
+    // One of its pods runs on a batch node the platform's log shipper does not run on.
+    assert.equal(checks['logging.log-shipper-on-nodes'].status, 'fail');
+    assert.equal(
+      checks['logging.log-shipper-on-nodes'].summary,
+      'Logs of this service stay on the node: no ready log shipper on 1 node of cluster demo-stand-in that runs its pods: demo-batch-node-1 (opentelemetry-collector-contrib:0.114.0 (logging/otel-collector-agent) is not ready there)',
+    );
     const db = byCheck(
       await currentReport('resource/default/inventory-db', headers),
     );
@@ -808,14 +814,22 @@ describe('scripts/start', () => {
     });
   }
 
-  it("shows inventory-api's failing checks in its tab: the empty backup and the default-receiver routing", async () => {
+  it("shows inventory-api's failing checks in its tab: the empty backup, the default-receiver routing and the node without a log shipper", async () => {
     await inFailingTab(
       'component/default/inventory-api',
       {
-        failing: ['backup.dependencies-healthy', 'monitoring.alert-routing'],
-        blocking: 2,
+        failing: [
+          'backup.dependencies-healthy',
+          'logging.log-shipper-on-nodes',
+          'monitoring.alert-routing',
+        ],
+        blocking: 3,
       },
       async (page, shown) => {
+        assert.match(
+          shown['logging.log-shipper-on-nodes'],
+          /no ready log shipper on 1 node of cluster demo-stand-in that runs its pods: demo-batch-node-1/,
+        );
         assert.match(
           shown['backup.dependencies-healthy'],
           /resource:default\/inventory-db: Backup size is sane is fail \(.*the location holds 0 B/,

@@ -642,5 +642,93 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
     );
   });
 
-  return [...SERVICES.flatMap(service), ...velero, ledgerBackup, ...ledgerRuns];
+  // Nodes: three in the general pool, where the platform's log shipper (an OpenTelemetry
+  // Collector DaemonSet) runs, and one batch node it does not tolerate. inventory-api has a pod
+  // there, so its logs stay on that node (logging.log-shipper-on-nodes fails naming it).
+  const generalPool = ['demo-node-1', 'demo-node-2', 'demo-node-3'];
+  const pod = (
+    podName: string,
+    namespace: string,
+    labels: Record<string, string>,
+    owner: { kind: string; name: string },
+    node: string,
+    image: string,
+  ) =>
+    object('v1', 'Pod', podName, labels, {
+      namespace,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: owner.kind,
+          name: owner.name,
+          uid: uid(owner.kind, namespace, owner.name),
+          controller: true,
+        },
+      ],
+      spec: { nodeName: node, containers: [{ name: 'main', image }] },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    });
+  const servicePods = SERVICES.flatMap(shape =>
+    Array.from({ length: shape.replicas }, (_, i) =>
+      pod(
+        `${shape.name}-5f7c9d8b6-${i}`,
+        NAMESPACE,
+        {
+          'app.kubernetes.io/name': shape.name,
+          'app.kubernetes.io/part-of': 'webshop',
+          'app.kubernetes.io/managed-by': 'Helm',
+          [ID]: shape.name,
+          'pod-template-hash': '5f7c9d8b6',
+        },
+        { kind: 'ReplicaSet', name: `${shape.name}-5f7c9d8b6` },
+        shape.name === 'inventory-api' && i === shape.replicas - 1
+          ? 'demo-batch-node-1'
+          : generalPool[i % generalPool.length],
+        shape.image,
+      ),
+    ),
+  );
+  const shipperLabels = { 'app.kubernetes.io/name': 'otel-collector-agent' };
+  const shipperImage = 'otel/opentelemetry-collector-contrib:0.114.0';
+  const logShipper = [
+    object('apps/v1', 'DaemonSet', 'otel-collector-agent', shipperLabels, {
+      namespace: 'logging',
+      spec: {
+        selector: { matchLabels: shipperLabels },
+        template: {
+          metadata: { labels: shipperLabels },
+          spec: {
+            nodeSelector: { 'node-pool': 'general' },
+            containers: [{ name: 'otel-collector', image: shipperImage }],
+          },
+        },
+      },
+      status: {
+        desiredNumberScheduled: generalPool.length,
+        numberReady: generalPool.length,
+      },
+    }),
+    ...generalPool.map((node, i) =>
+      pod(
+        `otel-collector-agent-${i}`,
+        'logging',
+        shipperLabels,
+        { kind: 'DaemonSet', name: 'otel-collector-agent' },
+        node,
+        shipperImage,
+      ),
+    ),
+  ];
+
+  return [
+    ...SERVICES.flatMap(service),
+    ...servicePods,
+    ...logShipper,
+    ...velero,
+    ledgerBackup,
+    ...ledgerRuns,
+  ];
 }

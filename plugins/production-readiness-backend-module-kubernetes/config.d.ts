@@ -46,6 +46,12 @@ export interface Config {
       restoreTestMaxAge?: HumanDuration | string;
       /** A TLS certificate expiring sooner than this fails. Default 14 days. */
       certificateMinValidity?: HumanDuration | string;
+      /**
+       * Image names (last path segment of the repository, without tag; `name` also matches
+       * `name-…`) whose DaemonSets are node log shippers. Default: opentelemetry-collector,
+       * otelcol, vector, fluent-bit, fluentd, promtail, alloy, vlagent, filebeat.
+       */
+      logShipperImages?: string[];
     };
   };
 }

@@ -339,6 +339,8 @@ const VARIANTS: Variant[] = [
     edit: removeManifest('log-shipping.yaml'),
     expected: {
       component: {
+        // No shipper DaemonSet of its own, and the other services' shippers read theirs only.
+        'logging.log-shipper-on-nodes': 'fail',
         'logging.logs-in-store': 'fail',
         // No line in the store: nothing to judge their structure or trace ids on.
         'logging.structured': 'unknown',

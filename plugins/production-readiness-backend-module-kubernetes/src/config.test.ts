@@ -1,7 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
-import { readClusterDefinitions, readKubernetesModuleSettings } from './config';
+import {
+  DEFAULT_LOG_SHIPPER_IMAGES,
+  readClusterDefinitions,
+  readKubernetesModuleSettings,
+} from './config';
 
 const cluster = (extra: JsonObject): JsonObject => ({
   name: 'prod-eu',
@@ -81,6 +85,7 @@ describe('readKubernetesModuleSettings', () => {
       concurrency: 4,
       restoreTestMaxAgeMs: 2_592_000_000,
       certificateMinValidityMs: 1_209_600_000,
+      logShipperImages: DEFAULT_LOG_SHIPPER_IMAGES,
     });
   });
 

@@ -20,7 +20,25 @@ export interface KubernetesModuleSettings {
   concurrency: number;
   restoreTestMaxAgeMs: number;
   certificateMinValidityMs: number;
+  /**
+   * Image names (the last path segment of the repository, before the tag) whose DaemonSets
+   * count as node log shippers; a name also matches `<name>-…` (opentelemetry-collector-contrib).
+   */
+  logShipperImages: string[];
 }
+
+/** Log shippers recognised by default: the open-source node agents that ship container logs. */
+export const DEFAULT_LOG_SHIPPER_IMAGES = [
+  'opentelemetry-collector',
+  'otelcol',
+  'vector',
+  'fluent-bit',
+  'fluentd',
+  'promtail',
+  'alloy',
+  'vlagent',
+  'filebeat',
+];
 
 const SETTINGS_KEY = 'productionReadiness.kubernetes';
 
@@ -70,6 +88,9 @@ export function readKubernetesModuleSettings(
       'certificateMinValidity',
       14 * 24 * 3600_000,
     ),
+    logShipperImages:
+      config?.getOptionalStringArray('logShipperImages') ??
+      DEFAULT_LOG_SHIPPER_IMAGES,
   };
 }
 

@@ -83,6 +83,6 @@ describe('the module in a backend with the readiness plugin', () => {
     expect(
       Object.entries(result).filter(([, status]) => status !== 'pass'),
     ).toEqual([]);
-    expect(Object.keys(result)).toHaveLength(20);
+    expect(Object.keys(result)).toHaveLength(21);
   });
 });

@@ -112,6 +112,9 @@ function failedJob(started: Date, finished: Date) {
  * workloads came up: Deployments rolled out with every replica ready, CronJobs whose last
  * scheduled Job succeeded, Velero Schedules whose last Backup completed.
  */
+/** The nodes of the stand-in cluster: pods are spread over them, DaemonSets run on each. */
+export const NODES = ['node-a', 'node-b', 'node-c'];
+
 export function asDeployed(
   manifests: Manifest[],
   now: Date,
@@ -144,12 +147,66 @@ export function asDeployed(
     return object;
   };
 
+  /** A ready pod of `owner` on `node`, as the scheduler and kubelet leave it. */
+  const addPod = (owner: KubeObject, podName: string, node: string) => {
+    const template = (
+      owner.spec as {
+        template?: {
+          metadata?: { labels?: Record<string, string> };
+          spec?: object;
+        };
+      }
+    )?.template;
+    return add(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: podName,
+          namespace: owner.metadata.namespace as string,
+          labels: template?.metadata?.labels,
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: owner.kind === 'Deployment' ? 'ReplicaSet' : owner.kind,
+              name:
+                owner.kind === 'Deployment'
+                  ? `${owner.metadata.name}-6d8f7c9b5d`
+                  : owner.metadata.name,
+              uid: owner.metadata.uid,
+              controller: true,
+            },
+          ],
+        },
+        spec: { ...template?.spec, nodeName: node },
+      },
+      {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+      },
+    );
+  };
+
   for (const manifest of manifests) {
     const spec = manifest.spec ?? {};
     switch (manifest.kind) {
+      case 'DaemonSet': {
+        const daemonSet = add(manifest, {
+          desiredNumberScheduled: NODES.length,
+          currentNumberScheduled: NODES.length,
+          numberReady: NODES.length,
+          numberAvailable: NODES.length,
+          updatedNumberScheduled: NODES.length,
+          observedGeneration: 1,
+        });
+        NODES.forEach((node, i) =>
+          addPod(daemonSet, `${manifest.metadata.name}-${i}`, node),
+        );
+        break;
+      }
       case 'Deployment': {
         const replicas = spec.replicas ?? 1;
-        add(manifest, {
+        const deployment = add(manifest, {
           observedGeneration: 1,
           replicas,
           updatedReplicas: replicas,
@@ -170,6 +227,14 @@ export function asDeployed(
             },
           ],
         });
+        // Spread over the nodes, as the template's topology spread asks.
+        for (let i = 0; i < replicas; i++) {
+          addPod(
+            deployment,
+            `${manifest.metadata.name}-6d8f7c9b5d-${i}`,
+            NODES[i % NODES.length],
+          );
+        }
         break;
       }
       case 'Service':

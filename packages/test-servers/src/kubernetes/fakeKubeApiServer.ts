@@ -28,6 +28,7 @@ export interface KubeObject {
 /** The resources the fake server knows, as an API server's discovery would list them. */
 const SERVED = [
   { group: '', version: 'v1', plural: 'services', kind: 'Service' },
+  { group: '', version: 'v1', plural: 'pods', kind: 'Pod' },
   {
     group: '',
     version: 'v1',
@@ -37,6 +38,7 @@ const SERVED = [
   { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' },
   { group: 'apps', version: 'v1', plural: 'statefulsets', kind: 'StatefulSet' },
   { group: 'apps', version: 'v1', plural: 'replicasets', kind: 'ReplicaSet' },
+  { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet' },
   {
     group: 'policy',
     version: 'v1',

@@ -7,7 +7,11 @@ import { createKubernetesChecks } from '../checks/createKubernetesChecks';
 import { ClusterSnapshots } from '../collector/ClusterSnapshots';
 import { KubernetesCollector } from '../collector/KubernetesCollector';
 import { KubernetesFacts } from '../collector/facts';
-import { ClusterDefinition, KubernetesModuleSettings } from '../config';
+import {
+  ClusterDefinition,
+  DEFAULT_LOG_SHIPPER_IMAGES,
+  KubernetesModuleSettings,
+} from '../config';
 import {
   createSelfSignedCertificate,
   FakeKubeApiServer,
@@ -27,6 +31,7 @@ export const TEST_SETTINGS: KubernetesModuleSettings = {
   concurrency: 4,
   restoreTestMaxAgeMs: 30 * 24 * 3600_000,
   certificateMinValidityMs: 14 * 24 * 3600_000,
+  logShipperImages: DEFAULT_LOG_SHIPPER_IMAGES,
 };
 
 /** Two clusters: prod-eu over HTTPS verified with caData, prod-us over plain HTTP (skipTLSVerify). */

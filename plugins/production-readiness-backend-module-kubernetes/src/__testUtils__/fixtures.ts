@@ -1628,10 +1628,103 @@ export function fillerDeployments(count: number): KubeObject[] {
   );
 }
 
+/** A pod as the API lists it: its owner, the node it runs on, and whether it is ready. */
+function pod(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  options: {
+    owner: { kind: string; name: string };
+    node: string;
+    ready?: boolean;
+    image: string;
+  },
+): KubeObject {
+  const ready = options.ready ?? true;
+  return object('v1', 'Pod', namespace, name, labels, {
+    ownerReferences: [
+      {
+        apiVersion: 'apps/v1',
+        kind: options.owner.kind,
+        name: options.owner.name,
+        uid: uid(options.owner.kind, namespace, options.owner.name),
+        controller: true,
+      },
+    ],
+    spec: {
+      nodeName: options.node,
+      containers: [{ name: 'main', image: options.image }],
+    },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+    },
+  });
+}
+
+/** The nodes of a test cluster. */
+export const NODES = (cluster: string) =>
+  [1, 2, 3].map(i => `${cluster}-node-${i}`);
+
+/**
+ * checkout-api's three pods, one per node, and the platform's log shipper: a Vector DaemonSet
+ * with a ready pod on every node.
+ */
+export function nodeObjects(cluster: string): KubeObject[] {
+  const nodes = NODES(cluster);
+  const shipperLabels = { 'app.kubernetes.io/name': 'vector-agent' };
+  return [
+    ...nodes.map((node, i) =>
+      pod(
+        'shop',
+        `checkout-api-7d9f8b6c5-${i}`,
+        {
+          'app.kubernetes.io/name': 'checkout-api',
+          [ID]: 'checkout-api',
+          'pod-template-hash': '7d9f8b6c5',
+        },
+        {
+          owner: { kind: 'ReplicaSet', name: 'checkout-api-7d9f8b6c5' },
+          node,
+          image: 'ghcr.io/acme/checkout-api:4.2.1',
+        },
+      ),
+    ),
+    object('apps/v1', 'DaemonSet', 'logging', 'vector-agent', shipperLabels, {
+      spec: {
+        selector: { matchLabels: shipperLabels },
+        template: {
+          metadata: { labels: shipperLabels },
+          spec: {
+            containers: [
+              {
+                name: 'vector',
+                image: 'timberio/vector:0.41.1-distroless-libc',
+              },
+            ],
+          },
+        },
+      },
+      status: {
+        desiredNumberScheduled: nodes.length,
+        numberReady: nodes.length,
+      },
+    }),
+    ...nodes.map((node, i) =>
+      pod('logging', `vector-agent-${i}`, shipperLabels, {
+        owner: { kind: 'DaemonSet', name: 'vector-agent' },
+        node,
+        image: 'timberio/vector:0.41.1-distroless-libc',
+      }),
+    ),
+  ];
+}
+
 /** What the prod-eu cluster holds. */
 export function prodEuObjects(): KubeObject[] {
   return [
     ...checkoutApi('prod-eu'),
+    ...nodeObjects('prod-eu'),
     ...legacyReports(),
     ...ordersDb(),
     ...reportsDb(),
@@ -1707,7 +1800,11 @@ function billingBackupJobs(): KubeObject[] {
  * CloudNativePG are not installed there.
  */
 export function prodUsObjects(): KubeObject[] {
-  return [...checkoutApi('prod-us'), ...billingBackupJobs()];
+  return [
+    ...checkoutApi('prod-us'),
+    ...nodeObjects('prod-us'),
+    ...billingBackupJobs(),
+  ];
 }
 
 function entity(

@@ -3,6 +3,7 @@ import { KubernetesModuleSettings } from '../config';
 import { createAvailabilityChecks } from './availabilityChecks';
 import { createBackupChecks } from './backupChecks';
 import { createLoggingChecks } from './loggingChecks';
+import { createLogShipperOnNodesCheck } from './logShipperOnNodes';
 import { createMonitoringChecks } from './monitoringChecks';
 import { createSecurityChecks } from './securityChecks';
 
@@ -10,13 +11,14 @@ import { createSecurityChecks } from './securityChecks';
 export function createKubernetesChecks(
   settings: Pick<
     KubernetesModuleSettings,
-    'restoreTestMaxAgeMs' | 'certificateMinValidityMs'
+    'restoreTestMaxAgeMs' | 'certificateMinValidityMs' | 'logShipperImages'
   >,
 ): ReadinessCheck[] {
   return [
     ...createAvailabilityChecks(),
     ...createSecurityChecks(settings),
     ...createLoggingChecks(),
+    createLogShipperOnNodesCheck(settings),
     ...createBackupChecks(settings),
     ...createMonitoringChecks(),
   ];

@@ -12,11 +12,13 @@ import {
   PolicyV1Api,
   ServerConfiguration,
   V1CronJob,
+  V1DaemonSet,
   V1Deployment,
   V1Ingress,
   V1Job,
   V1NetworkPolicy,
   V1PersistentVolumeClaim,
+  V1Pod,
   V1PodDisruptionBudget,
   V1Service,
   V1StatefulSet,
@@ -51,6 +53,9 @@ import {
 export interface ResourceTypes {
   deployments: V1Deployment;
   statefulsets: V1StatefulSet;
+  daemonsets: V1DaemonSet;
+  /** Only what the checks read: see `slimPod`. */
+  pods: V1Pod;
   poddisruptionbudgets: V1PodDisruptionBudget;
   horizontalpodautoscalers: V2HorizontalPodAutoscaler;
   networkpolicies: V1NetworkPolicy;
@@ -100,6 +105,12 @@ const TYPED_LISTS: Partial<
     typed(await a.apps.listDeploymentForAllNamespaces(p)),
   statefulsets: async (a, p) =>
     typed(await a.apps.listStatefulSetForAllNamespaces(p)),
+  daemonsets: async (a, p) =>
+    typed(await a.apps.listDaemonSetForAllNamespaces(p)),
+  pods: async (a, p) => {
+    const page = typed(await a.core.listPodForAllNamespaces(p));
+    return { ...page, items: (page.items as V1Pod[]).map(slimPod) };
+  },
   poddisruptionbudgets: async (a, p) =>
     typed(await a.policy.listPodDisruptionBudgetForAllNamespaces(p)),
   horizontalpodautoscalers: async (a, p) =>
@@ -120,6 +131,34 @@ function typed(list: {
   metadata?: { _continue?: string };
 }): Page {
   return { items: list.items ?? [], next: list.metadata?._continue };
+}
+
+/**
+ * A pod as the snapshot keeps it: where it runs, whose it is and whether it is ready. Pods are
+ * the most numerous kind of a cluster; their specs and statuses are dropped page by page.
+ */
+function slimPod(pod: V1Pod): V1Pod {
+  const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
+  return {
+    metadata: {
+      name: pod.metadata?.name,
+      namespace: pod.metadata?.namespace,
+      labels: pod.metadata?.labels,
+      ownerReferences: pod.metadata?.ownerReferences?.map(o => ({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.name,
+        uid: o.uid,
+      })),
+    },
+    spec: { nodeName: pod.spec?.nodeName, containers: [] },
+    status: {
+      phase: pod.status?.phase,
+      ...(ready
+        ? { conditions: [{ type: 'Ready', status: ready.status }] }
+        : {}),
+    },
+  };
 }
 
 const MAX_PAGES = 1000;

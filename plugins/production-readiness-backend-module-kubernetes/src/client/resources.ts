@@ -12,6 +12,8 @@ export interface ResourceSpec {
 export const RESOURCES = {
   deployments: { plural: 'deployments', group: 'apps', version: 'v1' },
   statefulsets: { plural: 'statefulsets', group: 'apps', version: 'v1' },
+  daemonsets: { plural: 'daemonsets', group: 'apps', version: 'v1' },
+  pods: { plural: 'pods', group: '', version: 'v1' },
   poddisruptionbudgets: {
     plural: 'poddisruptionbudgets',
     group: 'policy',

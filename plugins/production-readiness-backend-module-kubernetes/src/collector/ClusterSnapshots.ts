@@ -21,6 +21,7 @@ export class ClusterSnapshots {
   private constructor(
     private readonly clients: ClusterClient[],
     private readonly concurrency: number,
+    private readonly logShipperImages: string[],
   ) {}
 
   static create(options: {
@@ -31,6 +32,7 @@ export class ClusterSnapshots {
     return new ClusterSnapshots(
       clusters.map(cluster => ClusterClient.create(cluster, settings)),
       settings.concurrency,
+      settings.logShipperImages,
     );
   }
 
@@ -78,6 +80,10 @@ export class ClusterSnapshots {
         );
       }
     }
-    return new ClusterSnapshot(client.cluster.name, lists);
+    return new ClusterSnapshot(
+      client.cluster.name,
+      lists,
+      this.logShipperImages,
+    );
   }
 }

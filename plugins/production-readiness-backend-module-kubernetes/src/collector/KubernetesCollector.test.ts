@@ -46,9 +46,9 @@ describe('batch collection', () => {
     const collected = await collect(clusters.definitions, fleet);
     const many = requestCounts();
 
-    // prod-eu: 18 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 18 kinds
+    // prod-eu: 20 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 20 kinds
     // (CloudNativePG's answers 404 there, still one call).
-    expect(one).toEqual({ 'prod-eu': 20, 'prod-us': 18 });
+    expect(one).toEqual({ 'prod-eu': 22, 'prod-us': 20 });
     expect(many).toEqual(one);
     expect(collected.facts.size).toBe(500);
     expect(
@@ -92,6 +92,8 @@ describe('batch collection', () => {
       new Set([
         '/apis/apps/v1/deployments',
         '/apis/apps/v1/statefulsets',
+        '/apis/apps/v1/daemonsets',
+        '/api/v1/pods',
         '/apis/policy/v1/poddisruptionbudgets',
         '/apis/autoscaling/v2/horizontalpodautoscalers',
         '/apis/networking.k8s.io/v1/networkpolicies',
@@ -137,7 +139,7 @@ describe('connections', () => {
       await refresh(NOW);
       await refresh(new Date(NOW.getTime() + 60_000));
       // 2 x 20 requests to prod-eu and 2 x 18 to prod-us, at most 4 in flight per cluster.
-      expect(requestCounts()).toEqual({ 'prod-eu': 40, 'prod-us': 36 });
+      expect(requestCounts()).toEqual({ 'prod-eu': 44, 'prod-us': 40 });
       for (const spy of [tls, plain]) {
         expect(opened(spy).length).toBeGreaterThanOrEqual(1);
         expect(opened(spy).length).toBeLessThanOrEqual(

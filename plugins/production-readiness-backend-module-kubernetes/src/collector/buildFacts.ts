@@ -9,6 +9,7 @@ import {
   emptyKubernetesFacts,
   IngressFact,
   KubernetesFacts,
+  LogShipperFact,
   ObjectRef,
   SourceState,
   VeleroFact,
@@ -20,6 +21,7 @@ import {
   matchesLabels,
 } from './labelSelector';
 import { cnpgClusterFacts } from './cnpgClusters';
+import { clusterLogShippers } from './logShippers';
 import { cronJobFacts } from './cronJobs';
 import { iso, KubeObjectMeta, name, ns, objectRef, time } from './objects';
 
@@ -37,6 +39,8 @@ export class ClusterSnapshot {
     private readonly lists: {
       [K in ResourceKind]: ListOutcome<ResourceTypes[K]>;
     },
+    /** Image names that make a DaemonSet a log shipper (settings.logShipperImages). */
+    private readonly logShipperImages: string[] = [],
   ) {
     for (const kind of RESOURCE_KINDS) {
       const outcome = lists[kind];
@@ -75,6 +79,33 @@ export class ClusterSnapshot {
   /** Namespaces with any object of `kind`. */
   namespaces(kind: ResourceKind): string[] {
     return [...this.byNamespace.get(kind)!.keys()];
+  }
+
+  private shippers?: LogShipperFact[];
+
+  /** The cluster's log shipper DaemonSets and their ready nodes, computed once per snapshot. */
+  logShippers(): LogShipperFact[] {
+    this.shippers ??= clusterLogShippers(
+      this.cluster,
+      this.items('daemonsets'),
+      this.items('pods'),
+      this.logShipperImages,
+    );
+    return this.shippers;
+  }
+
+  /** Nodes that run the pods `selector` matches in `namespace`, sorted. */
+  nodesOf(namespace: string, selector: V1LabelSelector | undefined): string[] {
+    const parsed = fromKubernetesSelector(selector);
+    return [
+      ...new Set(
+        this.items('pods', namespace)
+          .filter(
+            p => p.spec?.nodeName && matchesLabels(parsed, p.metadata?.labels),
+          )
+          .map(p => p.spec!.nodeName!),
+      ),
+    ].sort();
   }
 
   private jobsByOwner?: Map<string, V1Job[]>;
@@ -249,6 +280,7 @@ function addClusterFacts(
       serviceMonitors: [],
       podMonitors: [],
       volumeClaims: claimNames(d.spec?.template ?? {}),
+      nodes: snapshot.nodesOf(ns(d), d.spec?.selector),
     });
   }
   for (const s of snapshot
@@ -276,6 +308,7 @@ function addClusterFacts(
         replicas,
         templates: (s.spec?.volumeClaimTemplates ?? []).map(name),
       }),
+      nodes: snapshot.nodesOf(ns(s), s.spec?.selector),
     });
   }
 
@@ -421,6 +454,10 @@ function addClusterFacts(
           .filter((a): a is string => typeof a === 'string'),
       ),
     });
+  }
+
+  if (workloads.length) {
+    facts.logShippers.push(...snapshot.logShippers());
   }
 
   const statefulNamespaces = new Set([

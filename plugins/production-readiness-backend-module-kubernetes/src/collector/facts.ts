@@ -55,6 +55,22 @@ export interface WorkloadFact extends ObjectRef {
   podMonitors: string[];
   /** PersistentVolumeClaims the pods mount (including StatefulSet claim templates). */
   volumeClaims: string[];
+  /** Nodes that run the workload's pods (those its selector matches and are scheduled). */
+  nodes: string[];
+}
+
+/**
+ * A node log shipper (a DaemonSet whose image is a known log agent) in a cluster where the
+ * entity's workloads run.
+ */
+export interface LogShipperFact extends ObjectRef {
+  /** The container image that makes it a log shipper. */
+  image: string;
+  /** `status.desiredNumberScheduled` and `status.numberReady`. */
+  desired: number;
+  ready: number;
+  /** Nodes with a ready pod of it. */
+  readyOn: string[];
 }
 
 /**
@@ -231,6 +247,8 @@ export interface KubernetesFacts {
   persistentVolumeClaims: ObjectRef[];
   prometheusRules: PrometheusRuleFact[];
   velero: VeleroFact[];
+  /** Log shipper DaemonSets of the clusters where the entity's workloads run. */
+  logShippers: LogShipperFact[];
 }
 
 /** Facts with nothing matched yet: what an entity has before any cluster answered for it. */
@@ -249,5 +267,6 @@ export function emptyKubernetesFacts(
     persistentVolumeClaims: [],
     prometheusRules: [],
     velero: [],
+    logShippers: [],
   };
 }
