@@ -1368,7 +1368,7 @@ describe('scripts/start', () => {
     await withGuestPage(async page => {
       await page.goto(tab('inventory-api'));
       await page
-        .getByText(/Production gate: blocked by 2 check/)
+        .getByText(/Production gate: blocked by 3 check/)
         .waitFor({ timeout: 60_000 });
       const row = page.getByRole('button', {
         name: /^Failed Alerts reach the owning team /,

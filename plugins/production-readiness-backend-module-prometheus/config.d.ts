@@ -42,6 +42,15 @@ export interface Config {
       scrapeMaxAge?: HumanDuration | string;
 
       /**
+       * VM hosts (runtime vm): the last successful logrotate run, as the textfile metric
+       * `logrotate_last_success_timestamp_seconds` shows it, may be this old. Default 26 hours.
+       */
+      vmRotationMaxAge?: HumanDuration | string;
+
+      /** VM hosts: a live log file (`logrotate_log_file_bytes`) larger than this fails. Default 1 GiB. */
+      vmLogFileMaxBytes?: number;
+
+      /**
        * Warn when a critical alert of the service has been firing for longer than this.
        * @default { hours: 4 }
        */

@@ -361,18 +361,33 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     );
   });
 
-  it('says unknown, not pass, for Kubernetes checks of a service declared to run on a VM', async () => {
+  it('judges a service declared to run on a VM by its hosts, and says unknown where no check judges that runtime', async () => {
     const answer = await gate(ref('vm-service'));
     expect(answer.allowed).toBe(false);
-    const replicas = result(ref('vm-service'), 'availability.replicas');
-    expect(replicas).toMatchObject({
+    // Availability and logging: the VM checks replace the Kubernetes ones, and without a
+    // Prometheus nothing shows a host.
+    const hostsUp = result(ref('vm-service'), 'availability.vm-hosts-up');
+    expect(hostsUp).toMatchObject({
+      status: 'fail',
+      summary:
+        'No Prometheus instance is configured (productionReadiness.prometheus.instances)',
+    });
+    expect(result(ref('vm-service'), 'logging.vm-log-rotation').status).toBe(
+      'fail',
+    );
+    expect(
+      reports.get(ref('vm-service'))!.results.map(r => r.checkId),
+    ).not.toContain('availability.replicas');
+    // Security: no installed check judges it on a VM.
+    const nonRoot = result(ref('vm-service'), 'security.run-as-non-root');
+    expect(nonRoot).toMatchObject({
       status: 'unknown',
       summary:
-        'Runs on vm (production-readiness.io/runtime): no kubernetes evidence, and no installed check judges availability on vm',
+        'Runs on vm (production-readiness.io/runtime): no kubernetes evidence, and no installed check judges security on vm',
     });
-    expect(replicas.remediation).toContain('appliesTo.runtime: [vm]');
+    expect(nonRoot.remediation).toContain('appliesTo.runtime: [vm]');
     expect(answer.blocking.map(b => b.checkId)).toContain(
-      'availability.replicas',
+      'availability.vm-hosts-up',
     );
   });
 

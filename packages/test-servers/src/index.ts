@@ -25,6 +25,8 @@ export { isHealthy, startPatroniCluster } from './patroni';
 export { startHaproxy } from './haproxy';
 export type { HaproxyServer, TestHaproxy } from './haproxy';
 export { startPostgresExporter } from './postgresExporter';
+export { startNodeExporter } from './nodeExporter';
+export type { TestNodeExporter } from './nodeExporter';
 export { findVictoriaLogs, startVictoriaLogs } from './victoriaLogs';
 export type { TestVictoriaLogs } from './victoriaLogs';
 export type {

@@ -29,6 +29,10 @@ export interface PrometheusModuleConfig {
   scrapeMaxAgeMs: number;
   criticalFiringWarnAfterMs: number;
   criticalSeverities: string[];
+  /** A VM host whose last successful logrotate run is older than this fails. */
+  vmRotationMaxAgeMs: number;
+  /** A live log file on a VM host larger than this fails: rotation does not keep up. */
+  vmLogFileMaxBytes: number;
 }
 
 // Prometheus label names: https://prometheus.io/docs/concepts/data_model/
@@ -37,6 +41,16 @@ const INSTANCE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/;
 
 const durationMs = (config: Config, key: string, fallback: number) =>
   readPositiveDurationMs(config, key, { path: ROOT, fallback });
+
+function positiveBytes(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `${ROOT}.${key} must be a whole number of bytes, got ${value}`,
+    );
+  }
+  return value;
+}
 
 function readBaseUrl(config: Config, where: string): string {
   const raw = config.getString('baseUrl');
@@ -179,5 +193,7 @@ export function readPrometheusModuleConfig(
       'critical',
       'page',
     ],
+    vmRotationMaxAgeMs: durationMs(config, 'vmRotationMaxAge', 26 * 3_600_000),
+    vmLogFileMaxBytes: positiveBytes(config, 'vmLogFileMaxBytes', 1024 ** 3),
   };
 }

@@ -16,6 +16,9 @@ import { AlertmanagerCollector } from './collectors/AlertmanagerCollector';
 import { HaproxyBackendsCollector } from './collectors/HaproxyBackendsCollector';
 import { PostgresReplicationCollector } from './collectors/PostgresReplicationCollector';
 import { PrometheusCollector } from './collectors/PrometheusCollector';
+import { VmHostsCollector } from './collectors/VmHostsCollector';
+import { createVmHostsUpCheck } from './checks/vm/vmHostsUp';
+import { createVmLogRotationCheck } from './checks/vm/vmLogRotation';
 import { readPrometheusModuleConfig } from './config';
 
 /**
@@ -47,8 +50,14 @@ export const productionReadinessModulePrometheus = createBackendModule({
           // Read by the database-ha module's availability.data-store-ha, where installed.
           HaproxyBackendsCollector.create({ config: moduleConfig }),
           PostgresReplicationCollector.create({ config: moduleConfig }),
+          VmHostsCollector.create({ config: moduleConfig }),
         );
-        checks.addChecks(...createPrometheusChecks(moduleConfig));
+        checks.addChecks(
+          ...createPrometheusChecks(moduleConfig),
+          // Services that run on VMs: replace the Kubernetes checks of these pillars.
+          createVmHostsUpCheck(),
+          createVmLogRotationCheck(moduleConfig),
+        );
         configChecks.addConfigCheckFactories(
           createQueryCheckFactory(instances),
         );

@@ -111,6 +111,12 @@ export const ANNOTATIONS = {
    * `productionReadiness.logging.defaultRetention`. The store's retention must cover it.
    */
   logRetention: 'production-readiness.io/log-retention',
+  /**
+   * The hosts of a service that runs on VMs (`production-readiness.io/runtime: vm`): the
+   * `instance` label values of their node_exporter targets, comma-separated. Without it, the
+   * hosts are the node_exporter targets labelled with the entity's service value.
+   */
+  vmHosts: 'production-readiness.io/vm-hosts',
 } as const;
 
 /** @public */

@@ -1,0 +1,247 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATIONS,
+  entityRuntime,
+  EVIDENCE_OWNER,
+} from '@production-readiness/plugin-production-readiness-common';
+import {
+  CollectedFacts,
+  CollectorContext,
+  describeError,
+  FactCollector,
+} from '@production-readiness/plugin-production-readiness-node';
+import { PrometheusModuleConfig } from '../config';
+import { queryVectors, VectorSample } from '../upstream/parseVector';
+import {
+  createUpstreamClients,
+  UpstreamClient,
+} from '../upstream/UpstreamClient';
+import { resolveEntityTarget } from './facts';
+
+/** Id of the collector; the VM checks read it with `context.facts(VM_HOSTS_COLLECTOR_ID)`. */
+export const VM_HOSTS_COLLECTOR_ID = 'vm-hosts';
+
+/**
+ * The textfile-collector metrics the platform exports on every VM (see the module README for
+ * the cron line that writes them after each logrotate run).
+ */
+export const ROTATION_METRICS = {
+  /** Unix time the last `logrotate` run that exited 0 finished. */
+  lastSuccess: 'logrotate_last_success_timestamp_seconds',
+  /** Size of each live log file logrotate manages, label `file`. */
+  fileBytes: 'logrotate_log_file_bytes',
+} as const;
+
+/**
+ * The shell command, run daily from cron instead of a bare `logrotate`, that rotates and then
+ * writes the two rotation metrics atomically for node_exporter's textfile collector. The README
+ * shows it with Debian's paths; the tests and the template's Ansible role use it as it is.
+ */
+export function rotationMetricCommand(paths: {
+  /** logrotate's config, e.g. `/etc/logrotate.conf`. */
+  config: string;
+  /** logrotate's state file; its default when omitted. */
+  state?: string;
+  /** Folder of the service's live log files (`*.log`). */
+  logDir: string;
+  /** node_exporter's `--collector.textfile.directory`. */
+  textfileDir: string;
+}): string {
+  const q = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  const out = `${paths.textfileDir}/logrotate.prom`;
+  return [
+    `logrotate${paths.state ? ` -s ${q(paths.state)}` : ''} ${q(paths.config)}`,
+    `&& { printf '${ROTATION_METRICS.lastSuccess} %s\\n' "$(date +%s)";`,
+    `find ${q(paths.logDir)} -name '*.log' -printf '${
+      ROTATION_METRICS.fileBytes
+    }{file="%p"} %s\\n'; }`,
+    `> ${q(`${out}.tmp`)} && mv ${q(`${out}.tmp`)} ${q(out)}`,
+  ].join(' ');
+}
+
+/** One VM host as Prometheus sees it. */
+export interface VmHostFact {
+  /** The `instance` label of its node_exporter target. */
+  host: string;
+  /** node_exporter's `node_uname_info` is there: the host is scraped by a node_exporter. */
+  nodeExporter: boolean;
+  /** `up` of its targets: false when one of them is down; undefined when none is a target. */
+  up?: boolean;
+  /** Unix seconds of the last successful logrotate run, when the metric is exported. */
+  lastRotation?: number;
+  files: Array<{ file: string; bytes: number }>;
+}
+
+/** What the collector knows about one entity's VM hosts. */
+export type VmHostsFacts =
+  | { state: 'unconfigured'; reason: string; remediation: string }
+  | {
+      state: 'ok';
+      instance: string;
+      /** How the hosts were found, e.g. `production-readiness.io/vm-hosts` or `job=orders-api`. */
+      how: string;
+      hosts: VmHostFact[];
+    };
+
+/** What a host name may be: an `instance` label value such as `vm-1.example.com:9100`. */
+const HOST = /^[A-Za-z0-9_.:[\]-]{1,253}$/;
+
+const QUERIES = [
+  'node_uname_info',
+  'up',
+  ROTATION_METRICS.lastSuccess,
+  ROTATION_METRICS.fileBytes,
+];
+
+/**
+ * The VM hosts of entities that declare `production-readiness.io/runtime: vm`, from their
+ * Prometheus instance: four queries per instance and refresh for the whole fleet (node_exporter's
+ * `node_uname_info`, `up`, and the two logrotate textfile metrics), matched to each entity's
+ * hosts in memory. Annotation values are never put into a query.
+ */
+export class VmHostsCollector implements FactCollector<VmHostsFacts> {
+  readonly id = VM_HOSTS_COLLECTOR_ID;
+  readonly title = 'VM hosts (Prometheus)';
+
+  private constructor(
+    private readonly config: PrometheusModuleConfig,
+    private readonly clients: Map<string, UpstreamClient>,
+  ) {}
+
+  static create(options: { config: PrometheusModuleConfig }): VmHostsCollector {
+    return new VmHostsCollector(
+      options.config,
+      createUpstreamClients(options.config),
+    );
+  }
+
+  appliesTo(entity: Entity): boolean {
+    return entityRuntime(entity) === 'vm';
+  }
+
+  async collect(
+    entities: Entity[],
+    context: CollectorContext,
+  ): Promise<CollectedFacts<VmHostsFacts>> {
+    const facts = new Map<string, VmHostsFacts>();
+    const errors = new Map<string, string>();
+    const byInstance = new Map<
+      string,
+      Array<{ ref: string; declared?: string[]; service: string }>
+    >();
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const resolved = resolveEntityTarget(entity, this.config);
+      if (!resolved.ok) {
+        facts.set(ref, {
+          state: 'unconfigured',
+          reason: resolved.facts.reason,
+          remediation: resolved.facts.remediation,
+        });
+        continue;
+      }
+      const text = entity.metadata.annotations?.[ANNOTATIONS.vmHosts];
+      const declared = text
+        ?.split(',')
+        .map(h => h.trim())
+        .filter(Boolean);
+      const invalid = declared?.find(h => !HOST.test(h));
+      if (declared && (!declared.length || invalid !== undefined)) {
+        facts.set(ref, {
+          state: 'unconfigured',
+          reason: `Annotation ${ANNOTATIONS.vmHosts} ${
+            invalid !== undefined
+              ? `names ${JSON.stringify(
+                  invalid.slice(0, 80),
+                )}, which is not an instance label value (host or host:port)`
+              : 'is empty'
+          }`,
+          remediation: `Set ${ANNOTATIONS.vmHosts} to the instance labels of the hosts' node_exporter targets, comma-separated, e.g. vm-1.example.com:9100,vm-2.example.com:9100.`,
+        });
+        continue;
+      }
+      const { instance, service } = resolved.target;
+      byInstance.set(instance, [
+        ...(byInstance.get(instance) ?? []),
+        { ref, declared, service },
+      ]);
+    }
+    await Promise.all(
+      [...byInstance].map(async ([instanceName, wanted]) => {
+        const client = this.clients.get(instanceName)!;
+        const serviceLabel =
+          this.config.instances.get(instanceName)!.serviceLabel;
+        try {
+          const [uname, up, rotations, files] = await queryVectors(
+            client,
+            QUERIES,
+            context.signal,
+          );
+          for (const w of wanted) {
+            const hosts =
+              w.declared ??
+              hostsLabelledFor(uname, serviceLabel, w.service, w.ref);
+            facts.set(w.ref, {
+              state: 'ok',
+              instance: instanceName,
+              how: w.declared
+                ? ANNOTATIONS.vmHosts
+                : `node_exporter targets with ${serviceLabel}=${JSON.stringify(
+                    w.service,
+                  )} or ${EVIDENCE_OWNER.prometheusLabel}=${JSON.stringify(
+                    w.ref,
+                  )}`,
+              hosts: hosts.map(host =>
+                hostFact(host, { uname, up, rotations, files }),
+              ),
+            });
+          }
+        } catch (error) {
+          for (const w of wanted) errors.set(w.ref, describeError(error));
+        }
+      }),
+    );
+    return { facts, errors };
+  }
+}
+
+/** node_exporter targets labelled with the service value or naming the entity. */
+function hostsLabelledFor(
+  uname: VectorSample[],
+  serviceLabel: string,
+  service: string,
+  ref: string,
+): string[] {
+  return [
+    ...new Set(
+      uname
+        .filter(
+          s =>
+            s.metric[serviceLabel] === service ||
+            s.metric[EVIDENCE_OWNER.prometheusLabel] === ref,
+        )
+        .map(s => s.metric.instance)
+        .filter((i): i is string => Boolean(i)),
+    ),
+  ].sort();
+}
+
+function hostFact(
+  host: string,
+  answers: Record<'uname' | 'up' | 'rotations' | 'files', VectorSample[]>,
+): VmHostFact {
+  const of = (samples: VectorSample[]) =>
+    samples.filter(s => s.metric.instance === host);
+  const ups = of(answers.up);
+  const rotations = of(answers.rotations).map(s => s.value);
+  return {
+    host,
+    nodeExporter: of(answers.uname).length > 0,
+    ...(ups.length ? { up: ups.every(s => s.value === 1) } : {}),
+    ...(rotations.length ? { lastRotation: Math.max(...rotations) } : {}),
+    files: of(answers.files)
+      .filter(s => s.metric.file)
+      .map(s => ({ file: s.metric.file, bytes: s.value }))
+      .sort((a, b) => a.file.localeCompare(b.file)),
+  };
+}
