@@ -48,6 +48,7 @@ import {
 } from './backups';
 import { startDemoExporter } from './exporter';
 import { startLogShipper } from './logShipper';
+import { startVmHost } from './vmHost';
 import {
   demoClusterObjects,
   entityRefOf,
@@ -280,6 +281,20 @@ async function main() {
     )} — the logging checks fail or show error`;
   }
 
+  // invoice-batch's VM: a real node_exporter whose textfile collector shows the logrotate run
+  // the platform's cron line does (run once at start, for real).
+  let vmHost: string | undefined;
+  try {
+    const vm = await startVmHost(join(DATA, 'vm'));
+    running.push({ name: 'node_exporter', stop: vm.stop });
+    vmHost = vm.host;
+    status.node_exporter = `${vm.baseUrl}/metrics  (real; invoice-batch's VM host, logrotate run at start, textfile metrics in ${vm.textfileDir})`;
+  } catch (error) {
+    status.node_exporter = `NOT RUNNING: ${firstLine(
+      error,
+    )} — invoice-batch's VM checks fail`;
+  }
+
   // Exporter + Prometheus
   const exporter = await startDemoExporter(SERVICES);
   running.push({ name: 'exporter', stop: exporter.stop });
@@ -324,6 +339,23 @@ async function main() {
                 {
                   job_name: 'haproxy',
                   static_configs: [{ targets: [haproxyHost] }],
+                },
+              ]
+            : []),
+          // The VM host of invoice-batch, naming its entity.
+          ...(vmHost
+            ? [
+                {
+                  job_name: 'node',
+                  static_configs: [
+                    {
+                      targets: [vmHost],
+                      labels: {
+                        [EVIDENCE_OWNER.prometheusLabel]:
+                          'component:default/invoice-batch',
+                      },
+                    },
+                  ],
                 },
               ]
             : []),

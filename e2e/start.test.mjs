@@ -245,13 +245,14 @@ describe('scripts/start', () => {
       );
       assert.equal(response.status, 200);
       names = (await response.json()).map(e => e.metadata.name).sort();
-      if (names.length >= 11 && (await catalogCurrent(token))) break;
+      if (names.length >= 12 && (await catalogCurrent(token))) break;
       await new Promise(r => setTimeout(r, 1000));
     }
     assert.deepEqual(names, [
       'careless-worker',
       'inventory-api',
       'inventory-db',
+      'invoice-batch',
       'ledger-api',
       'ledger-api-v2',
       'ledger-db',
@@ -490,6 +491,29 @@ describe('scripts/start', () => {
     );
   });
 
+  it('judges invoice-batch, which runs on a VM, from its host: node_exporter up and logs rotated', async () => {
+    const { token } = await guestToken();
+    const headers = { authorization: `Bearer ${token}` };
+    const report = await currentReport(
+      'component/default/invoice-batch',
+      headers,
+    );
+    const checks = byCheck(report);
+    assert.equal(checks['availability.vm-hosts-up'].status, 'pass');
+    assert.match(
+      checks['availability.vm-hosts-up'].summary,
+      /^Every one of 1 host \(node_exporter targets with job="invoice-batch" or backstage_entity="component:default\/invoice-batch"\) is scraped by node_exporter and up: 127\.0\.0\.1:\d+$/,
+    );
+    assert.equal(checks['logging.vm-log-rotation'].status, 'pass');
+    assert.match(
+      checks['logging.vm-log-rotation'].summary,
+      /^logrotate succeeded on 1 host within .+; 1 live log file, none over 1\.0 GiB$/,
+    );
+    // The Kubernetes checks of those pillars are replaced, not left unknown.
+    assert.equal(checks['availability.replicas'], undefined);
+    assert.equal(checks['logging.stdout'], undefined);
+  });
+
   it('fails inventory-api for its empty newest backup and alerts that reach only the default receiver', async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
@@ -678,7 +702,7 @@ describe('scripts/start', () => {
   it('lists the fleet worst first, searches it and exports what is shown as CSV', async () => {
     await withGuestPage(async page => {
       await page.goto(`${FRONTEND}/production-readiness`);
-      await page.getByText('12 entities').waitFor({ timeout: 60_000 });
+      await page.getByText('13 entities').waitFor({ timeout: 60_000 });
       const rows = page
         .getByRole('region', { name: 'Fleet' })
         .locator('tbody tr:has(a)');
@@ -1066,6 +1090,7 @@ describe('scripts/start', () => {
     assert.deepEqual(noLevelInProduction, [
       'component:default/careless-worker',
       'component:default/inventory-api',
+      'component:default/invoice-batch',
       'component:default/ledger-api',
       'component:default/ledger-api-v2',
       'component:default/payments-api',

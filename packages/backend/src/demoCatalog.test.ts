@@ -61,6 +61,7 @@ describe('demo catalog', () => {
       ).toEqual([
         'careless-worker',
         'inventory-api',
+        'invoice-batch',
         'ledger-api',
         'ledger-api-v2',
         'orders-api',

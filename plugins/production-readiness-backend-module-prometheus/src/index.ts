@@ -6,6 +6,12 @@
 
 export { productionReadinessModulePrometheus as default } from './module';
 export {
+  ROTATION_METRICS,
+  rotationMetricCommand,
+  VM_HOSTS_COLLECTOR_ID,
+} from './collectors/VmHostsCollector';
+export type { VmHostFact, VmHostsFacts } from './collectors/VmHostsCollector';
+export {
   PROMETHEUS_COLLECTOR_ID,
   ALERTMANAGER_COLLECTOR_ID,
 } from './collectors/facts';
