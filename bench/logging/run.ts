@@ -10,9 +10,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { startVictoriaLogs } from '@internal/test-servers';
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { startCountingProxy, startVictoriaLogs } from '@internal/test-servers';
 import { LogStoreCollector } from '../../plugins/production-readiness-backend-module-logging/src/collector/LogStoreCollector';
 import { readLoggingSettings } from '../../plugins/production-readiness-backend-module-logging/src/config';
 
@@ -32,22 +30,7 @@ function component(i: number): Entity {
 
 async function main() {
   const logs = await startVictoriaLogs({ retentionPeriod: '30d' });
-  const counts = { requests: 0, bytes: 0 };
-  const proxy = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    counts.requests += 1;
-    counts.bytes += Buffer.concat(chunks).length;
-    const upstream = await fetch(`${logs.baseUrl}${req.url}`, {
-      method: req.method,
-      headers: { 'content-type': req.headers['content-type'] ?? '' },
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    res
-      .writeHead(upstream.status)
-      .end(Buffer.from(await upstream.arrayBuffer()));
-  });
-  await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
+  const proxy = await startCountingProxy(logs.baseUrl);
   try {
     const lines = Array.from({ length: ENTITIES }, (_, i) =>
       Array.from({ length: LINES_PER_SERVICE }, (__, j) => ({
@@ -68,9 +51,7 @@ async function main() {
               {
                 name: 'main',
                 type: 'victorialogs',
-                url: `http://127.0.0.1:${
-                  (proxy.address() as AddressInfo).port
-                }`,
+                url: proxy.url,
               },
             ],
             defaultStore: 'main',
@@ -81,8 +62,7 @@ async function main() {
     );
     const collector = new LogStoreCollector(settings);
     const refresh = async (entities: Entity[]) => {
-      counts.requests = 0;
-      counts.bytes = 0;
+      proxy.reset();
       const started = process.hrtime.bigint();
       const collected = await collector.collect(entities, {
         logger: mockServices.rootLogger({ level: 'none' }) as LoggerService,
@@ -94,7 +74,8 @@ async function main() {
       for (const facts of collected.facts.values()) {
         if (facts.state === 'ok') counted += facts.stats.lines;
       }
-      return { calls: counts.requests, bytes: counts.bytes, ms, counted };
+      const calls = [...proxy.counts.values()].reduce((a, b) => a + b, 0);
+      return { calls, bytes: proxy.bodyBytes(), ms, counted };
     };
     const all = Array.from({ length: ENTITIES }, (_, i) => component(i));
     await refresh(all); // warm-up
@@ -122,8 +103,7 @@ async function main() {
       throw new Error(`counted ${fleet.counted} of ${lines.length} lines`);
     }
   } finally {
-    proxy.closeAllConnections();
-    proxy.close();
+    await proxy.close();
     await logs.stop();
   }
 }

@@ -19,6 +19,8 @@ export type {
 } from './alertmanager';
 export { freePort, startHttpServer } from './httpServer';
 export { answerBadGateway } from './proxyResponse';
+export { startCountingProxy } from './countingProxy';
+export type { CountingProxy } from './countingProxy';
 export { waitFor } from './waitFor';
 export type { TestHttpServer } from './httpServer';
 export { isHealthy, startPatroniCluster } from './patroni';

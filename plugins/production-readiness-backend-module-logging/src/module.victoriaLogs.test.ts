@@ -3,11 +3,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   freePort,
+  startCountingProxy,
   startVictoriaLogs,
   TestVictoriaLogs,
 } from '@internal/test-servers';
-import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { evaluateCheck } from '@production-readiness/plugin-production-readiness-node';
 import { LogStoreCollector } from './collector/LogStoreCollector';
 import { readLoggingSettings } from './config';
@@ -40,34 +39,6 @@ const HOSTILE = [
   'two words',
   'ünïcødé ☃ 😀',
 ];
-
-/**
- * A pass-through proxy in front of a store that counts the requests per path, so the test
- * counts exactly the calls the module made (VictoriaLogs caches its own /metrics for seconds).
- */
-async function countingProxy(target: string) {
-  const counts = new Map<string, number>();
-  const server = createServer(async (req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    counts.set(path, (counts.get(path) ?? 0) + 1);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const upstream = await fetch(`${target}${req.url}`, {
-      method: req.method,
-      headers: { 'content-type': req.headers['content-type'] ?? '' },
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    res
-      .writeHead(upstream.status)
-      .end(Buffer.from(await upstream.arrayBuffer()));
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts,
-    close: () => new Promise(resolve => server.close(resolve)),
-  };
-}
 
 describe('the logging module on a real VictoriaLogs', () => {
   let logs: TestVictoriaLogs;
@@ -360,7 +331,8 @@ describe('the logging module on a real VictoriaLogs', () => {
   });
 
   it('sends one query per store per refresh, for 1 entity as for 500', async () => {
-    const proxy = await countingProxy(logs.baseUrl);
+    // Counts exactly the calls the module made (VictoriaLogs caches its own /metrics).
+    const proxy = await startCountingProxy(logs.baseUrl);
     try {
       const fleet = Array.from({ length: 500 }, (_, i) =>
         service(i === 0 ? 'orders-api' : `service-${i}`),
