@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNodeExporter } from '@internal/test-servers';
-import { rotationMetricCommand } from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
+import { rotationMetricCommand } from '@production-readiness/plugin-production-readiness-common';
 
 export interface DemoVmHost {
   baseUrl: string;

@@ -5,11 +5,7 @@
  */
 
 export { productionReadinessModulePrometheus as default } from './module';
-export {
-  ROTATION_METRICS,
-  rotationMetricCommand,
-  VM_HOSTS_COLLECTOR_ID,
-} from './collectors/VmHostsCollector';
+export { VM_HOSTS_COLLECTOR_ID } from './collectors/VmHostsCollector';
 export type { VmHostFact, VmHostsFacts } from './collectors/VmHostsCollector';
 export {
   PROMETHEUS_COLLECTOR_ID,

@@ -19,10 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVmHostsUpCheck } from './checks/vm/vmHostsUp';
 import { createVmLogRotationCheck } from './checks/vm/vmLogRotation';
-import {
-  rotationMetricCommand,
-  VmHostsCollector,
-} from './collectors/VmHostsCollector';
+import { rotationMetricCommand } from '@production-readiness/plugin-production-readiness-common';
+import { VmHostsCollector } from './collectors/VmHostsCollector';
 import { readPrometheusModuleConfig } from './config';
 
 jest.setTimeout(120_000);

@@ -18,6 +18,7 @@ export * from './inventory';
 export * from './backupPlan';
 export * from './highAvailability';
 export * from './logService';
+export * from './vmRotation';
 export * from './waivers';
 export * from './entityFilter';
 export { describeIssues } from './parse';

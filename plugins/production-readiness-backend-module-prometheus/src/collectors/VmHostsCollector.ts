@@ -3,6 +3,7 @@ import {
   ANNOTATIONS,
   entityRuntime,
   EVIDENCE_OWNER,
+  ROTATION_METRICS,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
   CollectedFacts,
@@ -20,44 +21,6 @@ import { resolveEntityTarget } from './facts';
 
 /** Id of the collector; the VM checks read it with `context.facts(VM_HOSTS_COLLECTOR_ID)`. */
 export const VM_HOSTS_COLLECTOR_ID = 'vm-hosts';
-
-/**
- * The textfile-collector metrics the platform exports on every VM (see the module README for
- * the cron line that writes them after each logrotate run).
- */
-export const ROTATION_METRICS = {
-  /** Unix time the last `logrotate` run that exited 0 finished. */
-  lastSuccess: 'logrotate_last_success_timestamp_seconds',
-  /** Size of each live log file logrotate manages, label `file`. */
-  fileBytes: 'logrotate_log_file_bytes',
-} as const;
-
-/**
- * The shell command, run daily from cron instead of a bare `logrotate`, that rotates and then
- * writes the two rotation metrics atomically for node_exporter's textfile collector. The README
- * shows it with Debian's paths; the tests and the template's Ansible role use it as it is.
- */
-export function rotationMetricCommand(paths: {
-  /** logrotate's config, e.g. `/etc/logrotate.conf`. */
-  config: string;
-  /** logrotate's state file; its default when omitted. */
-  state?: string;
-  /** Folder of the service's live log files (`*.log`). */
-  logDir: string;
-  /** node_exporter's `--collector.textfile.directory`. */
-  textfileDir: string;
-}): string {
-  const q = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-  const out = `${paths.textfileDir}/logrotate.prom`;
-  return [
-    `logrotate${paths.state ? ` -s ${q(paths.state)}` : ''} ${q(paths.config)}`,
-    `&& { printf '${ROTATION_METRICS.lastSuccess} %s\\n' "$(date +%s)";`,
-    `find ${q(paths.logDir)} -name '*.log' -printf '${
-      ROTATION_METRICS.fileBytes
-    }{file="%p"} %s\\n'; }`,
-    `> ${q(`${out}.tmp`)} && mv ${q(`${out}.tmp`)} ${q(out)}`,
-  ].join(' ');
-}
 
 /** One VM host as Prometheus sees it. */
 export interface VmHostFact {

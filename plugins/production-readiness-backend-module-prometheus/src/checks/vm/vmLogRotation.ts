@@ -1,13 +1,13 @@
 import {
   formatBytes,
   formatDuration,
+  ROTATION_METRICS,
 } from '@production-readiness/plugin-production-readiness-common';
 import {
   checkResult,
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { ROTATION_METRICS } from '../../collectors/VmHostsCollector';
 import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from './vmFacts';
 
 /**
