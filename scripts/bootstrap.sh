@@ -15,7 +15,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$REPO_ROOT/.tools"
 NODE_MAJOR_REQUIRED=22
 # awscli, jq and curl: the template's generated backup and restore-test jobs run for real in tests.
-DEBIAN_PACKAGES=(postgresql prometheus prometheus-alertmanager pgbackrest chromium awscli jq curl patroni etcd-server haproxy prometheus-postgres-exporter prometheus-node-exporter logrotate)
+DEBIAN_PACKAGES=(postgresql prometheus prometheus-alertmanager pgbackrest chromium awscli jq curl patroni etcd-server haproxy prometheus-postgres-exporter prometheus-node-exporter logrotate ansible-core)
 
 say() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*" >&2; }
 fail() {

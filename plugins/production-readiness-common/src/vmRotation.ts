@@ -35,7 +35,10 @@ export function rotationMetricCommand(paths: {
   const q = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
   const out = `${paths.textfileDir}/logrotate.prom`;
   return [
-    `logrotate${paths.state ? ` -s ${q(paths.state)}` : ''} ${q(paths.config)}`,
+    // By absolute path: cron's PATH (/usr/bin:/bin) has no /usr/sbin.
+    `/usr/sbin/logrotate${paths.state ? ` -s ${q(paths.state)}` : ''} ${q(
+      paths.config,
+    )}`,
     `&& { printf '${ROTATION_METRICS.lastSuccess} %s\\n' "$(date +%s)";`,
     `find ${q(paths.logDir)} -name '*.log' -printf '${
       ROTATION_METRICS.fileBytes

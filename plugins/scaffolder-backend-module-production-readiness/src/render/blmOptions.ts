@@ -9,6 +9,7 @@ export const BLM_PIECES = [
   'backup',
   'docs',
   'ci',
+  'ansible',
 ] as const;
 
 /** @public */
@@ -85,6 +86,19 @@ export function blmRenderInputSchema(zImpl: typeof z) {
         .enum(['tier-1', 'tier-2', 'tier-3'])
         .default('tier-2')
         .describe('Criticality; tier-1 pages on SLO burn, others open tickets'),
+      runtime: zImpl
+        .enum(['kubernetes', 'vm'])
+        .default('kubernetes')
+        .describe(
+          'Where the service runs: Kubernetes manifests, or VMs configured by an Ansible role',
+        ),
+      logMaxSize: zImpl
+        .string()
+        .regex(/^[1-9]\d{0,5}[kMG]$/, 'must be a logrotate size such as 100M')
+        .default('100M')
+        .describe(
+          'VMs: logrotate rotates a log file once it is larger than this',
+        ),
       namespace: zImpl
         .string()
         .regex(DNS_LABEL, 'must be a Kubernetes namespace name')
@@ -268,6 +282,14 @@ export function blmRenderInputSchema(zImpl: typeof z) {
           code: 'custom',
           path: ['maxReplicas'],
           message: 'must be >= minReplicas',
+        });
+      }
+      if (input.runtime === 'vm' && input.database) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['database'],
+          message:
+            'is not templated for VMs yet: declare the database as its own Resource with its backups',
         });
       }
       if (input.database && !input.backupLocation) {

@@ -1,5 +1,6 @@
 import { BlmOptions } from './blmOptions';
 import { createRenderContext, RenderedFile } from './context';
+import { renderAnsible } from './renderAnsible';
 import { renderBackup } from './renderBackup';
 import { renderCatalog } from './renderCatalog';
 import { renderCi } from './renderCi';
@@ -16,13 +17,19 @@ import { renderMonitoring } from './renderMonitoring';
  */
 export function renderBlmBundle(options: BlmOptions): RenderedFile[] {
   const ctx = createRenderContext(options);
-  return [
+  const vm = options.runtime === 'vm';
+  const files = [
     ...renderCatalog(ctx),
-    ...renderKubernetes(ctx),
-    ...renderLogging(ctx),
+    ...(vm
+      ? renderAnsible(ctx)
+      : [...renderKubernetes(ctx), ...renderLogging(ctx)]),
     ...renderMonitoring(ctx),
     ...renderBackup(ctx),
     ...renderDocs(ctx),
     ...renderCi(ctx),
   ];
+  // On VMs nothing is applied to a cluster: the role replaces every Kubernetes manifest.
+  return vm
+    ? files.filter(f => !f.path.startsWith('deploy/kubernetes/'))
+    : files;
 }

@@ -34,8 +34,13 @@ function ensureSlash(url: string, relative: string): string {
 export function renderCatalog(ctx: RenderContext): RenderedFile[] {
   const { o } = ctx;
   const annotations: Record<string, string> = {
-    [ANNOTATIONS.kubernetesId]: o.name,
-    [ANNOTATIONS.kubernetesNamespace]: ctx.namespace,
+    // On VMs the hosts' node_exporter targets name the entity (backstage_entity), not labels.
+    ...(o.runtime === 'vm'
+      ? { [ANNOTATIONS.runtime]: 'vm' }
+      : {
+          [ANNOTATIONS.kubernetesId]: o.name,
+          [ANNOTATIONS.kubernetesNamespace]: ctx.namespace,
+        }),
     [ANNOTATIONS.techdocsRef]: 'dir:.',
     [ANNOTATIONS.prometheusService]: o.name,
     [ANNOTATIONS.prometheusAlert]: alertNames(ctx).join(','),

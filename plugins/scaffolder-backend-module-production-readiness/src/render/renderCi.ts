@@ -1,6 +1,17 @@
 import { stringify } from 'yaml';
 import { RenderContext, RenderedFile } from './context';
 
+/**
+ * The deploy step of a service that runs on VMs: the generated Ansible role with the new
+ * image, against the platform's inventory of the service's hosts.
+ */
+function ansibleDeploy(image: string): string {
+  return [
+    'apt-get update -qq && apt-get install -y -qq --no-install-recommends ansible-core openssh-client',
+    `ansible-playbook -i deploy/ansible/inventory.ini deploy/ansible/playbook.yml -e service_image="${image}"`,
+  ].join('\n');
+}
+
 /** Asks the Production Readiness gate; fails the job when the entity is not allowed. */
 const GATE_SCRIPT = [
   'curl -sS --fail-with-body -H "Authorization: Bearer $BACKSTAGE_TOKEN" "$BACKSTAGE_URL/api/production-readiness/entities/$ENTITY_KIND/$ENTITY_NAMESPACE/$ENTITY_NAME/gate" > gate.json',
@@ -96,12 +107,15 @@ export function renderCi(ctx: RenderContext): RenderedFile[] {
           { uses: 'actions/checkout@v4' },
           {
             name: 'Deploy',
-            run: [
-              'cd deploy/kubernetes',
-              `kustomize edit set image ${image}=${image}:\${{ github.sha }}`,
-              'kubectl apply -k .',
-              `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name} && exit 1)`,
-            ].join('\n'),
+            run:
+              o.runtime === 'vm'
+                ? ansibleDeploy(`${image}:\${{ github.sha }}`)
+                : [
+                    'cd deploy/kubernetes',
+                    `kustomize edit set image ${image}=${image}:\${{ github.sha }}`,
+                    'kubectl apply -k .',
+                    `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name} && exit 1)`,
+                  ].join('\n'),
           },
         ],
       },
@@ -148,17 +162,29 @@ export function renderCi(ctx: RenderContext): RenderedFile[] {
       before_script: ['apt-get update -qq && apt-get install -y -qq curl'],
       script: GATE_SCRIPT.split('\n'),
     },
-    deploy: {
-      stage: 'deploy',
-      image: { name: 'registry.k8s.io/kubectl:v1.31.0', entrypoint: [''] },
-      environment: { name: 'production' },
-      rules: [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }],
-      script: [
-        `kubectl apply -k deploy/kubernetes`,
-        `kubectl -n ${ctx.namespace} set image deployment/${o.name} ${o.name}="$IMAGE"`,
-        `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name}; exit 1)`,
-      ],
-    },
+    deploy:
+      o.runtime === 'vm'
+        ? {
+            stage: 'deploy',
+            image: 'debian:bookworm-slim',
+            environment: { name: 'production' },
+            rules: [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }],
+            script: ansibleDeploy('$IMAGE').split('\n'),
+          }
+        : {
+            stage: 'deploy',
+            image: {
+              name: 'registry.k8s.io/kubectl:v1.31.0',
+              entrypoint: [''],
+            },
+            environment: { name: 'production' },
+            rules: [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }],
+            script: [
+              `kubectl apply -k deploy/kubernetes`,
+              `kubectl -n ${ctx.namespace} set image deployment/${o.name} ${o.name}="$IMAGE"`,
+              `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name}; exit 1)`,
+            ],
+          },
   };
   const files: RenderedFile[] = [];
   if (o.ciProvider !== 'gitlab') {

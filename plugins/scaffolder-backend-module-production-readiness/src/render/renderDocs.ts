@@ -3,6 +3,75 @@ import { stringify } from 'yaml';
 import { alertNames } from './renderMonitoring';
 import { RenderContext, RenderedFile } from './context';
 
+function kubernetesOperations(ctx: RenderContext): string {
+  const { o } = ctx;
+  return `## Target down
+
+1. \`kubectl -n ${ctx.namespace} get pods -l app.kubernetes.io/name=${o.name}\`: are pods ready?
+2. \`kubectl -n ${ctx.namespace} describe pod <pod>\`: probe failures, OOMKilled, image pull errors.
+3. Roll back: \`kubectl -n ${ctx.namespace} rollout undo deployment/${o.name}\`.
+
+## Error rate
+
+Logs are JSON on stdout: \`kubectl -n ${ctx.namespace} logs deploy/${o.name} | jq 'select(.level == "error")'\`.
+Check recent deploys; roll back first, investigate after.
+
+## Latency
+
+Compare p99 latency with CPU and memory on the dashboard; scale out with
+\`kubectl -n ${ctx.namespace} scale deployment/${o.name} --replicas=<n>\` if the HPA is at its maximum.
+
+## Saturation
+
+CPU or memory close to the limits: check the HPA (\`kubectl -n ${ctx.namespace} get hpa ${o.name}\`),
+raise requests/limits in \`deploy/kubernetes/deployment.yaml\` through a pull request.
+
+## Disk fill
+
+Logs go to stdout and every writable volume has a size limit, so a full disk means a growing
+volume: find it with \`kubectl -n ${ctx.namespace} get pvc\`, then expand it or clean up.
+`;
+}
+
+function vmOperations(ctx: RenderContext): string {
+  const { o } = ctx;
+  return `## Target down
+
+1. \`ansible ${o.name} -i deploy/ansible/inventory.ini -b -m ansible.builtin.command -a "systemctl status ${o.name}"\`: is the unit active on every host?
+2. \`journalctl -u ${o.name}\` and \`/var/log/${o.name}/${o.name}.log\` on the host: crashes, image pull errors.
+3. Roll back: run the playbook with the previous image, \`ansible-playbook -i deploy/ansible/inventory.ini deploy/ansible/playbook.yml -e service_image=${o.image}:<previous tag>\`.
+
+## Error rate
+
+Logs are JSON lines in \`/var/log/${o.name}/\` (and in the platform log store):
+\`jq 'select(.level == "error")' /var/log/${o.name}/${o.name}.log\`.
+Check recent deploys; roll back first, investigate after.
+
+## Latency
+
+Compare p99 latency with CPU and memory on the dashboard; add a host to the inventory and run
+the playbook if every host is busy.
+
+## Saturation
+
+CPU or memory close to the host's size: resize the VM or add hosts through a pull request to
+the inventory.
+
+## Disk fill
+
+logrotate rotates \`/var/log/${o.name}/*.log\` daily and above ${o.logMaxSize}, keeping the
+logs the retention asks for; the daily run exports \`logrotate_last_success_timestamp_seconds\`
+for node_exporter. A full disk despite it: \`du -sh /var/log/* /var/lib/*\` on the host, then
+clean up or grow the disk.
+
+`;
+}
+
+/** The runbook's operational sections, for where the service runs. */
+function operations(ctx: RenderContext): string {
+  return ctx.o.runtime === 'vm' ? vmOperations(ctx) : kubernetesOperations(ctx);
+}
+
 export function renderDocs(ctx: RenderContext): RenderedFile[] {
   const { o } = ctx;
   const db = ctx.databaseName;
@@ -23,44 +92,7 @@ ${alertNames(ctx)
   .map(name => `- \`${name}\``)
   .join('\n')}
 
-## Target down
-
-1. \`kubectl -n ${ctx.namespace} get pods -l app.kubernetes.io/name=${
-    o.name
-  }\`: are pods ready?
-2. \`kubectl -n ${
-    ctx.namespace
-  } describe pod <pod>\`: probe failures, OOMKilled, image pull errors.
-3. Roll back: \`kubectl -n ${ctx.namespace} rollout undo deployment/${o.name}\`.
-
-## Error rate
-
-Logs are JSON on stdout: \`kubectl -n ${ctx.namespace} logs deploy/${
-    o.name
-  } | jq 'select(.level == "error")'\`.
-Check recent deploys; roll back first, investigate after.
-
-## Latency
-
-Compare p99 latency with CPU and memory on the dashboard; scale out with
-\`kubectl -n ${ctx.namespace} scale deployment/${
-    o.name
-  } --replicas=<n>\` if the HPA is at its maximum.
-
-## Saturation
-
-CPU or memory close to the limits: check the HPA (\`kubectl -n ${
-    ctx.namespace
-  } get hpa ${o.name}\`),
-raise requests/limits in \`deploy/kubernetes/deployment.yaml\` through a pull request.
-
-## Disk fill
-
-Logs go to stdout and every writable volume has a size limit, so a full disk means a growing
-volume: find it with \`kubectl -n ${
-    ctx.namespace
-  } get pvc\`, then expand it or clean up.
-
+${operations(ctx)}
 ## SLO availability
 
 The availability SLO is ${o.sloAvailability}% over 30 days (error budget ${(

@@ -26,7 +26,7 @@ type LogStoreType = BlmOptions['logStoreType'];
  * module's default `serviceField`); Loki indexes the resource attribute `service.name` as the
  * label `service_name` (its default `serviceField`).
  */
-const STORES: Record<
+export const STORES: Record<
   LogStoreType,
   { serviceAttribute: string; exporter(base: string): Record<string, unknown> }
 > = {
