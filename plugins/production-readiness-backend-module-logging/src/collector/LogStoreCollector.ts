@@ -26,12 +26,7 @@ export const LOG_STORE_COLLECTOR_ID = 'log-store';
 
 /** What the collector knows about one entity's logs. */
 export type LogStoreFacts =
-  | {
-      state: 'unconfigured';
-      reason: string;
-      remediation: string;
-      declaredRetention: DeclaredRetention;
-    }
+  | { state: 'unconfigured'; reason: string; remediation: string }
   | {
       state: 'ok';
       store: string;
@@ -85,14 +80,12 @@ export class LogStoreCollector implements FactCollector<LogStoreFacts> {
     >();
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
-      const declared = resolveDeclaredRetention(entity, this.settings);
       const stream = resolveLogStream(entity, this.settings);
       if (!stream.ok) {
         facts.set(ref, {
           state: 'unconfigured',
           reason: stream.reason,
           remediation: stream.remediation,
-          declaredRetention: declared,
         });
         continue;
       }
@@ -101,7 +94,7 @@ export class LogStoreCollector implements FactCollector<LogStoreFacts> {
         ref,
         service: stream.service,
         serviceSource: stream.serviceSource,
-        declared,
+        declared: resolveDeclaredRetention(entity, this.settings),
       });
       byStore.set(stream.store.name, wanted);
     }

@@ -51,18 +51,13 @@ export function validateLogServiceValue(value: string): string | undefined {
   return undefined;
 }
 
-function annotation(entity: Entity, key: string): string | undefined {
-  const value = entity.metadata.annotations?.[key];
-  return value === undefined ? undefined : value;
-}
-
 /** Which store and service value an entity's logs are found under. */
 export function resolveLogStream(
   entity: Entity,
   settings: LoggingSettings,
 ): LogStream {
   const declared = [...settings.stores.keys()].join(', ') || 'none configured';
-  const named = annotation(entity, ANNOTATIONS.logStore)?.trim();
+  const named = entity.metadata.annotations?.[ANNOTATIONS.logStore]?.trim();
   let storeName: string;
   if (named !== undefined && named !== '') {
     if (!settings.stores.has(named)) {
@@ -112,7 +107,7 @@ export function resolveDeclaredRetention(
   entity: Entity,
   settings: LoggingSettings,
 ): DeclaredRetention {
-  const text = annotation(entity, ANNOTATIONS.logRetention);
+  const text = entity.metadata.annotations?.[ANNOTATIONS.logRetention];
   if (text !== undefined) {
     const ms = parseDuration(text);
     return ms === undefined
