@@ -65,6 +65,7 @@ export function createLogShipperOnNodesCheck(settings: {
         }
         const problems: string[] = [];
         const found = [];
+        const covering = new Map<string, LogShipperFact[]>();
         for (const [cluster, nodes] of byCluster) {
           const shippers = facts.logShippers.filter(
             s =>
@@ -83,6 +84,10 @@ export function createLogShipperOnNodesCheck(settings: {
                 readyOn: s.readyOn.filter(n => nodes.has(n)),
               })),
             }),
+          );
+          covering.set(
+            cluster,
+            shippers.filter(s => s.readyOn.some(n => nodes.has(n))),
           );
           if (!shippers.length) {
             problems.push(
@@ -123,12 +128,8 @@ export function createLogShipperOnNodesCheck(settings: {
           ]
             .map(
               ([cluster, nodes]) =>
-                `${listSome([...nodes])} (${cluster}: ${facts.logShippers
-                  .filter(
-                    s =>
-                      s.cluster === cluster &&
-                      s.readyOn.some(n => nodes.has(n)),
-                  )
+                `${listSome([...nodes])} (${cluster}: ${covering
+                  .get(cluster)!
                   .map(describeShipper)
                   .join(', ')})`,
             )
