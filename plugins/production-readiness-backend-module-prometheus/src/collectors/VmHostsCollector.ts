@@ -140,6 +140,12 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
             QUERIES,
             context.signal,
           );
+          const byHost = {
+            uname: byInstanceLabel(uname),
+            up: byInstanceLabel(up),
+            rotations: byInstanceLabel(rotations),
+            files: byInstanceLabel(files),
+          };
           for (const w of wanted) {
             const hosts =
               w.declared ??
@@ -154,9 +160,7 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
                   )} or ${EVIDENCE_OWNER.prometheusLabel}=${JSON.stringify(
                     w.ref,
                   )}`,
-              hosts: hosts.map(host =>
-                hostFact(host, { uname, up, rotations, files }),
-              ),
+              hosts: hosts.map(host => hostFact(host, byHost)),
             });
           }
         } catch (error) {
@@ -189,20 +193,34 @@ function hostsLabelledFor(
   ].sort();
 }
 
+/** Samples grouped by their `instance` label, once per answer. */
+function byInstanceLabel(samples: VectorSample[]): Map<string, VectorSample[]> {
+  const grouped = new Map<string, VectorSample[]>();
+  for (const sample of samples) {
+    const instance = sample.metric.instance ?? '';
+    const group = grouped.get(instance) ?? [];
+    group.push(sample);
+    grouped.set(instance, group);
+  }
+  return grouped;
+}
+
 function hostFact(
   host: string,
-  answers: Record<'uname' | 'up' | 'rotations' | 'files', VectorSample[]>,
+  byHost: Record<
+    'uname' | 'up' | 'rotations' | 'files',
+    Map<string, VectorSample[]>
+  >,
 ): VmHostFact {
-  const of = (samples: VectorSample[]) =>
-    samples.filter(s => s.metric.instance === host);
-  const ups = of(answers.up);
-  const rotations = of(answers.rotations).map(s => s.value);
+  const of = (answer: keyof typeof byHost) => byHost[answer].get(host) ?? [];
+  const ups = of('up');
+  const rotations = of('rotations').map(s => s.value);
   return {
     host,
-    nodeExporter: of(answers.uname).length > 0,
+    nodeExporter: of('uname').length > 0,
     ...(ups.length ? { up: ups.every(s => s.value === 1) } : {}),
     ...(rotations.length ? { lastRotation: Math.max(...rotations) } : {}),
-    files: of(answers.files)
+    files: of('files')
       .filter(s => s.metric.file)
       .map(s => ({ file: s.metric.file, bytes: s.value }))
       .sort((a, b) => a.file.localeCompare(b.file)),
