@@ -2,6 +2,10 @@
  * The demo's VM host (invoice-batch runs on VMs): a real node_exporter with the textfile
  * collector, and a real logrotate run through the Prometheus module's documented cron command,
  * which writes the rotation metrics the VM checks read.
+ *
+ * Stand-in, labelled: systemd does not run here, so the unit states its systemd collector
+ * would export (`node_systemd_unit_state`, same name and labels) are written through the
+ * textfile collector: invoice-batch.service active, as on a host the template's role set up.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,15 @@ export async function startVmHost(dir: string): Promise<DemoVmHost> {
     `${logDir}/*.log {\n  size 1k\n  rotate 7\n  missingok\n  copytruncate\n}\n`,
   );
   const nodeExporter = await startNodeExporter();
+  writeFileSync(
+    join(nodeExporter.textfileDir, 'systemd.prom'),
+    ['invoice-batch.service', 'node_exporter.service', 'ssh.service']
+      .map(
+        unit =>
+          `node_systemd_unit_state{name="${unit}",state="active",type="simple"} 1\n`,
+      )
+      .join(''),
+  );
   try {
     execFileSync(
       'bash',

@@ -491,7 +491,7 @@ describe('scripts/start', () => {
     );
   });
 
-  it('judges invoice-batch, which runs on a VM, from its host: node_exporter up and logs rotated', async () => {
+  it('judges invoice-batch, which runs on a VM, from its host: node_exporter up, unit active, logs rotated, disks watched', async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
     const report = await currentReport(
@@ -509,6 +509,16 @@ describe('scripts/start', () => {
       checks['logging.vm-log-rotation'].summary,
       /^logrotate succeeded on 1 host within .+; 1 live log file, none over 1\.0 GiB$/,
     );
+    assert.match(
+      checks['availability.vm-service-active'].summary,
+      /^invoice-batch\.service active on every one of 1 host: 127\.0\.0\.1:\d+$/,
+    );
+    assert.match(
+      checks['logging.vm-disk-fill-alert'].summary,
+      /^Every one of 1 host is watched by a disk-fill alert: 127\.0\.0\.1:\d+ \(platform\/NodeFilesystemWillFill\)$/,
+    );
+    assert.equal(checks['availability.vm-service-active'].status, 'pass');
+    assert.equal(checks['logging.vm-disk-fill-alert'].status, 'pass');
     // The Kubernetes checks of those pillars are replaced, not left unknown.
     assert.equal(checks['availability.replicas'], undefined);
     assert.equal(checks['logging.stdout'], undefined);

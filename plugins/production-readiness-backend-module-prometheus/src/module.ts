@@ -19,6 +19,8 @@ import { PrometheusCollector } from './collectors/PrometheusCollector';
 import { VmHostsCollector } from './collectors/VmHostsCollector';
 import { createVmHostsUpCheck } from './checks/vm/vmHostsUp';
 import { createVmLogRotationCheck } from './checks/vm/vmLogRotation';
+import { createVmDiskFillAlertCheck } from './checks/vm/vmDiskFillAlert';
+import { createVmServiceActiveCheck } from './checks/vm/vmServiceActive';
 import { readPrometheusModuleConfig } from './config';
 
 /**
@@ -57,6 +59,8 @@ export const productionReadinessModulePrometheus = createBackendModule({
           // Services that run on VMs: replace the Kubernetes checks of these pillars.
           createVmHostsUpCheck(),
           createVmLogRotationCheck(moduleConfig),
+          createVmDiskFillAlertCheck(),
+          createVmServiceActiveCheck(),
         );
         configChecks.addConfigCheckFactories(
           createQueryCheckFactory(instances),

@@ -1,6 +1,9 @@
 /*
  * VM services judged from real node_exporter (textfile collector), real logrotate run through
- * the module's documented cron command, and a real Prometheus scraping the host.
+ * the module's documented cron command, and a real Prometheus scraping the host and loading
+ * disk-fill rules. Stand-in, labelled: systemd does not run in this container, so the unit
+ * states node_exporter's systemd collector would export are written through the textfile
+ * collector, under the same metric name and labels.
  */
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -17,8 +20,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createVmDiskFillAlertCheck } from './checks/vm/vmDiskFillAlert';
 import { createVmHostsUpCheck } from './checks/vm/vmHostsUp';
 import { createVmLogRotationCheck } from './checks/vm/vmLogRotation';
+import { createVmServiceActiveCheck } from './checks/vm/vmServiceActive';
 import { rotationMetricCommand } from '@production-readiness/plugin-production-readiness-common';
 import { VmHostsCollector } from './collectors/VmHostsCollector';
 import { readPrometheusModuleConfig } from './config';
@@ -88,6 +93,8 @@ describe('VM hosts on real node_exporter, logrotate and Prometheus', () => {
     for (const check of [
       createVmHostsUpCheck(),
       createVmLogRotationCheck(config),
+      createVmDiskFillAlertCheck(),
+      createVmServiceActiveCheck(),
     ]) {
       const { status, summary } = await evaluateCheck({
         check,
@@ -102,6 +109,25 @@ describe('VM hosts on real node_exporter, logrotate and Prometheus', () => {
     }
     return results;
   }
+
+  /** node-mixin's rule: every host of job node. */
+  const NODE_MIXIN_RULES = `groups:
+  - name: node-exporter
+    rules:
+      - alert: NodeFilesystemSpaceFillingUp
+        expr: |
+          node_filesystem_avail_bytes{job="node",fstype!="",mountpoint!=""} / node_filesystem_size_bytes{job="node",fstype!="",mountpoint!=""} * 100 < 15
+          and
+          predict_linear(node_filesystem_avail_bytes{job="node",fstype!="",mountpoint!=""}[6h], 24*60*60) < 0
+        for: 1h
+`;
+
+  /** The unit states the systemd collector would export (stand-in, see the file comment). */
+  const writeUnitState = (unit: string, unitState: string) =>
+    writeFileSync(
+      join(nodeExporter.textfileDir, 'systemd.prom'),
+      `node_systemd_unit_state{name="${unit}",state="${unitState}",type="simple"} 1\n`,
+    );
 
   const BILLING = () =>
     vmService('billing-batch', { 'production-readiness.io/vm-hosts': host });
@@ -119,7 +145,9 @@ describe('VM hosts on real node_exporter, logrotate and Prometheus', () => {
     );
     nodeExporter = await startNodeExporter();
     host = new URL(nodeExporter.baseUrl).host;
+    writeUnitState('billing-batch.service', 'active');
     prometheus = await startPrometheus({
+      ruleFiles: { 'node.yml': NODE_MIXIN_RULES },
       config: {
         global: { scrape_interval: '1s', evaluation_interval: '1s' },
         scrape_configs: [
@@ -173,9 +201,80 @@ describe('VM hosts on real node_exporter, logrotate and Prometheus', () => {
       status: 'pass',
       summary: `Every one of 1 host (production-readiness.io/vm-hosts) is scraped by node_exporter and up: ${host}`,
     });
+    expect((await judge(BILLING()))['logging.vm-disk-fill-alert']).toEqual({
+      status: 'pass',
+      summary: `Every one of 1 host is watched by a disk-fill alert: ${host} (node-exporter/NodeFilesystemSpaceFillingUp)`,
+    });
+    expect((await judge(BILLING()))['availability.vm-service-active']).toEqual({
+      status: 'pass',
+      summary: `billing-batch.service active on every one of 1 host: ${host}`,
+    });
     const labelled = await judge(vmService('labelled-batch', {}));
     expect(labelled['availability.vm-hosts-up'].status).toBe('pass');
     expect(labelled['logging.vm-log-rotation'].status).toBe('pass');
+  });
+
+  it('fails a host no disk-fill alert selects, and counts a threshold rule on that host', async () => {
+    const withRule = async (rule: string) => {
+      await prometheus.replaceRules({
+        'node.yml': `groups:\n  - name: disks\n    rules:\n      - alert: DiskFull\n        expr: '${rule}'\n`,
+      });
+      return (await judge(BILLING()))['logging.vm-disk-fill-alert'];
+    };
+    try {
+      // The rule watches another job's hosts only: it does not count for this host.
+      expect(
+        await withRule(
+          'predict_linear(node_filesystem_avail_bytes{job="db-nodes"}[6h], 86400) < 0',
+        ),
+      ).toEqual({
+        status: 'fail',
+        summary: `1 of 1 host without a disk-fill alert: ${host}: no disk-fill alert selects it`,
+      });
+      expect(
+        await withRule(
+          `node_filesystem_avail_bytes{instance="${host}"} / node_filesystem_size_bytes < 0.1`,
+        ),
+      ).toEqual({
+        status: 'pass',
+        summary: `Every one of 1 host is watched by a disk-fill alert: ${host} (disks/DiskFull)`,
+      });
+      await prometheus.replaceRules({ 'node.yml': 'groups: []\n' });
+      expect(
+        (await judge(BILLING()))['logging.vm-disk-fill-alert'].status,
+      ).toBe('fail');
+    } finally {
+      await prometheus.replaceRules({ 'node.yml': NODE_MIXIN_RULES });
+    }
+  });
+
+  it("fails a host where the service's unit is failed, or whose node_exporter exports no unit states", async () => {
+    try {
+      writeUnitState('billing-batch.service', 'failed');
+      expect(
+        await eventually(
+          BILLING(),
+          'availability.vm-service-active',
+          /is failed/,
+        ),
+      ).toEqual({
+        status: 'fail',
+        summary: `billing-batch.service not active everywhere: ${host}: billing-batch.service is failed`,
+      });
+      rmSync(join(nodeExporter.textfileDir, 'systemd.prom'));
+      expect(
+        await eventually(
+          BILLING(),
+          'availability.vm-service-active',
+          /no node_systemd_unit_state/,
+        ),
+      ).toEqual({
+        status: 'fail',
+        summary: `billing-batch.service not active everywhere: ${host} exports no node_systemd_unit_state: run node_exporter with --collector.systemd`,
+      });
+    } finally {
+      writeUnitState('billing-batch.service', 'active');
+    }
   });
 
   it('fails a live log file that rotation does not keep small', async () => {

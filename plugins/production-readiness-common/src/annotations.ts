@@ -117,6 +117,12 @@ export const ANNOTATIONS = {
    * hosts are the node_exporter targets labelled with the entity's service value.
    */
   vmHosts: 'production-readiness.io/vm-hosts',
+  /**
+   * The systemd units of a service that runs on VMs, comma-separated (`invoice-batch.service`,
+   * `invoice-batch.timer`; a name without a suffix is a `.service`); defaults to
+   * `<entity name>.service`. Each must be active on every host.
+   */
+  systemdUnit: 'production-readiness.io/systemd-unit',
 } as const;
 
 /** @public */
