@@ -62,6 +62,22 @@ describe('renderAnsible (runtime vm)', () => {
     });
   });
 
+  it("alerts on its own hosts' disks, not on Kubernetes volumes", () => {
+    const rules = parseYaml(render().file('monitoring/rules.yaml'))
+      .groups.flatMap((g: { rules: unknown[] }) => g.rules)
+      .filter((r: { alert?: string }) => r.alert?.endsWith('WillFill'));
+    expect(rules).toEqual([
+      expect.objectContaining({
+        alert: 'OrdersApiHostDiskWillFill',
+        expr: 'predict_linear(node_filesystem_avail_bytes{backstage_entity="component:default/orders-api",fstype!~"tmpfs|overlay|squashfs"}[6h], 24 * 3600) < 0',
+      }),
+    ]);
+    // The label the rule selects is the one the inventory asks the platform to scrape with.
+    expect(render().file('deploy/ansible/inventory.example.ini')).toContain(
+      'with the label backstage_entity=component:default/orders-api.\n[orders_api]\n',
+    );
+  });
+
   it('installs the rotation that exports the metrics the Prometheus module reads', () => {
     const tasks = parseYaml(
       render().file('deploy/ansible/roles/orders-api/tasks/main.yml'),

@@ -11,6 +11,14 @@ const DAY_MS = 86_400_000;
 const TEXTFILE_DIR = '/var/lib/prometheus/node-exporter';
 const ROTATE_SCRIPT = '/usr/local/sbin/logrotate-with-metrics';
 
+/**
+ * The inventory group of the service's hosts: Ansible group names allow letters, digits and
+ * underscores only (it warns about, and may transform, others), so `orders-api` → `orders_api`.
+ */
+export function ansibleGroup(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
 /** The OpenTelemetry Collector config that ships the service's log files to the store. */
@@ -102,7 +110,7 @@ export function renderAnsible(ctx: RenderContext): RenderedFile[] {
       yaml([
         {
           name: `Run ${o.name} with backup, logging and monitoring wired in`,
-          hosts: o.name,
+          hosts: ansibleGroup(o.name),
           become: true,
           roles: [o.name],
         },
@@ -110,7 +118,11 @@ export function renderAnsible(ctx: RenderContext): RenderedFile[] {
     ),
     file(
       'deploy/ansible/inventory.example.ini',
-      `# The hosts of ${o.name}: copy to inventory.ini (or use the platform's inventory).\n# Scrape each host's node_exporter (:9100) with the label backstage_entity=${ctx.entityRef}.\n[${o.name}]\nvm-1.example.com\nvm-2.example.com\n`,
+      `# The hosts of ${
+        o.name
+      }: copy to inventory.ini (or use the platform's inventory).\n# Scrape each host's node_exporter (:9100) with the label backstage_entity=${
+        ctx.entityRef
+      }.\n[${ansibleGroup(o.name)}]\nvm-1.example.com\nvm-2.example.com\n`,
     ),
     file(
       `${role}/defaults/main.yml`,

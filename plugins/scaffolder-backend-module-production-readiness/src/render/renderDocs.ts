@@ -1,5 +1,6 @@
 import { formatDuration } from '@production-readiness/plugin-production-readiness-common';
 import { stringify } from 'yaml';
+import { ansibleGroup } from './renderAnsible';
 import { alertNames } from './renderMonitoring';
 import { RenderContext, RenderedFile } from './context';
 
@@ -37,9 +38,17 @@ function vmOperations(ctx: RenderContext): string {
   const { o } = ctx;
   return `## Target down
 
-1. \`ansible ${o.name} -i deploy/ansible/inventory.ini -b -m ansible.builtin.command -a "systemctl status ${o.name}"\`: is the unit active on every host?
-2. \`journalctl -u ${o.name}\` and \`/var/log/${o.name}/${o.name}.log\` on the host: crashes, image pull errors.
-3. Roll back: run the playbook with the previous image, \`ansible-playbook -i deploy/ansible/inventory.ini deploy/ansible/playbook.yml -e service_image=${o.image}:<previous tag>\`.
+1. \`ansible ${ansibleGroup(
+    o.name,
+  )} -i deploy/ansible/inventory.ini -b -m ansible.builtin.command -a "systemctl status ${
+    o.name
+  }"\`: is the unit active on every host?
+2. \`journalctl -u ${o.name}\` and \`/var/log/${o.name}/${
+    o.name
+  }.log\` on the host: crashes, image pull errors.
+3. Roll back: run the playbook with the previous image, \`ansible-playbook -i deploy/ansible/inventory.ini deploy/ansible/playbook.yml -e service_image=${
+    o.image
+  }:<previous tag>\`.
 
 ## Error rate
 
@@ -59,7 +68,9 @@ the inventory.
 
 ## Disk fill
 
-logrotate rotates \`/var/log/${o.name}/*.log\` daily and above ${o.logMaxSize}, keeping the
+logrotate rotates \`/var/log/${o.name}/*.log\` daily and above ${
+    o.logMaxSize
+  }, keeping the
 logs the retention asks for; the daily run exports \`logrotate_last_success_timestamp_seconds\`
 for node_exporter. A full disk despite it: \`du -sh /var/log/* /var/lib/*\` on the host, then
 clean up or grow the disk.

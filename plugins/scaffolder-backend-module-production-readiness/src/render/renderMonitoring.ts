@@ -58,6 +58,48 @@ export function ruleGroups(ctx: RenderContext): RuleGroup[] {
   const routing = { team: ctx.team, service: o.name };
   const runbook = o.runbookUrl;
   const memoryLimitBytes = 256 * 1024 * 1024;
+  // On VMs the service writes to its hosts' filesystems, labelled with its entity ref by the
+  // scrape config the inventory describes; on Kubernetes, to its volumes and container layer.
+  const diskRules: Rule[] =
+    o.runtime === 'vm'
+      ? [
+          {
+            alert: `${prefix}HostDiskWillFill`,
+            expr: `predict_linear(node_filesystem_avail_bytes{${
+              EVIDENCE_OWNER.prometheusLabel
+            }=${promqlString(
+              ctx.entityRef,
+            )},fstype!~"tmpfs|overlay|squashfs"}[6h], 24 * 3600) < 0`,
+            for: '30m',
+            labels: { severity: 'warning', ...routing },
+            annotations: {
+              summary: `${o.name}: a filesystem of {{ $labels.instance }} fills within a day`,
+              runbook_url: `${runbook}#disk-fill`,
+            },
+          },
+        ]
+      : [
+          {
+            alert: `${prefix}VolumeWillFill`,
+            expr: `predict_linear(kubelet_volume_stats_available_bytes{namespace=${ns}}[6h], 24 * 3600) < 0`,
+            for: '30m',
+            labels: { severity: 'warning', ...routing },
+            annotations: {
+              summary: `${o.name}: a volume in namespace ${ctx.namespace} fills within a day`,
+              runbook_url: `${runbook}#disk-fill`,
+            },
+          },
+          {
+            alert: `${prefix}EphemeralStorageWillFill`,
+            expr: `predict_linear(container_fs_usage_bytes{namespace=${ns},container=${job}}[1h], 6 * 3600) > 256 * 1024 * 1024`,
+            for: '30m',
+            labels: { severity: 'warning', ...routing },
+            annotations: {
+              summary: `${o.name}: container disk usage reaches its ephemeral-storage limit within 6h`,
+              runbook_url: `${runbook}#disk-fill`,
+            },
+          },
+        ];
   const baseline: Rule[] = [
     {
       alert: `${prefix}TargetDown`,
@@ -123,26 +165,7 @@ export function ruleGroups(ctx: RenderContext): RuleGroup[] {
         runbook_url: `${runbook}#saturation`,
       },
     },
-    {
-      alert: `${prefix}VolumeWillFill`,
-      expr: `predict_linear(kubelet_volume_stats_available_bytes{namespace=${ns}}[6h], 24 * 3600) < 0`,
-      for: '30m',
-      labels: { severity: 'warning', ...routing },
-      annotations: {
-        summary: `${o.name}: a volume in namespace ${ctx.namespace} fills within a day`,
-        runbook_url: `${runbook}#disk-fill`,
-      },
-    },
-    {
-      alert: `${prefix}EphemeralStorageWillFill`,
-      expr: `predict_linear(container_fs_usage_bytes{namespace=${ns},container=${job}}[1h], 6 * 3600) > 256 * 1024 * 1024`,
-      for: '30m',
-      labels: { severity: 'warning', ...routing },
-      annotations: {
-        summary: `${o.name}: container disk usage reaches its ephemeral-storage limit within 6h`,
-        runbook_url: `${runbook}#disk-fill`,
-      },
-    },
+    ...diskRules,
   ];
   const groups: RuleGroup[] = [{ name: `${o.name}-baseline`, rules: baseline }];
   const slos = [

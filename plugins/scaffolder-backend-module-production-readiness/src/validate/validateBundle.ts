@@ -1,15 +1,14 @@
 import {
   ANNOTATIONS,
+  entityRuntime,
   EVIDENCE_OWNER,
   ON_CALL_ANNOTATIONS,
   parseBackupPlan,
   parseDuration,
 } from '@production-readiness/plugin-production-readiness-common';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import {
   BundleObject,
@@ -17,8 +16,8 @@ import {
   isLogShippingConfig,
   shipsLogs,
 } from './validateLogShipping';
-
-const execFileAsync = promisify(execFile);
+import { checkPlaybooks, isPlaybook } from './validateAnsible';
+import { findExecutable, runTool } from './runTool';
 
 /** One thing wrong with the bundle, naming the file and the field. @public */
 export interface BundleProblem {
@@ -33,6 +32,8 @@ export interface BundleValidation {
   checkedFiles: string[];
   /** What promtool did: ran, or why not. */
   promtool: 'ran' | 'not found' | 'skipped';
+  /** What `ansible-playbook --syntax-check` did on the bundle's playbooks: ran, or why not. */
+  ansible: 'ran' | 'not found' | 'skipped';
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist']);
@@ -62,21 +63,7 @@ async function listFiles(root: string): Promise<string[]> {
 export async function findPromtool(
   explicit?: string,
 ): Promise<string | undefined> {
-  const candidates = explicit
-    ? [explicit]
-    : (process.env.PATH ?? '')
-        .split(path.delimiter)
-        .filter(Boolean)
-        .map(dir => path.join(dir, 'promtool'));
-  for (const candidate of candidates) {
-    try {
-      await fs.access(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined;
+  return findExecutable('promtool', explicit);
 }
 
 function get(obj: unknown, dotted: string): unknown {
@@ -331,12 +318,15 @@ export function checkCatalogEntity(
         `or metadata.annotations.${ANNOTATIONS.keepsNoData} is required: say where the service's data lives, or that it keeps none`,
       );
     }
-    need(ANNOTATIONS.kubernetesId, v =>
-      DNS_LABEL.test(v) ? undefined : 'must be a DNS label',
-    );
-    need(ANNOTATIONS.kubernetesNamespace, v =>
-      DNS_LABEL.test(v) ? undefined : 'must be a DNS label',
-    );
+    // A service on VMs is found by its hosts' node_exporter targets, not in a cluster.
+    if (entityRuntime(doc as Parameters<typeof entityRuntime>[0]) !== 'vm') {
+      need(ANNOTATIONS.kubernetesId, v =>
+        DNS_LABEL.test(v) ? undefined : 'must be a DNS label',
+      );
+      need(ANNOTATIONS.kubernetesNamespace, v =>
+        DNS_LABEL.test(v) ? undefined : 'must be a DNS label',
+      );
+    }
     need(ANNOTATIONS.techdocsRef);
     need(ANNOTATIONS.prometheusService, v =>
       hasControlCharacters(v) || v.length > 200
@@ -432,30 +422,8 @@ function reporter(problems: BundleProblem[], file: string) {
   };
 }
 
-async function runPromtool(
-  promtool: string,
-  args: string[],
-  cwd: string,
-): Promise<string | undefined> {
-  try {
-    await execFileAsync(promtool, args, {
-      cwd,
-      timeout: 60_000,
-      maxBuffer: 4 * 1024 * 1024,
-    });
-    return undefined;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    const output =
-      `${err.stdout ?? ''}${err.stderr ?? ''}`.trim() || err.message;
-    return output
-      .split('\n')
-      .map(l => l.trim())
-      .filter(Boolean)
-      .slice(0, 20)
-      .join(' | ');
-  }
-}
+const runPromtool = (promtool: string, args: string[], cwd: string) =>
+  runTool(promtool, args, { cwd });
 
 /**
  * Validates a rendered bundle in `root`: every YAML/JSON file parses, Kubernetes objects carry
@@ -471,6 +439,8 @@ export async function validateBundle(
   options: {
     promtoolPath?: string;
     promtool?: 'auto' | 'required' | 'skip';
+    /** The same for `ansible-playbook --syntax-check` on Ansible playbooks. */
+    ansible?: 'auto' | 'required' | 'skip';
     /**
      * Validate only these files (relative to `root`), e.g. the ones a render step added to an
      * existing repository; problems in the repository's own files are not this task's to fix.
@@ -488,6 +458,7 @@ export async function validateBundle(
   const ruleFiles: string[] = [];
   const ruleTests: string[] = [];
   const crdRules: Array<{ file: string; groups: unknown }> = [];
+  const playbooks: string[] = [];
   let catalogEntities = 0;
   const logShipping = {
     configs: [] as BundleObject[],
@@ -525,7 +496,8 @@ export async function validateBundle(
         continue;
       }
       const doc = parsedDoc.toJS() as Doc | null;
-      if (!doc || typeof doc !== 'object') continue;
+      if (isPlaybook(doc)) playbooks.push(file);
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
       const report = reporter(problems, where);
       if (typeof doc.apiVersion === 'string' && typeof doc.kind === 'string') {
         if (doc.apiVersion.startsWith('kustomize.config.k8s.io/')) {
@@ -631,7 +603,18 @@ export async function validateBundle(
       }
     }
   }
-  return { problems, checkedFiles: checked, promtool: promtoolState };
+  const ansible = await checkPlaybooks(
+    root,
+    playbooks,
+    options.ansible ?? 'auto',
+  );
+  problems.push(...ansible.problems);
+  return {
+    problems,
+    checkedFiles: checked,
+    promtool: promtoolState,
+    ansible: ansible.state,
+  };
 }
 
 /** `file: field: message`, one per line. @public */

@@ -47,6 +47,7 @@ describe('production-readiness:blm:validate', () => {
     ['with a database (pgBackRest)', {}],
     ['with a database (pg_dump)', { backupTool: 'dump', backupMethod: 'full' }],
     ['without a database', { database: false }],
+    ['on VMs (an Ansible role)', { database: false, runtime: 'vm' }],
     [
       'tier-1 with other SLOs',
       { tier: 'tier-1', sloAvailability: 99.95, sloLatencyMs: 250 },
@@ -56,6 +57,11 @@ describe('production-readiness:blm:validate', () => {
     const { ctx, done } = run();
     await done;
     expect(ctx.output).toHaveBeenCalledWith('promtool', 'ran');
+    // The real ansible-playbook checks the role's playbook; Kubernetes bundles have none.
+    expect(ctx.output).toHaveBeenCalledWith(
+      'ansible',
+      (input as { runtime?: string }).runtime === 'vm' ? 'ran' : 'skipped',
+    );
     expect(ctx.output).toHaveBeenCalledWith(
       'checkedFiles',
       expect.arrayContaining([
@@ -63,6 +69,30 @@ describe('production-readiness:blm:validate', () => {
         'monitoring/grafana-dashboard.json',
       ]),
     );
+  });
+
+  it("names the playbook whose role ansible-playbook --syntax-check refuses, and a VM's catalog entry needs no cluster", async () => {
+    await renderBundle({ database: false, runtime: 'vm' });
+    fs.writeFileSync(
+      path.join(
+        workspace.path,
+        'deploy/ansible/roles/orders-api/handlers/main.yml',
+      ),
+      '- name: Restart the service\n  ansible.builtin.no_such_module: {}\n',
+    );
+    edit('catalog-info.yaml', docs => {
+      delete docs[0].metadata.annotations['production-readiness.io/runtime'];
+    });
+    const { done } = run({ ansible: 'required' });
+    const error = await done.catch(e => e);
+    const lines = String(error.message).split('\n').slice(1);
+    expect(lines).toEqual([
+      'catalog-info.yaml: metadata.annotations.backstage.io/kubernetes-id: is missing',
+      'catalog-info.yaml: metadata.annotations.backstage.io/kubernetes-namespace: is missing',
+      expect.stringMatching(
+        /^deploy\/ansible\/playbook\.yml: ansible-playbook --syntax-check failed: .*no_such_module/,
+      ),
+    ]);
   });
 
   it('validates in a dry run too', async () => {

@@ -14,7 +14,7 @@ export function createBlmValidateAction() {
   return createTemplateAction({
     id: 'production-readiness:blm:validate',
     description:
-      'Validates the BLM bundle in the workspace: YAML/JSON syntax, Kubernetes fields, promtool check/test rules, catalog annotations, log shipping',
+      'Validates the BLM bundle in the workspace: YAML/JSON syntax, Kubernetes fields, promtool check/test rules, ansible-playbook --syntax-check, catalog annotations, log shipping',
     examples,
     supportsDryRun: true,
     schema: {
@@ -31,6 +31,13 @@ export function createBlmValidateAction() {
             .describe(
               'auto: run promtool when installed; required: fail without it; skip: never run it',
             ),
+        ansible: z =>
+          z
+            .enum(['auto', 'required', 'skip'])
+            .default('auto')
+            .describe(
+              'auto: run ansible-playbook --syntax-check on Ansible playbooks when installed; required: fail without it; skip: never run it',
+            ),
         files: z =>
           z
             .array(z.string())
@@ -46,24 +53,40 @@ export function createBlmValidateAction() {
           z
             .enum(['ran', 'not found', 'skipped'])
             .describe('Whether promtool ran'),
+        ansible: z =>
+          z
+            .enum(['ran', 'not found', 'skipped'])
+            .describe('Whether ansible-playbook --syntax-check ran'),
       },
     },
     async handler(ctx) {
       const targetPath = ctx.input.targetPath ?? '.';
       const mode = ctx.input.promtool ?? 'auto';
-      if (!['auto', 'required', 'skip'].includes(mode)) {
-        throw new InputError(
-          `promtool must be auto, required or skip, got "${mode}"`,
-        );
+      const ansible = ctx.input.ansible ?? 'auto';
+      for (const [tool, value] of [
+        ['promtool', mode],
+        ['ansible', ansible],
+      ]) {
+        if (!['auto', 'required', 'skip'].includes(value)) {
+          throw new InputError(
+            `${tool} must be auto, required or skip, got "${value}"`,
+          );
+        }
       }
       const root = resolveSafeChildPath(ctx.workspacePath, targetPath);
       const result = await validateBundle(root, {
         promtool: mode,
+        ansible,
         files: ctx.input.files,
       });
       if (result.promtool === 'not found') {
         ctx.logger.warn(
           'promtool not found on PATH: Prometheus rules were not checked or unit-tested',
+        );
+      }
+      if (result.ansible === 'not found') {
+        ctx.logger.warn(
+          'ansible-playbook not found on PATH: Ansible playbooks were not syntax-checked',
         );
       }
       if (result.problems.length) {
@@ -74,10 +97,11 @@ export function createBlmValidateAction() {
         );
       }
       ctx.logger.info(
-        `BLM bundle valid: ${result.checkedFiles.length} files, promtool ${result.promtool}`,
+        `BLM bundle valid: ${result.checkedFiles.length} files, promtool ${result.promtool}, ansible ${result.ansible}`,
       );
       ctx.output('checkedFiles', result.checkedFiles);
       ctx.output('promtool', result.promtool);
+      ctx.output('ansible', result.ansible);
     },
   });
 }
