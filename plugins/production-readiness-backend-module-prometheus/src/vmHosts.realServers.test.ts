@@ -15,7 +15,10 @@ import {
   TestPrometheus,
   waitFor,
 } from '@internal/test-servers';
-import { evaluateCheck } from '@production-readiness/plugin-production-readiness-node';
+import {
+  bindEvidence,
+  evaluateCheck,
+} from '@production-readiness/plugin-production-readiness-node';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -275,6 +278,52 @@ describe('VM hosts on real node_exporter, logrotate and Prometheus', () => {
     } finally {
       writeUnitState('billing-batch.service', 'active');
     }
+  });
+
+  it('binds a unit on a host to one entity: a copy of the entity that names the same unit contests it', async () => {
+    const copy = vmService('billing-batch-v2', {
+      'production-readiness.io/vm-hosts': host,
+      'production-readiness.io/systemd-unit': 'billing-batch',
+    });
+    const collector = VmHostsCollector.create({ config: moduleConfig() });
+    const collected = await collector.collect([BILLING(), copy], {
+      logger: mockServices.logger.mock(),
+      signal: AbortSignal.timeout(20_000),
+      now: new Date(),
+    });
+    const contested = bindEvidence(
+      new Map([[collector.id, collected.claims!]]),
+    );
+    const { status, summary } = await evaluateCheck({
+      check: createVmServiceActiveCheck(),
+      entity: copy,
+      entityRef: stringifyEntityRef(copy),
+      now: new Date(),
+      outcomes: new Map([
+        [collector.id, { ok: true, title: collector.title, collected }],
+      ]),
+      contested: contested.get(stringifyEntityRef(copy)),
+    });
+    expect({ status, summary }).toEqual({
+      status: 'fail',
+      summary: `Evidence not bound to this entity: vm-systemd-unit main/${host}/billing-batch.service (selected by production-readiness.io/systemd-unit billing-batch.service on ${host}) is also claimed by component:default/billing-batch`,
+    });
+    expect([...contested.keys()].sort()).toEqual([
+      'component:default/billing-batch',
+      'component:default/billing-batch-v2',
+    ]);
+    // Hosts are shared, units are not: another service on the same host holds its own unit.
+    const neighbour = vmService('billing-export', {
+      'production-readiness.io/vm-hosts': host,
+    });
+    const shared = await collector.collect([BILLING(), neighbour], {
+      logger: mockServices.logger.mock(),
+      signal: AbortSignal.timeout(20_000),
+      now: new Date(),
+    });
+    expect(bindEvidence(new Map([[collector.id, shared.claims!]]))).toEqual(
+      new Map(),
+    );
   });
 
   it('fails a live log file that rotation does not keep small', async () => {

@@ -404,6 +404,66 @@ describe('template add-blm-to-service (real tasks through the scaffolder)', () =
     expect(pr.body).not.toContain('catalog-info.yaml');
   });
 
+  it('adds an Ansible role to a service that runs on VMs, checked by the real ansible-playbook', async () => {
+    const values = {
+      ...formValues('invoice-batch', standIn.host),
+      runtime: 'vm',
+      logMaxSize: '50M',
+      database: false,
+      backupLocation: undefined,
+      pieces: ['kubernetes', 'ansible', 'monitoring', 'ci'],
+    };
+    const { headSha: baseSha } = await standIn.addRepository({
+      owner: OWNER,
+      name: 'invoice-batch',
+      files: { Dockerfile: DOCKERFILE, 'server.js': 'console.log("ok");\n' },
+    });
+    const git = standIn.gitRepository(OWNER, 'invoice-batch');
+
+    const run = await runTask(values);
+    expectCompleted(run);
+    expect(run.log).toMatch(
+      /BLM bundle valid: \d+ files, promtool (ran|not found), ansible ran/,
+    );
+    const pr = standIn.pullRequests.find(p => p.repo === 'invoice-batch')!;
+    const added = (
+      await gitText(git, [
+        'diff-tree',
+        '-r',
+        '--no-commit-id',
+        '--name-only',
+        baseSha,
+        pr.head.sha,
+      ])
+    ).split('\n');
+    // The role, and no Kubernetes manifest: the kubernetes piece has nothing for VMs.
+    expect(added.filter(f => f.startsWith('deploy/')).sort()).toEqual([
+      'deploy/ansible/inventory.example.ini',
+      'deploy/ansible/playbook.yml',
+      'deploy/ansible/roles/orders-api/defaults/main.yml',
+      'deploy/ansible/roles/orders-api/handlers/main.yml',
+      'deploy/ansible/roles/orders-api/tasks/main.yml',
+      'deploy/ansible/roles/orders-api/templates/logrotate.j2',
+      'deploy/ansible/roles/orders-api/templates/otelcol.yaml.j2',
+      'deploy/ansible/roles/orders-api/templates/service.j2',
+    ]);
+    expect(
+      parseYaml(
+        (
+          await git.git([
+            'show',
+            `${pr.head.sha}:deploy/ansible/roles/orders-api/defaults/main.yml`,
+          ])
+        ).toString('utf8'),
+      ),
+    ).toMatchObject({ log_max_size: '50M' });
+    expect(
+      (
+        await git.git(['show', `${pr.head.sha}:monitoring/rules.yaml`])
+      ).toString('utf8'),
+    ).toContain('OrdersApiHostDiskWillFill');
+  });
+
   it('completes without a branch or pull request when nothing is missing', async () => {
     const values = formValues('billing-api', standIn.host);
     const files: Record<string, string> = { Dockerfile: DOCKERFILE };

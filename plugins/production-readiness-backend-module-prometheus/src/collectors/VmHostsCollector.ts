@@ -9,6 +9,7 @@ import {
   CollectedFacts,
   CollectorContext,
   describeError,
+  EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
 import { PrometheusModuleConfig } from '../config';
@@ -134,6 +135,7 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
   ): Promise<CollectedFacts<VmHostsFacts>> {
     const facts = new Map<string, VmHostsFacts>();
     const errors = new Map<string, string>();
+    const claims = new Map<string, EvidenceClaim[]>();
     const byInstance = new Map<
       string,
       Array<{
@@ -141,6 +143,7 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
         declared?: string[];
         service: string;
         units: string[];
+        unitsFrom: string;
       }>
     >();
     for (const entity of entities) {
@@ -186,7 +189,13 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
       const { instance, service } = resolved.target;
       byInstance.set(instance, [
         ...(byInstance.get(instance) ?? []),
-        { ref, declared, service, units: units.units },
+        {
+          ref,
+          declared,
+          service,
+          units: units.units,
+          unitsFrom: units.from,
+        },
       ]);
     }
     await Promise.all(
@@ -225,23 +234,39 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
               units: w.units,
               diskFillRules: rules.fact,
             });
+            // Hosts may be shared by several services; a unit on a host is one service's.
+            claims.set(
+              w.ref,
+              hosts.flatMap(host =>
+                w.units.map(unit => ({
+                  kind: 'vm-systemd-unit',
+                  id: `${instanceName}/${host}/${unit}`,
+                  how: `${w.unitsFrom} ${unit} on ${host}`,
+                  settle: `Give each entity its own systemd unit (${ANNOTATIONS.systemdUnit}) on a shared host: one unit runs one service.`,
+                })),
+              ),
+            );
           }
         } catch (error) {
           for (const w of wanted) errors.set(w.ref, describeError(error));
         }
       }),
     );
-    return { facts, errors };
+    return { facts, errors, claims };
   }
 }
 
 /** The units of the entity: its annotation, or `<name>.service`. */
 function readUnits(
   entity: Entity,
-): { ok: true; units: string[] } | { ok: false; reason: string } {
+): { ok: true; units: string[]; from: string } | { ok: false; reason: string } {
   const text = entity.metadata.annotations?.[ANNOTATIONS.systemdUnit];
   if (text === undefined) {
-    return { ok: true, units: [`${entity.metadata.name}.service`] };
+    return {
+      ok: true,
+      units: [`${entity.metadata.name}.service`],
+      from: 'the default unit',
+    };
   }
   const names = text
     .split(',')
@@ -263,6 +288,7 @@ function readUnits(
   return {
     ok: true,
     units: names.map(u => (u.includes('.') ? u : `${u}.service`)),
+    from: ANNOTATIONS.systemdUnit,
   };
 }
 
