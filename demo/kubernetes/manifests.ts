@@ -723,10 +723,34 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
     ),
   ];
 
+  // kubeadm's cluster-wide kubelet configuration: container logs rotate at 20Mi, 5 files kept.
+  const kubeletConfig: KubeObject = {
+    ...object(
+      'v1',
+      'ConfigMap',
+      'kubelet-config',
+      {},
+      {
+        namespace: 'kube-system',
+      },
+    ),
+    data: {
+      kubelet: [
+        'apiVersion: kubelet.config.k8s.io/v1beta1',
+        'kind: KubeletConfiguration',
+        'cgroupDriver: systemd',
+        'containerLogMaxSize: 20Mi',
+        'containerLogMaxFiles: 5',
+        '',
+      ].join('\n'),
+    },
+  };
+
   return [
     ...SERVICES.flatMap(service),
     ...servicePods,
     ...logShipper,
+    kubeletConfig,
     ...velero,
     ledgerBackup,
     ...ledgerRuns,

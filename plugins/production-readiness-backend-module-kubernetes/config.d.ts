@@ -52,6 +52,22 @@ export interface Config {
        * otelcol, vector, fluent-bit, fluentd, promtail, alloy, vlagent, filebeat.
        */
       logShipperImages?: string[];
+      /**
+       * The most one container's rotated logs may take on its node (containerLogMaxSize ×
+       * containerLogMaxFiles of the kubelets), as a size such as `1Gi`. Default 1Gi.
+       */
+      containerLogMaxTotal?: string;
+      /**
+       * How the kubelets rotate container logs on clusters where kubeadm's ConfigMap
+       * kube-system/kubelet-config cannot be read (managed clusters, no RBAC): the node pools'
+       * KubeletConfiguration values. A readable ConfigMap wins.
+       */
+      kubeletLogRotation?: {
+        /** A size such as `10Mi`; the kubelet's default when left out. */
+        containerLogMaxSize?: string;
+        /** Files kept per container; the kubelet's default (5) when left out. */
+        containerLogMaxFiles?: number;
+      };
     };
   };
 }

@@ -73,6 +73,7 @@ import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { createBlmRenderAction } from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
 import {
   asDeployed,
+  kubeadmKubeletConfig,
   Manifest,
   readKustomization,
   removeFromKustomization,
@@ -640,11 +641,15 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     );
     const tls = createSelfSignedCertificate();
     cluster = await startFakeKubeApiServer({
-      objects: asDeployed(manifests, now, {
-        failingCronJobs: VARIANTS.filter(v => v.failingBackupJob).map(
-          v => `${v.name}-db-backup`,
-        ),
-      }),
+      objects: [
+        ...asDeployed(manifests, now, {
+          failingCronJobs: VARIANTS.filter(v => v.failingBackupJob).map(
+            v => `${v.name}-db-backup`,
+          ),
+        }),
+        // The platform's own: kubeadm's kubelet configuration.
+        kubeadmKubeletConfig(),
+      ],
       token: CLUSTER_TOKEN,
       tls,
     });

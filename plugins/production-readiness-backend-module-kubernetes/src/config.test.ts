@@ -86,7 +86,39 @@ describe('readKubernetesModuleSettings', () => {
       restoreTestMaxAgeMs: 2_592_000_000,
       certificateMinValidityMs: 1_209_600_000,
       logShipperImages: DEFAULT_LOG_SHIPPER_IMAGES,
+      containerLogMaxBytes: 1024 ** 3,
+      kubeletLogRotation: undefined,
     });
+  });
+
+  it('reads the declared kubelet log rotation and the per-container limit, refusing bad sizes', () => {
+    const settingsOf = (kubernetes: JsonObject) =>
+      readKubernetesModuleSettings(
+        new ConfigReader({ productionReadiness: { kubernetes } }),
+      );
+    expect(
+      settingsOf({
+        containerLogMaxTotal: '500Mi',
+        kubeletLogRotation: {
+          containerLogMaxSize: '20Mi',
+          containerLogMaxFiles: 3,
+        },
+      }),
+    ).toMatchObject({
+      containerLogMaxBytes: 500 * 1024 ** 2,
+      kubeletLogRotation: {
+        containerLogMaxSize: '20Mi',
+        containerLogMaxFiles: 3,
+      },
+    });
+    expect(() => settingsOf({ containerLogMaxTotal: 'a lot' })).toThrow(
+      'productionReadiness.kubernetes.containerLogMaxTotal must be a size such as 1Gi, got "a lot"',
+    );
+    expect(() =>
+      settingsOf({ kubeletLogRotation: { containerLogMaxFiles: 0 } }),
+    ).toThrow(
+      'productionReadiness.kubernetes.kubeletLogRotation.containerLogMaxFiles must be a positive integer, got 0',
+    );
   });
 
   it('reads durations and refuses bad numbers, naming the key', () => {

@@ -2,6 +2,10 @@ import { readPositiveDurationMs } from '@production-readiness/plugin-production-
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import {
+  DeclaredLogRotation,
+  quantityBytes,
+} from './collector/containerLogRotation';
 
 /** A cluster this module can read, from `kubernetes.clusterLocatorMethods`. */
 export interface ClusterDefinition {
@@ -25,6 +29,10 @@ export interface KubernetesModuleSettings {
    * count as node log shippers; a name also matches `<name>-…` (opentelemetry-collector-contrib).
    */
   logShipperImages: string[];
+  /** How the kubelets rotate container logs where kubeadm's ConfigMap is not visible. */
+  kubeletLogRotation?: DeclaredLogRotation;
+  /** The most one container's rotated logs may take on its node (size × files). */
+  containerLogMaxBytes: number;
 }
 
 /** Log shippers recognised by default: the open-source node agents that ship container logs. */
@@ -63,6 +71,46 @@ function positiveInteger(
   return value;
 }
 
+/** A size such as `1Gi`; throws naming the key when it is not one. */
+function sizeBytes(
+  config: Config | undefined,
+  key: string,
+  fallback: string,
+): number {
+  const text = config?.getOptionalString(key) ?? fallback;
+  const bytes = quantityBytes(text);
+  if (!Number.isFinite(bytes) || bytes <= 0) {
+    throw new InputError(
+      `${SETTINGS_KEY}.${key} must be a size such as 1Gi, got ${JSON.stringify(
+        text,
+      )}`,
+    );
+  }
+  return bytes;
+}
+
+function readDeclaredLogRotation(
+  config: Config | undefined,
+): DeclaredLogRotation | undefined {
+  const declared = config?.getOptionalConfig('kubeletLogRotation');
+  if (!declared) return undefined;
+  const size = declared.getOptionalString('containerLogMaxSize');
+  const files = declared.getOptionalNumber('containerLogMaxFiles');
+  if (size !== undefined && !(quantityBytes(size) > 0)) {
+    throw new InputError(
+      `${SETTINGS_KEY}.kubeletLogRotation.containerLogMaxSize must be a size such as 10Mi, got ${JSON.stringify(
+        size,
+      )}`,
+    );
+  }
+  if (files !== undefined && !(Number.isInteger(files) && files >= 1)) {
+    throw new InputError(
+      `${SETTINGS_KEY}.kubeletLogRotation.containerLogMaxFiles must be a positive integer, got ${files}`,
+    );
+  }
+  return { containerLogMaxSize: size, containerLogMaxFiles: files };
+}
+
 /** Reads `productionReadiness.kubernetes`; throws naming the key when a value is invalid. */
 export function readKubernetesModuleSettings(
   root: Config,
@@ -91,6 +139,8 @@ export function readKubernetesModuleSettings(
     logShipperImages:
       config?.getOptionalStringArray('logShipperImages') ??
       DEFAULT_LOG_SHIPPER_IMAGES,
+    kubeletLogRotation: readDeclaredLogRotation(config),
+    containerLogMaxBytes: sizeBytes(config, 'containerLogMaxTotal', '1Gi'),
   };
 }
 

@@ -112,6 +112,28 @@ function failedJob(started: Date, finished: Date) {
  * workloads came up: Deployments rolled out with every replica ready, CronJobs whose last
  * scheduled Job succeeded, Velero Schedules whose last Backup completed.
  */
+/**
+ * The platform's kubelet configuration as kubeadm stores it (`kube-system/kubelet-config`):
+ * container logs rotated at 10Mi, 5 files kept, the kubelet's defaults written out.
+ */
+export function kubeadmKubeletConfig(): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'kubelet-config',
+      namespace: 'kube-system',
+      uid: objectUid('ConfigMap', 'kube-system', 'kubelet-config'),
+      resourceVersion: '48100001',
+      creationTimestamp: '2026-01-12T09:30:00Z',
+    },
+    data: {
+      kubelet:
+        'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncontainerLogMaxSize: 10Mi\ncontainerLogMaxFiles: 5\n',
+    },
+  };
+}
+
 /** The nodes of the stand-in cluster: pods are spread over them, DaemonSets run on each. */
 export const NODES = ['node-a', 'node-b', 'node-c'];
 

@@ -29,6 +29,7 @@ export interface KubeObject {
 const SERVED = [
   { group: '', version: 'v1', plural: 'services', kind: 'Service' },
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod' },
+  { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap' },
   {
     group: '',
     version: 'v1',
@@ -169,7 +170,7 @@ function status(
 
 /**
  * A loopback HTTP(S) server that answers the list calls of the Kubernetes API the way
- * kube-apiserver does: `limit` / `continue` pagination with `metadata.continue` and
+ * kube-apiserver does, and GETs of one core object (`/api/v1/namespaces/<ns>/<plural>/<name>`): `limit` / `continue` pagination with `metadata.continue` and
  * `remainingItemCount`, items without apiVersion/kind for built-in kinds, bearer-token
  * authentication (401), RBAC refusals (403 with the API server's message), 404 for CRDs that
  * are not installed, and injectable faults (status codes, delays, garbage, oversized bodies).
@@ -210,9 +211,15 @@ export async function startFakeKubeApiServer(options: {
       send(401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
-    const match =
-      /^\/api\/(v1)\/([a-z]+)$/.exec(url.pathname) ??
-      /^\/apis\/([a-z0-9.-]+)\/(v[0-9a-z]+)\/([a-z]+)$/.exec(url.pathname);
+    // A list across namespaces, or one object: /api/v1/namespaces/<ns>/<plural>/<name>.
+    const one =
+      /^\/api\/(v1)\/namespaces\/([a-z0-9-]+)\/([a-z]+)\/([a-z0-9.-]+)$/.exec(
+        url.pathname,
+      );
+    const match = one
+      ? ['', one[1], one[3]]
+      : /^\/api\/(v1)\/([a-z]+)$/.exec(url.pathname) ??
+        /^\/apis\/([a-z0-9.-]+)\/(v[0-9a-z]+)\/([a-z]+)$/.exec(url.pathname);
     const [group, version, plural] =
       match?.length === 3
         ? ['', match[1], match[2]]
@@ -239,6 +246,37 @@ export async function startFakeKubeApiServer(options: {
     const qualified = resource.group
       ? `${resource.plural}.${resource.group}`
       : resource.plural;
+    if (one && state.forbidden.has(qualified)) {
+      send(
+        403,
+        status(
+          403,
+          'Forbidden',
+          `${qualified} "${one[4]}" is forbidden: User "system:serviceaccount:backstage:production-readiness" cannot get resource "${resource.plural}" in API group "${resource.group}" in the namespace "${one[2]}"`,
+          { name: one[4], group: resource.group, kind: resource.plural },
+        ),
+      );
+      return;
+    }
+    if (one) {
+      const found = state.objects.find(
+        o =>
+          o.kind === resource.kind &&
+          o.metadata.namespace === one[2] &&
+          o.metadata.name === one[4],
+      );
+      if (found) send(200, JSON.stringify(found));
+      else {
+        send(
+          404,
+          status(404, 'NotFound', `${qualified} "${one[4]}" not found`, {
+            name: one[4],
+            kind: resource.plural,
+          }),
+        );
+      }
+      return;
+    }
     if (state.forbidden.has(qualified)) {
       send(
         403,

@@ -32,6 +32,7 @@ export const TEST_SETTINGS: KubernetesModuleSettings = {
   restoreTestMaxAgeMs: 30 * 24 * 3600_000,
   certificateMinValidityMs: 14 * 24 * 3600_000,
   logShipperImages: DEFAULT_LOG_SHIPPER_IMAGES,
+  containerLogMaxBytes: 1024 ** 3,
 };
 
 /** Two clusters: prod-eu over HTTPS verified with caData, prod-us over plain HTTP (skipTLSVerify). */

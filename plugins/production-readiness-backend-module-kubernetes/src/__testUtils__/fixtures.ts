@@ -1721,10 +1721,26 @@ export function nodeObjects(cluster: string): KubeObject[] {
 }
 
 /** What the prod-eu cluster holds. */
+/**
+ * kubeadm's cluster-wide kubelet configuration (`kubeadm init` writes it, `kubeadm upgrade`
+ * reads it), as on a self-managed cluster.
+ */
+export function kubeletConfigMap(
+  settings = 'containerLogMaxSize: 50Mi\ncontainerLogMaxFiles: 5\n',
+): KubeObject {
+  return {
+    ...object('v1', 'ConfigMap', 'kube-system', 'kubelet-config', {}, {}),
+    data: {
+      kubelet: `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\nclusterDNS:\n  - 10.96.0.10\nclusterDomain: cluster.local\n${settings}rotateCertificates: true\nstaticPodPath: /etc/kubernetes/manifests\n`,
+    },
+  };
+}
+
 export function prodEuObjects(): KubeObject[] {
   return [
     ...checkoutApi('prod-eu'),
     ...nodeObjects('prod-eu'),
+    kubeletConfigMap(),
     ...legacyReports(),
     ...ordersDb(),
     ...reportsDb(),

@@ -4,6 +4,7 @@ import { createAvailabilityChecks } from './availabilityChecks';
 import { createBackupChecks } from './backupChecks';
 import { createLoggingChecks } from './loggingChecks';
 import { createLogShipperOnNodesCheck } from './logShipperOnNodes';
+import { createContainerLogRotationCheck } from './containerLogRotation';
 import { createMonitoringChecks } from './monitoringChecks';
 import { createSecurityChecks } from './securityChecks';
 
@@ -11,7 +12,10 @@ import { createSecurityChecks } from './securityChecks';
 export function createKubernetesChecks(
   settings: Pick<
     KubernetesModuleSettings,
-    'restoreTestMaxAgeMs' | 'certificateMinValidityMs' | 'logShipperImages'
+    | 'restoreTestMaxAgeMs'
+    | 'certificateMinValidityMs'
+    | 'logShipperImages'
+    | 'containerLogMaxBytes'
   >,
 ): ReadinessCheck[] {
   return [
@@ -19,6 +23,7 @@ export function createKubernetesChecks(
     ...createSecurityChecks(settings),
     ...createLoggingChecks(),
     createLogShipperOnNodesCheck(settings),
+    createContainerLogRotationCheck(settings),
     ...createBackupChecks(settings),
     ...createMonitoringChecks(),
   ];

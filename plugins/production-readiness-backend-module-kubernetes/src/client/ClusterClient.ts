@@ -74,6 +74,11 @@ export interface ResourceTypes {
   cnpgclusters: CnpgCluster;
 }
 
+/** The outcome of reading one ConfigMap. */
+export type ConfigMapOutcome =
+  | { state: 'ok'; data: Record<string, string> }
+  | { state: 'absent' | 'error'; reason: string };
+
 /** The outcome of listing one kind from one cluster. */
 export type ListOutcome<T> =
   | { state: 'ok'; items: T[]; pages: number }
@@ -308,6 +313,51 @@ export class ClusterClient {
       return this.describeFailure(kind, e, signal);
     }
     return { state: 'ok', items, pages };
+  }
+
+  /**
+   * Reads one ConfigMap: `absent` when the cluster has none of that name (kubeadm writes
+   * `kube-system/kubelet-config`, managed clusters do not), `error` with the reason otherwise.
+   */
+  async readConfigMap(
+    namespace: string,
+    name: string,
+    signal: AbortSignal,
+  ): Promise<ConfigMapOutcome> {
+    const where = `cluster "${this.cluster.name}"`;
+    const what = `ConfigMap ${namespace}/${name}`;
+    try {
+      const map = await this.apis(signal).core.readNamespacedConfigMap({
+        name,
+        namespace,
+      });
+      return { state: 'ok', data: map.data ?? {} };
+    } catch (e) {
+      if (e instanceof ApiException) {
+        const detail = statusMessage(e.body);
+        if (e.code === 404) {
+          return { state: 'absent', reason: `${where} has no ${what}` };
+        }
+        return {
+          state: 'error',
+          reason:
+            e.code === 403
+              ? `${where} forbids get on ${what} (403 Forbidden); grant the service account the RBAC verb "get" on configmaps named "${name}" in namespace ${namespace} (Role + RoleBinding)`
+              : `${where} answered ${e.code} reading ${what}${
+                  detail ? `: ${detail}` : ''
+                }`,
+        };
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      return {
+        state: 'error',
+        reason: `${where}: reading ${what} failed: ${
+          signal.aborted
+            ? describeAbort(signal.reason, this.options.requestTimeoutMs)
+            : message
+        }`,
+      };
+    }
   }
 
   private describeFailure(

@@ -8,10 +8,15 @@ import {
 import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
 import { ClusterDefinition, KubernetesModuleSettings } from '../config';
 import { ClusterSnapshot } from './buildFacts';
+import {
+  containerLogRotationOf,
+  DeclaredLogRotation,
+  KUBELET_CONFIG_MAP,
+} from './containerLogRotation';
 
 /**
  * The objects of every configured cluster, listed once per refresh: one paginated list per
- * cluster and kind, whatever the number of entities, shared by the module's collectors. The
+ * cluster and kind, and one read of kubeadm's kubelet ConfigMap, whatever the number of entities, shared by the module's collectors. The
  * collectors of one refresh get the same `now`, so a refresh is known by it; the snapshot of
  * the latest refresh is kept until the next one.
  */
@@ -22,6 +27,7 @@ export class ClusterSnapshots {
     private readonly clients: ClusterClient[],
     private readonly concurrency: number,
     private readonly logShipperImages: string[],
+    private readonly kubeletLogRotation: DeclaredLogRotation | undefined,
   ) {}
 
   static create(options: {
@@ -33,6 +39,7 @@ export class ClusterSnapshots {
       clusters.map(cluster => ClusterClient.create(cluster, settings)),
       settings.concurrency,
       settings.logShipperImages,
+      settings.kubeletLogRotation,
     );
   }
 
@@ -65,11 +72,20 @@ export class ClusterSnapshots {
     context: CollectorContext,
   ): Promise<ClusterSnapshot> {
     const limit = pLimit(this.concurrency);
-    const outcomes = await Promise.all(
-      RESOURCE_KINDS.map(kind =>
-        limit(() => client.list(kind, context.signal)),
+    const [outcomes, kubeletConfig] = await Promise.all([
+      Promise.all(
+        RESOURCE_KINDS.map(kind =>
+          limit(() => client.list(kind, context.signal)),
+        ),
       ),
-    );
+      limit(() =>
+        client.readConfigMap(
+          KUBELET_CONFIG_MAP.namespace,
+          KUBELET_CONFIG_MAP.name,
+          context.signal,
+        ),
+      ),
+    ]);
     const lists = Object.fromEntries(
       RESOURCE_KINDS.map((kind, i) => [kind, outcomes[i]]),
     ) as { [K in ResourceKind]: ListOutcome<ResourceTypes[K]> };
@@ -84,6 +100,11 @@ export class ClusterSnapshots {
       client.cluster.name,
       lists,
       this.logShipperImages,
+      containerLogRotationOf(
+        client.cluster.name,
+        kubeletConfig,
+        this.kubeletLogRotation,
+      ),
     );
   }
 }

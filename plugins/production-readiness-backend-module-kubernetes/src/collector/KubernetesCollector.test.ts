@@ -47,8 +47,8 @@ describe('batch collection', () => {
     const many = requestCounts();
 
     // prod-eu: 20 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 20 kinds
-    // (CloudNativePG's answers 404 there, still one call).
-    expect(one).toEqual({ 'prod-eu': 22, 'prod-us': 20 });
+    // (CloudNativePG's answers 404 there, still one call); each: kubeadm's kubelet ConfigMap.
+    expect(one).toEqual({ 'prod-eu': 23, 'prod-us': 21 });
     expect(many).toEqual(one);
     expect(collected.facts.size).toBe(500);
     expect(
@@ -94,6 +94,7 @@ describe('batch collection', () => {
         '/apis/apps/v1/statefulsets',
         '/apis/apps/v1/daemonsets',
         '/api/v1/pods',
+        '/api/v1/namespaces/kube-system/configmaps/kubelet-config',
         '/apis/policy/v1/poddisruptionbudgets',
         '/apis/autoscaling/v2/horizontalpodautoscalers',
         '/apis/networking.k8s.io/v1/networkpolicies',
@@ -138,8 +139,8 @@ describe('connections', () => {
     try {
       await refresh(NOW);
       await refresh(new Date(NOW.getTime() + 60_000));
-      // 2 x 20 requests to prod-eu and 2 x 18 to prod-us, at most 4 in flight per cluster.
-      expect(requestCounts()).toEqual({ 'prod-eu': 44, 'prod-us': 40 });
+      // 2 x 23 requests to prod-eu and 2 x 21 to prod-us, at most 4 in flight per cluster.
+      expect(requestCounts()).toEqual({ 'prod-eu': 46, 'prod-us': 42 });
       for (const spy of [tls, plain]) {
         expect(opened(spy).length).toBeGreaterThanOrEqual(1);
         expect(opened(spy).length).toBeLessThanOrEqual(

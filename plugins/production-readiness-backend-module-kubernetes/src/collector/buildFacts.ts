@@ -22,6 +22,7 @@ import {
 } from './labelSelector';
 import { cnpgClusterFacts } from './cnpgClusters';
 import { clusterLogShippers } from './logShippers';
+import { ContainerLogRotationFact } from './containerLogRotation';
 import { cronJobFacts } from './cronJobs';
 import { iso, KubeObjectMeta, name, ns, objectRef, time } from './objects';
 
@@ -41,6 +42,12 @@ export class ClusterSnapshot {
     },
     /** Image names that make a DaemonSet a log shipper (settings.logShipperImages). */
     private readonly logShipperImages: string[] = [],
+    /** How its kubelets rotate container logs, when read. */
+    readonly containerLogRotation: ContainerLogRotationFact = {
+      cluster,
+      state: 'unknown',
+      reason: `the kubelet configuration of cluster ${cluster} was not read`,
+    },
   ) {
     for (const kind of RESOURCE_KINDS) {
       const outcome = lists[kind];
@@ -458,6 +465,7 @@ function addClusterFacts(
 
   if (workloads.length) {
     facts.logShippers.push(...snapshot.logShippers());
+    facts.containerLogRotation.push(snapshot.containerLogRotation);
   }
 
   const statefulNamespaces = new Set([

@@ -1,3 +1,4 @@
+import type { ContainerLogRotationFact } from './containerLogRotation';
 import { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { ResourceKind } from '../client/resources';
 
@@ -249,6 +250,8 @@ export interface KubernetesFacts {
   velero: VeleroFact[];
   /** Log shipper DaemonSets of the clusters where the entity's workloads run. */
   logShippers: LogShipperFact[];
+  /** How the kubelets of the clusters where the entity's workloads run rotate their logs. */
+  containerLogRotation: ContainerLogRotationFact[];
 }
 
 /** Facts with nothing matched yet: what an entity has before any cluster answered for it. */
@@ -268,5 +271,6 @@ export function emptyKubernetesFacts(
     prometheusRules: [],
     velero: [],
     logShippers: [],
+    containerLogRotation: [],
   };
 }
