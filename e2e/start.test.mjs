@@ -427,6 +427,12 @@ describe('scripts/start', () => {
       checks['logging.retention-covered'].summary,
       'Log store main keeps logs 30d (-retentionPeriod=30d), covering the 30d declared',
     );
+    // Delivery, from the Deployment's managedFields: Argo CD deploys it, nobody changed it since.
+    assert.equal(
+      checks['delivery.orchestrated'].summary,
+      'Deployed by an orchestrator: Deployment shop/orders-api (demo-stand-in) (argocd-controller)',
+    );
+    assert.equal(checks['delivery.no-manual-drift'].status, 'pass');
 
     const gate = await (
       await fetch(`${API}/component/default/orders-api/gate`, { headers })
@@ -546,6 +552,12 @@ describe('scripts/start', () => {
     assert.equal(
       checks['logging.log-shipper-on-nodes'].summary,
       'Logs of this service stay on the node: no ready log shipper on 1 node of cluster demo-stand-in that runs its pods: demo-batch-node-1 (opentelemetry-collector-contrib:0.114.0 (logging/otel-collector-agent) is not ready there)',
+    );
+    // Scaled up by hand after Helm's last release: what runs is not what the chart says.
+    assert.equal(checks['delivery.no-manual-drift'].status, 'fail');
+    assert.match(
+      checks['delivery.no-manual-drift'].summary,
+      /^Changed by hand since the last deploy: kubectl-scale changed spec\.replicas of Deployment shop\/inventory-api \(demo-stand-in\) at .+, after the last deploy at .+ \(helm\)$/,
     );
     const db = byCheck(
       await currentReport('resource/default/inventory-db', headers),
@@ -848,16 +860,17 @@ describe('scripts/start', () => {
     });
   }
 
-  it("shows inventory-api's failing checks in its tab: the empty backup, the default-receiver routing and the node without a log shipper", async () => {
+  it("shows inventory-api's failing checks in its tab: the empty backup, the default-receiver routing, the node without a log shipper and the replicas scaled by hand", async () => {
     await inFailingTab(
       'component/default/inventory-api',
       {
         failing: [
           'backup.dependencies-healthy',
+          'delivery.no-manual-drift',
           'logging.log-shipper-on-nodes',
           'monitoring.alert-routing',
         ],
-        blocking: 3,
+        blocking: 4,
       },
       async (page, shown) => {
         assert.match(
@@ -1403,7 +1416,7 @@ describe('scripts/start', () => {
     await withGuestPage(async page => {
       await page.goto(tab('inventory-api'));
       await page
-        .getByText(/Production gate: blocked by 3 check/)
+        .getByText(/Production gate: blocked by 4 check/)
         .waitFor({ timeout: 60_000 });
       const row = page.getByRole('button', {
         name: /^Failed Alerts reach the owning team /,

@@ -4,7 +4,11 @@
  * Backstage Kubernetes plugin and the Production Readiness Kubernetes module. Timestamps are
  * relative to the start of the stack, so that schedules and certificates stay current.
  */
-import { objectUid as uid, type KubeObject } from '@internal/test-servers';
+import {
+  managedFieldsEntry,
+  objectUid as uid,
+  type KubeObject,
+} from '@internal/test-servers';
 import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
 
 const HOUR = 3600_000;
@@ -28,6 +32,15 @@ interface ServiceShape {
    * from its catalog-info cannot count them.
    */
   namesEntity?: boolean;
+  /**
+   * Who deploys it, as its managedFields record: Argo CD's server-side apply, or Helm.
+   */
+  deployedBy: {
+    manager: 'argocd-controller' | 'helm';
+    operation: 'Apply' | 'Update';
+  };
+  /** A change someone made with kubectl after the last deploy (inventory-api was scaled by hand). */
+  changedByHand?: { manager: string; subresource?: string; wrote: unknown };
 }
 
 const SERVICES: ServiceShape[] = [
@@ -39,6 +52,7 @@ const SERVICES: ServiceShape[] = [
     host: 'orders.shop.example.com',
     volume: 'orders-api-invoices',
     namesEntity: true,
+    deployedBy: { manager: 'argocd-controller', operation: 'Apply' },
   },
   {
     name: 'payments-api',
@@ -46,18 +60,27 @@ const SERVICES: ServiceShape[] = [
     replicas: 3,
     pdb: false,
     host: 'payments.shop.example.com',
+    deployedBy: { manager: 'helm', operation: 'Update' },
   },
   {
     name: 'inventory-api',
     image: 'ghcr.io/acme/inventory-api:0.9.14',
     replicas: 2,
     pdb: true,
+    deployedBy: { manager: 'helm', operation: 'Update' },
+    // Scaled up by hand during an incident; the chart still says 2.
+    changedByHand: {
+      manager: 'kubectl-scale',
+      subresource: 'scale',
+      wrote: { spec: { replicas: 3 } },
+    },
   },
   {
     name: 'ledger-api',
     image: 'ghcr.io/acme/ledger-api:5.2.1',
     replicas: 2,
     pdb: true,
+    deployedBy: { manager: 'helm', operation: 'Update' },
   },
 ];
 
@@ -469,6 +492,36 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
         }),
       );
     }
+    // What the API server records of who wrote the Deployment: the deploy three days ago, the
+    // controller's status since, and any change by hand.
+    const deployment = objects[0];
+    const { apiVersion: _a, kind: _k, status: _s, ...applied } = deployment;
+    deployment.metadata.managedFields = [
+      managedFieldsEntry({
+        ...shape.deployedBy,
+        apiVersion: 'apps/v1',
+        time: at(-3 * DAY),
+        wrote: { ...applied, metadata: { labels: applied.metadata.labels } },
+      }),
+      managedFieldsEntry({
+        manager: 'kube-controller-manager',
+        operation: 'Update',
+        apiVersion: 'apps/v1',
+        time: at(-3 * DAY),
+        subresource: 'status',
+        wrote: { status: deployment.status },
+      }),
+      ...(shape.changedByHand
+        ? [
+            managedFieldsEntry({
+              ...shape.changedByHand,
+              operation: 'Update',
+              apiVersion: 'apps/v1',
+              time: at(-5 * HOUR),
+            }),
+          ]
+        : []),
+    ];
     if (!shape.namesEntity) {
       return objects;
     }

@@ -62,6 +62,14 @@ export interface Config {
        * kube-system/kubelet-config cannot be read (managed clusters, no RBAC): the node pools'
        * KubeletConfiguration values. A readable ConfigMap wins.
        */
+      /**
+       * Field managers (`metadata.managedFields[].manager`) that deploy; `name` also matches
+       * `name-…`. Default: helm, argocd-controller, argocd-application-controller,
+       * kustomize-controller, helm-controller, fleet-agent, kapp, pulumi-kubernetes, Terraform.
+       */
+      deployManagers?: string[];
+      /** Field managers that are a person's hand; default kubectl (every kubectl-…) and k9s. */
+      manualManagers?: string[];
       kubeletLogRotation?: {
         /** A size such as `10Mi`; the kubelet's default when left out. */
         containerLogMaxSize?: string;

@@ -13,7 +13,9 @@
  * generated log-shipping pipeline sets them (its service attribute; JSON lines parsed into level
  * and trace_id). The Kubernetes API is a stand-in (see __testUtils__/deploy.ts), and so is the
  * OpenTelemetry Collector (not built here): the test applies the rendered collector config's
- * service attribute and parsing itself. The readiness engine then evaluates the fleet with the
+ * service attribute and parsing itself, and so is Argo CD: every bundle renders the Application that
+ * syncs deploy/kubernetes, and the objects carry the managedFields its server-side apply records.
+ * The readiness engine then evaluates the fleet with the
  * Kubernetes, Prometheus, backup, database HA and logging modules.
  *
  * One fleet holds the complete service and one variant per removed piece, so all of them are
@@ -378,6 +380,7 @@ async function render(variant: Variant, root: string): Promise<string> {
         alertReceiver: RECEIVER(variant),
         onCall: 'pagerduty:P123ABC',
         runbookUrl: `https://backstage.example.com/docs/default/component/${variant.name}/runbook/`,
+        gitRepoUrl: `https://github.com/acme/${variant.name}.git`,
         database: variant.database,
         ...(variant.database ? { backupLocation: 'main' } : {}),
         ...(variant.patroni ? { patroniCluster: `${variant.name}-pg` } : {}),
@@ -646,6 +649,9 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
           failingCronJobs: VARIANTS.filter(v => v.failingBackupJob).map(
             v => `${v.name}-db-backup`,
           ),
+          // Each bundle's Argo CD Application syncs deploy/kubernetes with server-side apply
+          // (its syncOptions): the objects record argocd-controller as their manager.
+          appliedBy: { manager: 'argocd-controller', operation: 'Apply' },
         }),
         // The platform's own: kubeadm's kubelet configuration.
         kubeadmKubeletConfig(),
@@ -868,6 +874,21 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     database: reports.get(`resource:default/${variant.name}-db`),
   });
 
+  it('deploys every bundle through its Argo CD Application, as the cluster stand-in assumes', () => {
+    for (const variant of VARIANTS) {
+      const application = parseYaml(
+        fs.readFileSync(
+          path.join(root, variant.name, 'deploy/argocd/application.yaml'),
+          'utf8',
+        ),
+      );
+      expect(application.spec).toMatchObject({
+        source: { path: K8S },
+        syncPolicy: { syncOptions: ['ServerSideApply=true'] },
+      });
+    }
+  });
+
   it('passes every check of the complete service and opens its gate', () => {
     const { component, database } = reportsOf(VARIANTS[0]);
     expect(notPassing(component)).toEqual({});
@@ -884,6 +905,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     expect([...pillars].sort()).toEqual([
       'availability',
       'backup',
+      'delivery',
       'documentation',
       'logging',
       'monitoring',

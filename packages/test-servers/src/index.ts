@@ -52,6 +52,8 @@ export { runJobScript } from './jobScript';
 export type { WorkDir } from './workDir';
 export {
   createSelfSignedCertificate,
+  fieldsV1Of,
+  managedFieldsEntry,
   objectUid,
   startFakeKubeApiServer,
 } from './kubernetes';

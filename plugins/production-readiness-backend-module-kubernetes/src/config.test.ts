@@ -2,7 +2,9 @@ import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import {
+  DEFAULT_DEPLOY_MANAGERS,
   DEFAULT_LOG_SHIPPER_IMAGES,
+  DEFAULT_MANUAL_MANAGERS,
   readClusterDefinitions,
   readKubernetesModuleSettings,
 } from './config';
@@ -88,6 +90,8 @@ describe('readKubernetesModuleSettings', () => {
       logShipperImages: DEFAULT_LOG_SHIPPER_IMAGES,
       containerLogMaxBytes: 1024 ** 3,
       kubeletLogRotation: undefined,
+      deployManagers: DEFAULT_DEPLOY_MANAGERS,
+      manualManagers: DEFAULT_MANUAL_MANAGERS,
     });
   });
 

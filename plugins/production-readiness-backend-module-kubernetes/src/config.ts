@@ -33,7 +33,30 @@ export interface KubernetesModuleSettings {
   kubeletLogRotation?: DeclaredLogRotation;
   /** The most one container's rotated logs may take on its node (size × files). */
   containerLogMaxBytes: number;
+  /**
+   * Field managers that deploy (`managedFields[].manager`; `name` also matches `name-…`):
+   * the orchestrators whose ownership of a workload's spec counts as deployed.
+   */
+  deployManagers: string[];
+  /** Field managers that are a person's hand (`kubectl` matches every `kubectl-…`). */
+  manualManagers: string[];
 }
+
+/** Orchestrators recognised by default: CD controllers and deploy tools. */
+export const DEFAULT_DEPLOY_MANAGERS = [
+  'helm',
+  'argocd-controller',
+  'argocd-application-controller',
+  'kustomize-controller',
+  'helm-controller',
+  'fleet-agent',
+  'kapp',
+  'pulumi-kubernetes',
+  'Terraform',
+];
+
+/** Managers that mean a hand on the cluster: kubectl in all its forms, and k9s. */
+export const DEFAULT_MANUAL_MANAGERS = ['kubectl', 'k9s'];
 
 /** Log shippers recognised by default: the open-source node agents that ship container logs. */
 export const DEFAULT_LOG_SHIPPER_IMAGES = [
@@ -141,6 +164,12 @@ export function readKubernetesModuleSettings(
       DEFAULT_LOG_SHIPPER_IMAGES,
     kubeletLogRotation: readDeclaredLogRotation(config),
     containerLogMaxBytes: sizeBytes(config, 'containerLogMaxTotal', '1Gi'),
+    deployManagers:
+      config?.getOptionalStringArray('deployManagers') ??
+      DEFAULT_DEPLOY_MANAGERS,
+    manualManagers:
+      config?.getOptionalStringArray('manualManagers') ??
+      DEFAULT_MANUAL_MANAGERS,
   };
 }
 

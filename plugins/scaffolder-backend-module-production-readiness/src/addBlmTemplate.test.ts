@@ -68,8 +68,15 @@ function formValues(repo: string, host: string) {
 
 /** The bundle the template's render step produces for these form values. */
 function renderedBundle(values: ReturnType<typeof formValues>) {
-  const { repoUrl: _r, branch: _b, ...inputs } = values;
-  return renderBlmBundle(blmRenderInputSchema(z).parse(inputs));
+  const { repoUrl, branch: _b, ...inputs } = values;
+  // As the template's render step computes it from repoUrl.
+  const url = new URL(`https://${repoUrl}`);
+  const gitRepoUrl = `https://${url.host}/${url.searchParams.get(
+    'owner',
+  )}/${url.searchParams.get('repo')}.git`;
+  return renderBlmBundle(
+    blmRenderInputSchema(z).parse({ ...inputs, gitRepoUrl }),
+  );
 }
 
 /** Makes a rendered YAML file look hand-maintained, so it differs from what the template renders. */

@@ -7,7 +7,11 @@
  * downstream is real: Prometheus loads the PrometheusRules' groups and scrapes what the
  * ServiceMonitors select, Alertmanager gets the generated routes, pgBackRest takes the backups.
  */
-import { objectUid, KubeObject } from '@internal/test-servers';
+import {
+  KubeObject,
+  managedFieldsEntry,
+  objectUid,
+} from '@internal/test-servers';
 import { parseExpression } from 'cron-parser';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -144,8 +148,17 @@ export function asDeployed(
     ageDays?: number;
     /** CronJobs (by name) whose last three scheduled Jobs failed, after an earlier success. */
     failingCronJobs?: string[];
+    /**
+     * The field manager that applied the manifests, as `metadata.managedFields` record it:
+     * `kubectl apply -k` (kubectl-client-side-apply, Update) unless an orchestrator did.
+     */
+    appliedBy?: { manager: string; operation: 'Apply' | 'Update' };
   } = {},
 ): KubeObject[] {
+  const appliedBy = options.appliedBy ?? {
+    manager: 'kubectl-client-side-apply',
+    operation: 'Update',
+  };
   const failing = new Set(options.failingCronJobs ?? []);
   const created = new Date(now.getTime() - (options.ageDays ?? 7) * DAY);
   let version = 48_200_000;
@@ -153,6 +166,7 @@ export function asDeployed(
   const add = (manifest: Manifest, status?: unknown, createdAt = created) => {
     version += 7;
     const namespace = manifest.metadata.namespace ?? 'default';
+    const { apiVersion: _a, kind: _k, ...applied } = manifest;
     const object: KubeObject = {
       ...manifest,
       metadata: {
@@ -162,6 +176,14 @@ export function asDeployed(
         resourceVersion: String(version),
         generation: 1,
         creationTimestamp: iso(createdAt),
+        managedFields: [
+          managedFieldsEntry({
+            ...appliedBy,
+            apiVersion: manifest.apiVersion,
+            time: iso(createdAt),
+            wrote: applied,
+          }),
+        ],
       },
       ...(status !== undefined ? { status } : {}),
     };

@@ -4,3 +4,4 @@ export {
 } from './fakeKubeApiServer';
 export type { FakeKubeApiServer, Fault, KubeObject } from './fakeKubeApiServer';
 export { objectUid } from './objectUid';
+export { fieldsV1Of, managedFieldsEntry } from './managedFields';

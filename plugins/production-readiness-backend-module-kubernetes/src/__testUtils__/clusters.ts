@@ -9,7 +9,9 @@ import { KubernetesCollector } from '../collector/KubernetesCollector';
 import { KubernetesFacts } from '../collector/facts';
 import {
   ClusterDefinition,
+  DEFAULT_DEPLOY_MANAGERS,
   DEFAULT_LOG_SHIPPER_IMAGES,
+  DEFAULT_MANUAL_MANAGERS,
   KubernetesModuleSettings,
 } from '../config';
 import {
@@ -33,6 +35,8 @@ export const TEST_SETTINGS: KubernetesModuleSettings = {
   certificateMinValidityMs: 14 * 24 * 3600_000,
   logShipperImages: DEFAULT_LOG_SHIPPER_IMAGES,
   containerLogMaxBytes: 1024 ** 3,
+  deployManagers: DEFAULT_DEPLOY_MANAGERS,
+  manualManagers: DEFAULT_MANUAL_MANAGERS,
 };
 
 /** Two clusters: prod-eu over HTTPS verified with caData, prod-us over plain HTTP (skipTLSVerify). */

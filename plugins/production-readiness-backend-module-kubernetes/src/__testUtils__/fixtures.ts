@@ -23,6 +23,7 @@ function object(
     spec?: unknown;
     status?: unknown;
     created?: string;
+    managedFields?: unknown[];
   },
 ): KubeObject {
   version += 17;
@@ -41,6 +42,7 @@ function object(
       ...(rest.ownerReferences
         ? { ownerReferences: rest.ownerReferences }
         : {}),
+      ...(rest.managedFields ? { managedFields: rest.managedFields } : {}),
     },
     ...(rest.spec !== undefined ? { spec: rest.spec } : {}),
     ...(rest.status !== undefined ? { status: rest.status } : {}),
@@ -48,6 +50,74 @@ function object(
 }
 
 const ID = 'backstage.io/kubernetes-id';
+
+/** One `metadata.managedFields` entry as the API server records it (FieldsV1). */
+export function fieldsEntry(
+  manager: string,
+  options: {
+    operation?: 'Update' | 'Apply';
+    ageDays: number;
+    fields: Record<string, unknown>;
+    subresource?: string;
+  },
+): Record<string, unknown> {
+  return {
+    manager,
+    operation: options.operation ?? 'Update',
+    apiVersion: 'apps/v1',
+    time: at(-options.ageDays * DAY),
+    fieldsType: 'FieldsV1',
+    fieldsV1: options.fields,
+    ...(options.subresource ? { subresource: options.subresource } : {}),
+  };
+}
+
+/** The spec fields a chart (or any full manifest) sets on a Deployment with container `app`. */
+export const DEPLOYMENT_SPEC_FIELDS = {
+  'f:metadata': {
+    'f:labels': { '.': {}, 'f:app.kubernetes.io/name': {} },
+  },
+  'f:spec': {
+    'f:replicas': {},
+    'f:revisionHistoryLimit': {},
+    'f:selector': {},
+    'f:strategy': {
+      'f:rollingUpdate': { '.': {}, 'f:maxSurge': {}, 'f:maxUnavailable': {} },
+      'f:type': {},
+    },
+    'f:template': {
+      'f:metadata': { 'f:labels': { '.': {}, 'f:app.kubernetes.io/name': {} } },
+      'f:spec': {
+        'f:containers': {
+          'k:{"name":"app"}': {
+            '.': {},
+            'f:image': {},
+            'f:name': {},
+            'f:resources': {},
+          },
+        },
+      },
+    },
+  },
+};
+
+/** What the Deployment controller records: the revision annotation and the status. */
+export const CONTROLLER_FIELDS = [
+  fieldsEntry('kube-controller-manager', {
+    ageDays: 2,
+    fields: {
+      'f:metadata': {
+        'f:annotations': { 'f:deployment.kubernetes.io/revision': {} },
+      },
+    },
+  }),
+  fieldsEntry('kube-controller-manager', {
+    ageDays: 2,
+    subresource: 'status',
+    fields: { 'f:status': { 'f:readyReplicas': {}, 'f:replicas': {} } },
+  }),
+];
+
 const PURPOSE = 'production-readiness.io/purpose';
 
 // ---------------------------------------------------------------------------------------------
@@ -67,6 +137,11 @@ function checkoutApi(cluster: string): KubeObject[] {
         'deployment.kubernetes.io/revision': '42',
         'meta.helm.sh/release-name': 'checkout-api',
       },
+      // Released by Helm two days ago; the controller wrote status since.
+      managedFields: [
+        fieldsEntry('helm', { ageDays: 2, fields: DEPLOYMENT_SPEC_FIELDS }),
+        ...CONTROLLER_FIELDS,
+      ],
       spec: {
         replicas: 3,
         revisionHistoryLimit: 10,

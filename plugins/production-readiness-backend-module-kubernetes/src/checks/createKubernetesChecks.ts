@@ -5,6 +5,8 @@ import { createBackupChecks } from './backupChecks';
 import { createLoggingChecks } from './loggingChecks';
 import { createLogShipperOnNodesCheck } from './logShipperOnNodes';
 import { createContainerLogRotationCheck } from './containerLogRotation';
+import { createDeliveryNoManualDriftCheck } from './deliveryNoManualDrift';
+import { createDeliveryOrchestratedCheck } from './deliveryOrchestrated';
 import { createMonitoringChecks } from './monitoringChecks';
 import { createSecurityChecks } from './securityChecks';
 
@@ -16,6 +18,8 @@ export function createKubernetesChecks(
     | 'certificateMinValidityMs'
     | 'logShipperImages'
     | 'containerLogMaxBytes'
+    | 'deployManagers'
+    | 'manualManagers'
   >,
 ): ReadinessCheck[] {
   return [
@@ -26,5 +30,7 @@ export function createKubernetesChecks(
     createContainerLogRotationCheck(settings),
     ...createBackupChecks(settings),
     ...createMonitoringChecks(),
+    createDeliveryOrchestratedCheck(settings),
+    createDeliveryNoManualDriftCheck(settings),
   ];
 }

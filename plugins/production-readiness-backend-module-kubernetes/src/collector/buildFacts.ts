@@ -23,6 +23,7 @@ import {
 import { cnpgClusterFacts } from './cnpgClusters';
 import { clusterLogShippers } from './logShippers';
 import { ContainerLogRotationFact } from './containerLogRotation';
+import { specManagers } from './managedFields';
 import { cronJobFacts } from './cronJobs';
 import { iso, KubeObjectMeta, name, ns, objectRef, time } from './objects';
 
@@ -288,6 +289,7 @@ function addClusterFacts(
       podMonitors: [],
       volumeClaims: claimNames(d.spec?.template ?? {}),
       nodes: snapshot.nodesOf(ns(d), d.spec?.selector),
+      managers: specManagers(d.metadata?.managedFields),
     });
   }
   for (const s of snapshot
@@ -316,6 +318,7 @@ function addClusterFacts(
         templates: (s.spec?.volumeClaimTemplates ?? []).map(name),
       }),
       nodes: snapshot.nodesOf(ns(s), s.spec?.selector),
+      managers: specManagers(s.metadata?.managedFields),
     });
   }
 

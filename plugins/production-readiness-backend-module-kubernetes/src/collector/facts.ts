@@ -1,3 +1,4 @@
+import type { FieldManagerFact } from './managedFields';
 import type { ContainerLogRotationFact } from './containerLogRotation';
 import { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { ResourceKind } from '../client/resources';
@@ -58,6 +59,8 @@ export interface WorkloadFact extends ObjectRef {
   volumeClaims: string[];
   /** Nodes that run the workload's pods (those its selector matches and are scheduled). */
   nodes: string[];
+  /** The managers of its spec, from `metadata.managedFields`. */
+  managers: FieldManagerFact[];
 }
 
 /**

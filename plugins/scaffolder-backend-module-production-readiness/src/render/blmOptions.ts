@@ -148,6 +148,17 @@ export function blmRenderInputSchema(zImpl: typeof z) {
         .max(200)
         .regex(/^[^\n\r]+$/, 'must be one line')
         .describe('On-call rotation, e.g. pagerduty:PXXXXXX or #orders-oncall'),
+      gitRepoUrl: zImpl
+        .string()
+        .url()
+        .regex(
+          /^https:\/\/[^\s@?#]+$/,
+          'must be an https clone URL without credentials, e.g. https://github.com/acme/orders-api.git',
+        )
+        .optional()
+        .describe(
+          "The repository's https clone URL: with it, an Argo CD Application deploys deploy/kubernetes and CI deploys through Argo CD",
+        ),
       runbookUrl: zImpl
         .string()
         .url()

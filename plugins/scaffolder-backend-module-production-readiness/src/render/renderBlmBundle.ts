@@ -1,6 +1,7 @@
 import { BlmOptions } from './blmOptions';
 import { createRenderContext, RenderedFile } from './context';
 import { renderAnsible } from './renderAnsible';
+import { renderArgoCd } from './renderArgoCd';
 import { renderBackup } from './renderBackup';
 import { renderCatalog } from './renderCatalog';
 import { renderCi } from './renderCi';
@@ -22,7 +23,11 @@ export function renderBlmBundle(options: BlmOptions): RenderedFile[] {
     ...renderCatalog(ctx),
     ...(vm
       ? renderAnsible(ctx)
-      : [...renderKubernetes(ctx), ...renderLogging(ctx)]),
+      : [
+          ...renderKubernetes(ctx),
+          ...renderArgoCd(ctx),
+          ...renderLogging(ctx),
+        ]),
     ...renderMonitoring(ctx),
     ...renderBackup(ctx),
     ...renderDocs(ctx),

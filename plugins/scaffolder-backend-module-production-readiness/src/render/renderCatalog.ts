@@ -1,6 +1,7 @@
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
 import { stringify } from 'yaml';
 import { alertNames } from './renderMonitoring';
+import { deploysWithArgoCd } from './renderArgoCd';
 import { RenderContext, RenderedFile, yamlDocuments } from './context';
 
 /** The backup plan annotation, in the shape `backupPlanSchema` of the common package reads. */
@@ -59,6 +60,8 @@ export function renderCatalog(ctx: RenderContext): RenderedFile[] {
   if (o.prometheusInstance) {
     annotations[ANNOTATIONS.prometheusInstance] = o.prometheusInstance;
   }
+  // The Argo CD plugin's annotation: the Application that deploys it.
+  if (deploysWithArgoCd(ctx)) annotations['argocd/app-name'] = o.name;
   // The shipper in log-shipping.yaml labels the lines with the kubernetes-id, which is the
   // service value the logging checks look up by default: no log-service annotation needed.
   annotations[ANNOTATIONS.logRetention] = o.logRetention;

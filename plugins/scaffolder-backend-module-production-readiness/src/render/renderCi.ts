@@ -1,5 +1,9 @@
 import { stringify } from 'yaml';
 import { RenderContext, RenderedFile } from './context';
+import { argoCdDeploy, deploysWithArgoCd } from './renderArgoCd';
+
+/** The Argo CD CLI the deploy jobs use, pinned. */
+const ARGOCD_VERSION = 'v2.13.2';
 
 /**
  * The deploy step of a service that runs on VMs: the generated Ansible role with the new
@@ -17,6 +21,63 @@ const GATE_SCRIPT = [
   'curl -sS --fail-with-body -H "Authorization: Bearer $BACKSTAGE_TOKEN" "$BACKSTAGE_URL/api/production-readiness/entities/$ENTITY_KIND/$ENTITY_NAMESPACE/$ENTITY_NAME/gate" > gate.json',
   `node -e 'const g = JSON.parse(require("fs").readFileSync("gate.json", "utf8")); console.log("level " + g.achievedLevel + ", required " + g.requiredLevel); for (const b of g.blocking) console.log("blocking: " + b.checkId + " (" + b.status + "): " + b.summary); process.exit(g.allowed ? 0 : 1);'`,
 ].join('\n');
+
+/** The GitHub Actions deploy step's script: Ansible on VMs, Argo CD, or kubectl without it. */
+function githubDeployScript(ctx: RenderContext): string {
+  const { o } = ctx;
+  const next = `${o.image}:\${{ github.sha }}`;
+  if (o.runtime === 'vm') return ansibleDeploy(next);
+  if (deploysWithArgoCd(ctx)) {
+    return [
+      `curl -sSfL -o argocd https://github.com/argoproj/argo-cd/releases/download/${ARGOCD_VERSION}/argocd-linux-amd64 && sudo install -m 0755 argocd /usr/local/bin/argocd`,
+      argoCdDeploy(ctx, next),
+    ].join('\n');
+  }
+  return [
+    'cd deploy/kubernetes',
+    `kustomize edit set image ${o.image}=${next}`,
+    'kubectl apply -k .',
+    `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name} && exit 1)`,
+  ].join('\n');
+}
+
+/** The GitLab CI deploy job, the same three ways. */
+function gitlabDeployJob(ctx: RenderContext): Record<string, unknown> {
+  const { o } = ctx;
+  const common = {
+    stage: 'deploy',
+    environment: { name: 'production' },
+    rules: [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }],
+  };
+  if (o.runtime === 'vm') {
+    return {
+      ...common,
+      image: 'debian:bookworm-slim',
+      script: ansibleDeploy('$IMAGE').split('\n'),
+    };
+  }
+  if (deploysWithArgoCd(ctx)) {
+    return {
+      ...common,
+      image: {
+        name: `quay.io/argoproj/argocd:${ARGOCD_VERSION}`,
+        entrypoint: [''],
+      },
+      // ARGOCD_SERVER and ARGOCD_AUTH_TOKEN come from the project's CI/CD variables.
+      variables: { ARGOCD_OPTS: '--grpc-web' },
+      script: argoCdDeploy(ctx, '$IMAGE').split('\n'),
+    };
+  }
+  return {
+    ...common,
+    image: { name: 'registry.k8s.io/kubectl:v1.31.0', entrypoint: [''] },
+    script: [
+      `kubectl apply -k deploy/kubernetes`,
+      `kubectl -n ${ctx.namespace} set image deployment/${o.name} ${o.name}="$IMAGE"`,
+      `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name}; exit 1)`,
+    ],
+  };
+}
 
 export function renderCi(ctx: RenderContext): RenderedFile[] {
   const { o } = ctx;
@@ -107,15 +168,16 @@ export function renderCi(ctx: RenderContext): RenderedFile[] {
           { uses: 'actions/checkout@v4' },
           {
             name: 'Deploy',
-            run:
-              o.runtime === 'vm'
-                ? ansibleDeploy(`${image}:\${{ github.sha }}`)
-                : [
-                    'cd deploy/kubernetes',
-                    `kustomize edit set image ${image}=${image}:\${{ github.sha }}`,
-                    'kubectl apply -k .',
-                    `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name} && exit 1)`,
-                  ].join('\n'),
+            ...(deploysWithArgoCd(ctx)
+              ? {
+                  env: {
+                    ARGOCD_SERVER: '${{ vars.ARGOCD_SERVER }}',
+                    ARGOCD_AUTH_TOKEN: '${{ secrets.ARGOCD_AUTH_TOKEN }}',
+                    ARGOCD_OPTS: '--grpc-web',
+                  },
+                }
+              : {}),
+            run: githubDeployScript(ctx),
           },
         ],
       },
@@ -162,29 +224,7 @@ export function renderCi(ctx: RenderContext): RenderedFile[] {
       before_script: ['apt-get update -qq && apt-get install -y -qq curl'],
       script: GATE_SCRIPT.split('\n'),
     },
-    deploy:
-      o.runtime === 'vm'
-        ? {
-            stage: 'deploy',
-            image: 'debian:bookworm-slim',
-            environment: { name: 'production' },
-            rules: [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }],
-            script: ansibleDeploy('$IMAGE').split('\n'),
-          }
-        : {
-            stage: 'deploy',
-            image: {
-              name: 'registry.k8s.io/kubectl:v1.31.0',
-              entrypoint: [''],
-            },
-            environment: { name: 'production' },
-            rules: [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }],
-            script: [
-              `kubectl apply -k deploy/kubernetes`,
-              `kubectl -n ${ctx.namespace} set image deployment/${o.name} ${o.name}="$IMAGE"`,
-              `kubectl -n ${ctx.namespace} rollout status deployment/${o.name} --timeout=10m || (kubectl -n ${ctx.namespace} rollout undo deployment/${o.name}; exit 1)`,
-            ],
-          },
+    deploy: gitlabDeployJob(ctx),
   };
   const files: RenderedFile[] = [];
   if (o.ciProvider !== 'gitlab') {
