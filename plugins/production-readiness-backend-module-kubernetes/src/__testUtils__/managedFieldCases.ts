@@ -1,6 +1,8 @@
 import { KubeObject } from '@internal/test-servers';
+import { collect, TestClusters, verdict } from './clusters';
 import {
   CONTROLLER_FIELDS,
+  ENTITIES,
   DEPLOYMENT_SPEC_FIELDS,
   fieldsEntry,
 } from './fixtures';
@@ -90,4 +92,23 @@ export function withManagedFields(
       ? { ...o, metadata: { ...o.metadata, managedFields } }
       : o,
   );
+}
+
+/** The verdict of `checkId` for checkout-api while its prod-eu Deployment carries `managedFields`. */
+export async function verdictWithManagedFields(
+  clusters: TestClusters,
+  checkId: string,
+  managedFields: unknown[],
+) {
+  const original = clusters.eu.objects;
+  clusters.eu.objects = withManagedFields(original, managedFields);
+  try {
+    return await verdict(
+      checkId,
+      ENTITIES.checkoutApi,
+      await collect(clusters.definitions, [ENTITIES.checkoutApi]),
+    );
+  } finally {
+    clusters.eu.objects = original;
+  }
 }

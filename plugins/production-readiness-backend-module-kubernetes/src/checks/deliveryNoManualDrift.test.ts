@@ -1,8 +1,8 @@
-import { collect, useTestClusters, verdict } from '../__testUtils__/clusters';
-import { ENTITIES, NOW } from '../__testUtils__/fixtures';
+import { useTestClusters } from '../__testUtils__/clusters';
+import { NOW } from '../__testUtils__/fixtures';
 import {
   MANAGED_FIELDS,
-  withManagedFields,
+  verdictWithManagedFields,
 } from '../__testUtils__/managedFieldCases';
 
 jest.setTimeout(60_000);
@@ -15,19 +15,8 @@ const ago = (days: number) =>
 describe('delivery.no-manual-drift', () => {
   const clusters = useTestClusters();
 
-  async function judge(managedFields: unknown[]) {
-    const original = clusters.eu.objects;
-    clusters.eu.objects = withManagedFields(original, managedFields);
-    try {
-      return await verdict(
-        CHECK,
-        ENTITIES.checkoutApi,
-        await collect(clusters.definitions, [ENTITIES.checkoutApi]),
-      );
-    } finally {
-      clusters.eu.objects = original;
-    }
-  }
+  const judge = (managedFields: unknown[]) =>
+    verdictWithManagedFields(clusters, CHECK, managedFields);
 
   it('passes when no hand changed the spec since the last deploy', async () => {
     expect(await judge(MANAGED_FIELDS.helm)).toMatchObject({

@@ -1,8 +1,7 @@
-import { collect, useTestClusters, verdict } from '../__testUtils__/clusters';
-import { ENTITIES } from '../__testUtils__/fixtures';
+import { useTestClusters } from '../__testUtils__/clusters';
 import {
   MANAGED_FIELDS,
-  withManagedFields,
+  verdictWithManagedFields,
 } from '../__testUtils__/managedFieldCases';
 
 jest.setTimeout(60_000);
@@ -10,20 +9,8 @@ jest.setTimeout(60_000);
 describe('delivery.orchestrated', () => {
   const clusters = useTestClusters();
 
-  /** The verdict for checkout-api when its prod-eu Deployment carries these managedFields. */
-  async function judge(checkId: string, managedFields: unknown[]) {
-    const original = clusters.eu.objects;
-    clusters.eu.objects = withManagedFields(original, managedFields);
-    try {
-      return await verdict(
-        checkId,
-        ENTITIES.checkoutApi,
-        await collect(clusters.definitions, [ENTITIES.checkoutApi]),
-      );
-    } finally {
-      clusters.eu.objects = original;
-    }
-  }
+  const judge = (checkId: string, managedFields: unknown[]) =>
+    verdictWithManagedFields(clusters, checkId, managedFields);
 
   it('passes a workload Helm or Argo CD deploys, naming the orchestrator', async () => {
     expect(
