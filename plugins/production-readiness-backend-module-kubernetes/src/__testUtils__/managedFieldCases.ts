@@ -75,6 +75,14 @@ export const MANAGED_FIELDS: Record<string, unknown[]> = {
     }),
     ...CONTROLLER_FIELDS,
   ],
+  // Written by an operator that owns it (see withManagedFields' ownerReferences).
+  operatorOwned: [
+    fieldsEntry('postgres-operator', {
+      ageDays: 2,
+      fields: DEPLOYMENT_SPEC_FIELDS,
+    }),
+    ...CONTROLLER_FIELDS,
+  ],
   // A deploy tool the platform has not listed.
   unknownTool: [
     fieldsEntry('werf', { ageDays: 2, fields: DEPLOYMENT_SPEC_FIELDS }),
@@ -86,10 +94,18 @@ export const MANAGED_FIELDS: Record<string, unknown[]> = {
 export function withManagedFields(
   objects: KubeObject[],
   managedFields: unknown[],
+  ownerReferences?: unknown[],
 ): KubeObject[] {
   return objects.map(o =>
     o.kind === 'Deployment' && o.metadata.name === 'checkout-api'
-      ? { ...o, metadata: { ...o.metadata, managedFields } }
+      ? {
+          ...o,
+          metadata: {
+            ...o.metadata,
+            managedFields,
+            ...(ownerReferences ? { ownerReferences } : {}),
+          },
+        }
       : o,
   );
 }
@@ -99,9 +115,14 @@ export async function verdictWithManagedFields(
   clusters: TestClusters,
   checkId: string,
   managedFields: unknown[],
+  ownerReferences?: unknown[],
 ) {
   const original = clusters.eu.objects;
-  clusters.eu.objects = withManagedFields(original, managedFields);
+  clusters.eu.objects = withManagedFields(
+    original,
+    managedFields,
+    ownerReferences,
+  );
   try {
     return await verdict(
       checkId,

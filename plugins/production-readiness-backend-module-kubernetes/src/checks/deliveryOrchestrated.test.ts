@@ -9,8 +9,12 @@ jest.setTimeout(60_000);
 describe('delivery.orchestrated', () => {
   const clusters = useTestClusters();
 
-  const judge = (checkId: string, managedFields: unknown[]) =>
-    verdictWithManagedFields(clusters, checkId, managedFields);
+  const judge = (
+    checkId: string,
+    managedFields: unknown[],
+    ownerReferences?: unknown[],
+  ) =>
+    verdictWithManagedFields(clusters, checkId, managedFields, ownerReferences);
 
   it('passes a workload Helm or Argo CD deploys, naming the orchestrator', async () => {
     expect(
@@ -52,6 +56,25 @@ describe('delivery.orchestrated', () => {
     expect(unknown.remediation).toContain(
       'productionReadiness.kubernetes.deployManagers',
     );
+  });
+
+  it('says unknown for a workload an operator controls, naming its resource', async () => {
+    expect(
+      await judge('delivery.orchestrated', MANAGED_FIELDS.operatorOwned, [
+        {
+          apiVersion: 'acid.zalan.do/v1',
+          kind: 'postgresql',
+          name: 'checkout-pg',
+          uid: '0b4e1f9c-5a1d-4c55-a3c2-6f1e2d3c4b5a',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]),
+    ).toMatchObject({
+      status: 'unknown',
+      summary:
+        'Deployment shop/checkout-api (prod-eu) is controlled by postgresql shop/checkout-pg: who deploys that resource is not read (the module does not list it)',
+    });
   });
 
   it('says unknown when no managedFields are recorded', async () => {

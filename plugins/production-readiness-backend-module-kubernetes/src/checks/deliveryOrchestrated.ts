@@ -54,11 +54,19 @@ export function createDeliveryOrchestratedCheck(
         const unrecorded = facts.workloads.filter(w => !w.managers.length);
         const byHand = [];
         const deployed = [];
+        const controlled = [];
         for (const w of facts.workloads.filter(x => x.managers.length)) {
           const deployers = w.managers.filter(
             m => managerRole(m.manager, settings) === 'deploy',
           );
-          if (deployers.length) {
+          if (!deployers.length && w.controller) {
+            // An operator writes it: who deploys the operator's resource decides.
+            controlled.push(
+              `${describeObject(w.kind, w)} is controlled by ${
+                w.controller.kind
+              } ${w.namespace}/${w.controller.name}`,
+            );
+          } else if (deployers.length) {
             deployed.push(
               `${describeObject(w.kind, w)} (${[
                 ...new Set(deployers.map(m => m.manager)),
@@ -78,6 +86,15 @@ export function createDeliveryOrchestratedCheck(
             `Not deployed by an orchestrator: ${byHand.join('; ')}`,
             found,
             REMEDIATION,
+          );
+        }
+        if (controlled.length) {
+          return checkResult.unknown(
+            `${controlled.join(
+              '; ',
+            )}: who deploys that resource is not read (the module does not list it)`,
+            found,
+            'Deploy the operator resource through the platform orchestrator; the Kubernetes module judges the workloads it lists, not custom resources of arbitrary operators.',
           );
         }
         if (unrecorded.length) {

@@ -1,6 +1,7 @@
 import {
   V1Job,
   V1LabelSelector,
+  V1OwnerReference,
   V1PodTemplateSpec,
 } from '@kubernetes/client-node';
 import { ListOutcome, ResourceTypes } from '../client/ClusterClient';
@@ -253,6 +254,14 @@ function veleroFact(snapshot: ClusterSnapshot, namespace: string): VeleroFact {
   return { cluster: snapshot.cluster, namespace, schedules, restores };
 }
 
+/** The controlling owner of a workload, when an operator (or another controller) owns it. */
+function controllerOf(
+  metadata: { ownerReferences?: V1OwnerReference[] } | undefined,
+): Pick<WorkloadFact, 'controller'> {
+  const owner = metadata?.ownerReferences?.find(r => r.controller);
+  return owner ? { controller: { kind: owner.kind, name: owner.name } } : {};
+}
+
 /** Collects what one cluster says about one entity into `facts`. */
 function addClusterFacts(
   facts: KubernetesFacts,
@@ -290,6 +299,7 @@ function addClusterFacts(
       volumeClaims: claimNames(d.spec?.template ?? {}),
       nodes: snapshot.nodesOf(ns(d), d.spec?.selector),
       managers: specManagers(d.metadata?.managedFields),
+      ...controllerOf(d.metadata),
     });
   }
   for (const s of snapshot
@@ -319,6 +329,7 @@ function addClusterFacts(
       }),
       nodes: snapshot.nodesOf(ns(s), s.spec?.selector),
       managers: specManagers(s.metadata?.managedFields),
+      ...controllerOf(s.metadata),
     });
   }
 

@@ -61,6 +61,8 @@ export interface WorkloadFact extends ObjectRef {
   nodes: string[];
   /** The managers of its spec, from `metadata.managedFields`. */
   managers: FieldManagerFact[];
+  /** The object that controls it (`ownerReferences[].controller`), e.g. an operator's resource. */
+  controller?: { kind: string; name: string };
 }
 
 /**
