@@ -21,7 +21,7 @@ export function managerRole(
   return 'other';
 }
 
-/** The latest time among entries (ISO strings compare in time order when all are UTC `Z`). */
+/** The latest recorded time among entries, compared as instants. */
 export function latest(entries: FieldManagerFact[]): string | undefined {
   return entries
     .map(e => e.time)
