@@ -433,6 +433,11 @@ describe('scripts/start', () => {
       'Deployed by an orchestrator: Deployment shop/orders-api (demo-stand-in) (argocd-controller)',
     );
     assert.equal(checks['delivery.no-manual-drift'].status, 'pass');
+    // Its Argo CD Application (named by argocd/app-name, tracked by annotation) is synced.
+    assert.equal(
+      checks['delivery.gitops-synced'].summary,
+      'Synced from Git: Application argocd/orders-api (demo-stand-in) Synced, Healthy',
+    );
 
     const gate = await (
       await fetch(`${API}/component/default/orders-api/gate`, { headers })
@@ -553,11 +558,11 @@ describe('scripts/start', () => {
       checks['logging.log-shipper-on-nodes'].summary,
       'Logs of this service stay on the node: no ready log shipper on 1 node of cluster demo-stand-in that runs its pods: demo-batch-node-1 (opentelemetry-collector-contrib:0.114.0 (logging/otel-collector-agent) is not ready there)',
     );
-    // Scaled up by hand after Helm's last release: what runs is not what the chart says.
+    // Scaled up by hand after Flux's last Helm release: what runs is not what the chart says.
     assert.equal(checks['delivery.no-manual-drift'].status, 'fail');
     assert.match(
       checks['delivery.no-manual-drift'].summary,
-      /^Changed by hand since the last deploy: kubectl-scale changed spec\.replicas of Deployment shop\/inventory-api \(demo-stand-in\) at .+, after the last deploy at .+ \(helm\)$/,
+      /^Changed by hand since the last deploy: kubectl-scale changed spec\.replicas of Deployment shop\/inventory-api \(demo-stand-in\) at .+, after the last deploy at .+ \(helm-controller\)$/,
     );
     const db = byCheck(
       await currentReport('resource/default/inventory-db', headers),

@@ -10,6 +10,7 @@ import {
   type KubeObject,
 } from '@internal/test-servers';
 import { EVIDENCE_OWNER } from '@production-readiness/plugin-production-readiness-common';
+import { gitOpsMarks, gitOpsObject } from './gitops';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -36,9 +37,11 @@ interface ServiceShape {
    * Who deploys it, as its managedFields record: Argo CD's server-side apply, or Helm.
    */
   deployedBy: {
-    manager: 'argocd-controller' | 'helm';
+    manager: 'argocd-controller' | 'helm-controller';
     operation: 'Apply' | 'Update';
   };
+  /** What delivers it from Git: an Argo CD Application or a Flux HelmRelease. */
+  delivery: 'argocd' | 'flux';
   /** A change someone made with kubectl after the last deploy (inventory-api was scaled by hand). */
   changedByHand?: { manager: string; subresource?: string; wrote: unknown };
 }
@@ -53,6 +56,7 @@ const SERVICES: ServiceShape[] = [
     volume: 'orders-api-invoices',
     namesEntity: true,
     deployedBy: { manager: 'argocd-controller', operation: 'Apply' },
+    delivery: 'argocd',
   },
   {
     name: 'payments-api',
@@ -60,14 +64,16 @@ const SERVICES: ServiceShape[] = [
     replicas: 3,
     pdb: false,
     host: 'payments.shop.example.com',
-    deployedBy: { manager: 'helm', operation: 'Update' },
+    deployedBy: { manager: 'helm-controller', operation: 'Update' },
+    delivery: 'flux',
   },
   {
     name: 'inventory-api',
     image: 'ghcr.io/acme/inventory-api:0.9.14',
     replicas: 2,
     pdb: true,
-    deployedBy: { manager: 'helm', operation: 'Update' },
+    deployedBy: { manager: 'helm-controller', operation: 'Update' },
+    delivery: 'flux',
     // Scaled up by hand during an incident; the chart still says 2.
     changedByHand: {
       manager: 'kubectl-scale',
@@ -80,7 +86,8 @@ const SERVICES: ServiceShape[] = [
     image: 'ghcr.io/acme/ledger-api:5.2.1',
     replicas: 2,
     pdb: true,
-    deployedBy: { manager: 'helm', operation: 'Update' },
+    deployedBy: { manager: 'helm-controller', operation: 'Update' },
+    delivery: 'flux',
   },
 ];
 
@@ -156,134 +163,142 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
       });
       volumeMounts.push({ name: 'data', mountPath: '/var/lib/app' });
     }
+    const marks = gitOpsMarks(shape.delivery, name, NAMESPACE);
     const objects: KubeObject[] = [
-      object('apps/v1', 'Deployment', name, labels, {
-        annotations: {
-          'deployment.kubernetes.io/revision': '17',
-          'meta.helm.sh/release-name': name,
-          'meta.helm.sh/release-namespace': NAMESPACE,
-        },
-        spec: {
-          replicas: shape.replicas,
-          revisionHistoryLimit: 10,
-          progressDeadlineSeconds: 600,
-          selector: { matchLabels: selector },
-          strategy: {
-            type: 'RollingUpdate',
-            rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+      object(
+        'apps/v1',
+        'Deployment',
+        name,
+        { ...labels, ...marks.labels },
+        {
+          annotations: {
+            'deployment.kubernetes.io/revision': '17',
+            'meta.helm.sh/release-name': name,
+            'meta.helm.sh/release-namespace': NAMESPACE,
+            ...marks.annotations,
           },
-          template: {
-            metadata: {
-              labels,
-              annotations: {
-                'kubectl.kubernetes.io/default-container': 'app',
-              },
+          spec: {
+            replicas: shape.replicas,
+            revisionHistoryLimit: 10,
+            progressDeadlineSeconds: 600,
+            selector: { matchLabels: selector },
+            strategy: {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
             },
-            spec: {
-              serviceAccountName: name,
-              automountServiceAccountToken: false,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 10001,
-                runAsGroup: 10001,
-                fsGroup: 10001,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-              topologySpreadConstraints: [
-                {
-                  maxSkew: 1,
-                  topologyKey: 'topology.kubernetes.io/zone',
-                  whenUnsatisfiable: 'ScheduleAnyway',
-                  labelSelector: { matchLabels: selector },
+            template: {
+              metadata: {
+                labels,
+                annotations: {
+                  'kubectl.kubernetes.io/default-container': 'app',
                 },
-              ],
-              containers: [
-                {
-                  name: 'app',
-                  image: shape.image,
-                  imagePullPolicy: 'IfNotPresent',
-                  ports: [
-                    { name: 'http', containerPort: 8080, protocol: 'TCP' },
-                  ],
-                  env: [
-                    { name: 'LOG_FORMAT', value: 'json' },
-                    {
-                      name: 'DATABASE_PASSWORD',
-                      valueFrom: {
-                        secretKeyRef: { name: `${name}-db`, key: 'password' },
+              },
+              spec: {
+                serviceAccountName: name,
+                automountServiceAccountToken: false,
+                securityContext: {
+                  runAsNonRoot: true,
+                  runAsUser: 10001,
+                  runAsGroup: 10001,
+                  fsGroup: 10001,
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                topologySpreadConstraints: [
+                  {
+                    maxSkew: 1,
+                    topologyKey: 'topology.kubernetes.io/zone',
+                    whenUnsatisfiable: 'ScheduleAnyway',
+                    labelSelector: { matchLabels: selector },
+                  },
+                ],
+                containers: [
+                  {
+                    name: 'app',
+                    image: shape.image,
+                    imagePullPolicy: 'IfNotPresent',
+                    ports: [
+                      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+                    ],
+                    env: [
+                      { name: 'LOG_FORMAT', value: 'json' },
+                      {
+                        name: 'DATABASE_PASSWORD',
+                        valueFrom: {
+                          secretKeyRef: { name: `${name}-db`, key: 'password' },
+                        },
                       },
+                    ],
+                    readinessProbe: {
+                      httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' },
+                      periodSeconds: 5,
+                      timeoutSeconds: 1,
+                      successThreshold: 1,
+                      failureThreshold: 3,
                     },
-                  ],
-                  readinessProbe: {
-                    httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' },
-                    periodSeconds: 5,
-                    timeoutSeconds: 1,
-                    successThreshold: 1,
-                    failureThreshold: 3,
-                  },
-                  livenessProbe: {
-                    httpGet: {
-                      path: '/healthz',
-                      port: 'http',
-                      scheme: 'HTTP',
+                    livenessProbe: {
+                      httpGet: {
+                        path: '/healthz',
+                        port: 'http',
+                        scheme: 'HTTP',
+                      },
+                      periodSeconds: 10,
+                      timeoutSeconds: 1,
+                      successThreshold: 1,
+                      failureThreshold: 3,
                     },
-                    periodSeconds: 10,
-                    timeoutSeconds: 1,
-                    successThreshold: 1,
-                    failureThreshold: 3,
-                  },
-                  resources: {
-                    requests: {
-                      cpu: '250m',
-                      memory: '256Mi',
-                      'ephemeral-storage': '256Mi',
+                    resources: {
+                      requests: {
+                        cpu: '250m',
+                        memory: '256Mi',
+                        'ephemeral-storage': '256Mi',
+                      },
+                      limits: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
                     },
-                    limits: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+                    securityContext: {
+                      allowPrivilegeEscalation: false,
+                      readOnlyRootFilesystem: true,
+                      capabilities: { drop: ['ALL'] },
+                    },
+                    volumeMounts,
+                    terminationMessagePath: '/dev/termination-log',
+                    terminationMessagePolicy: 'File',
                   },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ['ALL'] },
-                  },
-                  volumeMounts,
-                  terminationMessagePath: '/dev/termination-log',
-                  terminationMessagePolicy: 'File',
-                },
-              ],
-              volumes,
-              restartPolicy: 'Always',
-              terminationGracePeriodSeconds: 30,
-              dnsPolicy: 'ClusterFirst',
-              schedulerName: 'default-scheduler',
+                ],
+                volumes,
+                restartPolicy: 'Always',
+                terminationGracePeriodSeconds: 30,
+                dnsPolicy: 'ClusterFirst',
+                schedulerName: 'default-scheduler',
+              },
             },
           },
+          status: {
+            observedGeneration: 1,
+            replicas: shape.replicas,
+            updatedReplicas: shape.replicas,
+            readyReplicas: shape.replicas,
+            availableReplicas: shape.replicas,
+            conditions: [
+              {
+                type: 'Available',
+                status: 'True',
+                reason: 'MinimumReplicasAvailable',
+                message: 'Deployment has minimum availability.',
+                lastUpdateTime: at(-3 * DAY),
+                lastTransitionTime: at(-3 * DAY),
+              },
+              {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'NewReplicaSetAvailable',
+                message: `ReplicaSet "${name}-7c9d5b8f4d" has successfully progressed.`,
+                lastUpdateTime: at(-3 * DAY),
+                lastTransitionTime: at(-40 * DAY),
+              },
+            ],
+          },
         },
-        status: {
-          observedGeneration: 1,
-          replicas: shape.replicas,
-          updatedReplicas: shape.replicas,
-          readyReplicas: shape.replicas,
-          availableReplicas: shape.replicas,
-          conditions: [
-            {
-              type: 'Available',
-              status: 'True',
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-              lastUpdateTime: at(-3 * DAY),
-              lastTransitionTime: at(-3 * DAY),
-            },
-            {
-              type: 'Progressing',
-              status: 'True',
-              reason: 'NewReplicaSetAvailable',
-              message: `ReplicaSet "${name}-7c9d5b8f4d" has successfully progressed.`,
-              lastUpdateTime: at(-3 * DAY),
-              lastTransitionTime: at(-40 * DAY),
-            },
-          ],
-        },
-      }),
+      ),
       object('autoscaling/v2', 'HorizontalPodAutoscaler', name, labels, {
         spec: {
           scaleTargetRef: {
@@ -522,6 +537,15 @@ export function demoClusterObjects(now: Date = new Date()): KubeObject[] {
           ]
         : []),
     ];
+    objects.push(
+      gitOpsObject({
+        delivery: shape.delivery,
+        name,
+        namespace: NAMESPACE,
+        objects,
+        at,
+      }),
+    );
     if (!shape.namesEntity) {
       return objects;
     }

@@ -58,11 +58,6 @@ export interface Config {
        */
       containerLogMaxTotal?: string;
       /**
-       * How the kubelets rotate container logs on clusters where kubeadm's ConfigMap
-       * kube-system/kubelet-config cannot be read (managed clusters, no RBAC): the node pools'
-       * KubeletConfiguration values. A readable ConfigMap wins.
-       */
-      /**
        * Field managers (`metadata.managedFields[].manager`) that deploy; `name` also matches
        * `name-…`. Default: helm, argocd-controller, argocd-application-controller,
        * kustomize-controller, helm-controller, fleet-agent, kapp, pulumi-kubernetes, Terraform.
@@ -70,6 +65,17 @@ export interface Config {
       deployManagers?: string[];
       /** Field managers that are a person's hand; default kubectl (every kubectl-…) and k9s. */
       manualManagers?: string[];
+      /**
+       * GitOps objects must sync by themselves: an Argo CD Application without
+       * `syncPolicy.automated` (or with `enabled: false`) fails delivery.gitops-synced. A
+       * suspended Flux object fails whatever this says. Default false.
+       */
+      requireAutomatedSync?: boolean;
+      /**
+       * How the kubelets rotate container logs on clusters where kubeadm's ConfigMap
+       * kube-system/kubelet-config cannot be read (managed clusters, no RBAC): the node pools'
+       * KubeletConfiguration values. A readable ConfigMap wins.
+       */
       kubeletLogRotation?: {
         /** A size such as `10Mi`; the kubelet's default when left out. */
         containerLogMaxSize?: string;

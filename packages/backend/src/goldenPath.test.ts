@@ -78,6 +78,7 @@ import {
   kubeadmKubeletConfig,
   Manifest,
   readKustomization,
+  syncedByArgoCd,
   removeFromKustomization,
 } from './__testUtils__/deploy';
 import {
@@ -638,10 +639,15 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       workspaces.set(variant, await render(variant, root));
     }
 
-    // Kubernetes: every variant applied with `kubectl apply -k deploy/kubernetes`.
-    const manifests = VARIANTS.flatMap(v =>
-      readKustomization(path.join(workspaces.get(v)!, K8S)),
+    // Kubernetes: every variant's deploy/kubernetes synced by its Argo CD Application.
+    const synced = VARIANTS.map(v =>
+      syncedByArgoCd(
+        workspaces.get(v)!,
+        readKustomization(path.join(workspaces.get(v)!, K8S)),
+        now,
+      ),
     );
+    const manifests = synced.flatMap(s => s.manifests);
     const tls = createSelfSignedCertificate();
     cluster = await startFakeKubeApiServer({
       objects: [
@@ -653,6 +659,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
           // (its syncOptions): the objects record argocd-controller as their manager.
           appliedBy: { manager: 'argocd-controller', operation: 'Apply' },
         }),
+        ...synced.flatMap(s => (s.application ? [s.application] : [])),
         // The platform's own: kubeadm's kubelet configuration.
         kubeadmKubeletConfig(),
       ],

@@ -92,6 +92,7 @@ describe('readKubernetesModuleSettings', () => {
       kubeletLogRotation: undefined,
       deployManagers: DEFAULT_DEPLOY_MANAGERS,
       manualManagers: DEFAULT_MANUAL_MANAGERS,
+      requireAutomatedSync: false,
     });
   });
 

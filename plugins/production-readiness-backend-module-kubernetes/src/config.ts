@@ -40,6 +40,8 @@ export interface KubernetesModuleSettings {
   deployManagers: string[];
   /** Field managers that are a person's hand (`kubectl` matches every `kubectl-…`). */
   manualManagers: string[];
+  /** GitOps objects must sync by themselves (Argo CD `syncPolicy.automated`, Flux not suspended). */
+  requireAutomatedSync: boolean;
 }
 
 /** Orchestrators recognised by default: CD controllers and deploy tools. */
@@ -170,6 +172,8 @@ export function readKubernetesModuleSettings(
     manualManagers:
       config?.getOptionalStringArray('manualManagers') ??
       DEFAULT_MANUAL_MANAGERS,
+    requireAutomatedSync:
+      config?.getOptionalBoolean('requireAutomatedSync') ?? false,
   };
 }
 

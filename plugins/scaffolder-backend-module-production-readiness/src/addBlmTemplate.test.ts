@@ -364,8 +364,32 @@ describe('template add-blm-to-service (real tasks through the scaffolder)', () =
         'docs/runbook.md',
         'docs/backup-and-restore.md',
         '.github/workflows/ci.yaml',
+        'deploy/argocd/application.yaml',
       ]),
     );
+    // The Application the repository lacked deploys this repository's deploy/kubernetes.
+    expect(
+      parseYaml(
+        (
+          await git.git([
+            'show',
+            `${pr.head.sha}:deploy/argocd/application.yaml`,
+          ])
+        ).toString('utf8'),
+      ),
+    ).toMatchObject({
+      kind: 'Application',
+      metadata: { name: 'orders-api', namespace: 'argocd' },
+      spec: {
+        source: {
+          repoURL: `https://${
+            new URL(`https://${values.repoUrl}`).host
+          }/${OWNER}/orders-api.git`,
+          path: 'deploy/kubernetes',
+        },
+        syncPolicy: { automated: { selfHeal: true } },
+      },
+    });
     for (const file of added) {
       expect({
         file,

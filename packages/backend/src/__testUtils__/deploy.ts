@@ -411,3 +411,66 @@ export function asDeployed(
   }
   return objects;
 }
+
+/**
+ * What Argo CD leaves after syncing a bundle's Application (`deploy/argocd/application.yaml`,
+ * when the bundle has one): the tracking annotation it writes on every object it applies
+ * (annotation tracking, Argo CD 3.x's default), and the Application with a Synced, Healthy
+ * status listing those objects.
+ */
+export function syncedByArgoCd(
+  workspace: string,
+  manifests: Manifest[],
+  now: Date,
+): { manifests: Manifest[]; application?: KubeObject } {
+  const file = path.join(workspace, 'deploy/argocd/application.yaml');
+  if (!fs.existsSync(file)) return { manifests };
+  const application = parseYaml(fs.readFileSync(file, 'utf8')) as Manifest;
+  const app = application.metadata.name;
+  const destination: string = application.spec.destination.namespace;
+  const tracked = manifests.map(m => {
+    const namespace = m.metadata.namespace ?? destination;
+    const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
+    return {
+      ...m,
+      metadata: {
+        ...m.metadata,
+        annotations: {
+          ...(m.metadata.annotations as Record<string, string> | undefined),
+          'argocd.argoproj.io/tracking-id': `${app}:${group}/${m.kind}:${namespace}/${m.metadata.name}`,
+        },
+      },
+    };
+  });
+  const namespace = application.metadata.namespace ?? 'argocd';
+  return {
+    manifests: tracked,
+    application: {
+      ...application,
+      metadata: {
+        ...application.metadata,
+        namespace,
+        uid: objectUid('Application', namespace, app),
+        resourceVersion: '48199999',
+        generation: 1,
+        creationTimestamp: iso(new Date(now.getTime() - 7 * DAY)),
+      },
+      status: {
+        sync: { status: 'Synced', revision: '0a1b2c3d4e5f' },
+        health: { status: 'Healthy' },
+        operationState: {
+          phase: 'Succeeded',
+          finishedAt: iso(new Date(now.getTime() - DAY)),
+        },
+        resources: tracked.map(m => ({
+          group: m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '',
+          version: m.apiVersion.split('/').pop(),
+          kind: m.kind,
+          namespace: m.metadata.namespace ?? destination,
+          name: m.metadata.name,
+          status: 'Synced',
+        })),
+      },
+    } as KubeObject,
+  };
+}

@@ -122,6 +122,27 @@ const SERVED = [
     kind: 'Cluster',
     crd: true,
   },
+  {
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    plural: 'applications',
+    kind: 'Application',
+    crd: true,
+  },
+  {
+    group: 'kustomize.toolkit.fluxcd.io',
+    version: 'v1',
+    plural: 'kustomizations',
+    kind: 'Kustomization',
+    crd: true,
+  },
+  {
+    group: 'helm.toolkit.fluxcd.io',
+    version: 'v2',
+    plural: 'helmreleases',
+    kind: 'HelmRelease',
+    crd: true,
+  },
 ];
 
 /** What the server does instead of answering a list normally. */

@@ -37,6 +37,7 @@ export const TEST_SETTINGS: KubernetesModuleSettings = {
   containerLogMaxBytes: 1024 ** 3,
   deployManagers: DEFAULT_DEPLOY_MANAGERS,
   manualManagers: DEFAULT_MANUAL_MANAGERS,
+  requireAutomatedSync: false,
 };
 
 /** Two clusters: prod-eu over HTTPS verified with caData, prod-us over plain HTTP (skipTLSVerify). */

@@ -124,6 +124,120 @@ const PURPOSE = 'production-readiness.io/purpose';
 // checkout-api: a production-grade service (prod-eu and prod-us)
 // ---------------------------------------------------------------------------------------------
 
+/** In prod-eu Argo CD deploys checkout-api (annotation tracking); in prod-us a Flux HelmRelease. */
+const GITOPS_ANNOTATIONS: Record<string, Record<string, string>> = {
+  'prod-eu': {
+    'argocd.argoproj.io/tracking-id':
+      'checkout-api:apps/Deployment:shop/checkout-api',
+  },
+};
+const GITOPS_LABELS: Record<string, Record<string, string>> = {
+  'prod-us': {
+    'helm.toolkit.fluxcd.io/name': 'checkout-api',
+    'helm.toolkit.fluxcd.io/namespace': 'flux-system',
+  },
+};
+
+/** The Argo CD Application deploying checkout-api to prod-eu, Synced and Healthy. */
+export function checkoutApiApplication(
+  status: Record<string, unknown> = {},
+  spec: Record<string, unknown> = {},
+): KubeObject {
+  return object(
+    'argoproj.io/v1alpha1',
+    'Application',
+    'argocd',
+    'checkout-api',
+    {},
+    {
+      spec: {
+        project: 'shop',
+        source: {
+          repoURL: 'https://github.com/acme/checkout-api.git',
+          path: 'deploy/prod-eu',
+          targetRevision: 'main',
+        },
+        destination: {
+          server: 'https://kubernetes.default.svc',
+          namespace: 'shop',
+        },
+        syncPolicy: { automated: { prune: true, selfHeal: true } },
+        ...spec,
+      },
+      status: {
+        sync: { status: 'Synced', revision: '9f2c4e1a7b3d' },
+        health: { status: 'Healthy' },
+        operationState: { phase: 'Succeeded', finishedAt: at(-1 * DAY) },
+        resources: [
+          {
+            group: 'apps',
+            version: 'v1',
+            kind: 'Deployment',
+            namespace: 'shop',
+            name: 'checkout-api',
+            status: 'Synced',
+            health: { status: 'Healthy' },
+          },
+          {
+            version: 'v1',
+            kind: 'Service',
+            namespace: 'shop',
+            name: 'checkout-api',
+            status: 'Synced',
+            health: { status: 'Healthy' },
+          },
+        ],
+        reconciledAt: at(-0.1 * HOUR),
+        ...status,
+      },
+    },
+  );
+}
+
+/** The Flux HelmRelease deploying checkout-api to prod-us, Ready. */
+export function checkoutApiHelmRelease(
+  status: Record<string, unknown> = {},
+  spec: Record<string, unknown> = {},
+): KubeObject {
+  return object(
+    'helm.toolkit.fluxcd.io/v2',
+    'HelmRelease',
+    'flux-system',
+    'checkout-api',
+    {},
+    {
+      spec: {
+        interval: '10m',
+        targetNamespace: 'shop',
+        chart: {
+          spec: {
+            chart: 'checkout-api',
+            version: '2.14.1',
+            sourceRef: { kind: 'HelmRepository', name: 'acme' },
+          },
+        },
+        ...spec,
+      },
+      status: {
+        observedGeneration: 1,
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'UpgradeSucceeded',
+            message:
+              'Helm upgrade succeeded for release shop/checkout-api.v7 with chart checkout-api@2.14.1',
+            lastTransitionTime: at(-2 * DAY),
+          },
+        ],
+        history: [{ chartVersion: '2.14.1', status: 'deployed' }],
+        lastAttemptedRevision: '2.14.1',
+        ...status,
+      },
+    },
+  );
+}
+
 function checkoutApi(cluster: string): KubeObject[] {
   const labels = {
     'app.kubernetes.io/name': 'checkout-api',
@@ -132,133 +246,143 @@ function checkoutApi(cluster: string): KubeObject[] {
   };
   const selector = { 'app.kubernetes.io/name': 'checkout-api' };
   return [
-    object('apps/v1', 'Deployment', 'shop', 'checkout-api', labels, {
-      annotations: {
-        'deployment.kubernetes.io/revision': '42',
-        'meta.helm.sh/release-name': 'checkout-api',
-      },
-      // Released by Helm two days ago; the controller wrote status since.
-      managedFields: [
-        fieldsEntry('helm', { ageDays: 2, fields: DEPLOYMENT_SPEC_FIELDS }),
-        ...CONTROLLER_FIELDS,
-      ],
-      spec: {
-        replicas: 3,
-        revisionHistoryLimit: 10,
-        progressDeadlineSeconds: 600,
-        selector: { matchLabels: selector },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    object(
+      'apps/v1',
+      'Deployment',
+      'shop',
+      'checkout-api',
+      { ...labels, ...GITOPS_LABELS[cluster] },
+      {
+        annotations: {
+          'deployment.kubernetes.io/revision': '42',
+          'meta.helm.sh/release-name': 'checkout-api',
+          ...GITOPS_ANNOTATIONS[cluster],
         },
-        template: {
-          metadata: {
-            labels,
-            annotations: { 'kubectl.kubernetes.io/default-container': 'app' },
+        // Released by Helm two days ago; the controller wrote status since.
+        managedFields: [
+          fieldsEntry('helm', { ageDays: 2, fields: DEPLOYMENT_SPEC_FIELDS }),
+          ...CONTROLLER_FIELDS,
+        ],
+        spec: {
+          replicas: 3,
+          revisionHistoryLimit: 10,
+          progressDeadlineSeconds: 600,
+          selector: { matchLabels: selector },
+          strategy: {
+            type: 'RollingUpdate',
+            rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
           },
-          spec: {
-            serviceAccountName: 'checkout-api',
-            automountServiceAccountToken: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 10001,
-              runAsGroup: 10001,
-              fsGroup: 10001,
-              seccompProfile: { type: 'RuntimeDefault' },
+          template: {
+            metadata: {
+              labels,
+              annotations: { 'kubectl.kubernetes.io/default-container': 'app' },
             },
-            topologySpreadConstraints: [
-              {
-                maxSkew: 1,
-                topologyKey: 'topology.kubernetes.io/zone',
-                whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: { matchLabels: selector },
+            spec: {
+              serviceAccountName: 'checkout-api',
+              automountServiceAccountToken: false,
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 10001,
+                runAsGroup: 10001,
+                fsGroup: 10001,
+                seccompProfile: { type: 'RuntimeDefault' },
               },
-            ],
-            containers: [
-              {
-                name: 'app',
-                image: 'ghcr.io/acme/checkout-api:2.14.1',
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-                env: [
-                  { name: 'LOG_FORMAT', value: 'json' },
-                  {
-                    name: 'DATABASE_PASSWORD',
-                    valueFrom: {
-                      secretKeyRef: {
-                        name: 'checkout-api-db',
-                        key: 'password',
+              topologySpreadConstraints: [
+                {
+                  maxSkew: 1,
+                  topologyKey: 'topology.kubernetes.io/zone',
+                  whenUnsatisfiable: 'ScheduleAnyway',
+                  labelSelector: { matchLabels: selector },
+                },
+              ],
+              containers: [
+                {
+                  name: 'app',
+                  image: 'ghcr.io/acme/checkout-api:2.14.1',
+                  imagePullPolicy: 'IfNotPresent',
+                  ports: [
+                    { name: 'http', containerPort: 8080, protocol: 'TCP' },
+                  ],
+                  env: [
+                    { name: 'LOG_FORMAT', value: 'json' },
+                    {
+                      name: 'DATABASE_PASSWORD',
+                      valueFrom: {
+                        secretKeyRef: {
+                          name: 'checkout-api-db',
+                          key: 'password',
+                        },
                       },
                     },
+                  ],
+                  readinessProbe: {
+                    httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' },
+                    periodSeconds: 5,
+                    timeoutSeconds: 1,
+                    successThreshold: 1,
+                    failureThreshold: 3,
                   },
-                ],
-                readinessProbe: {
-                  httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' },
-                  periodSeconds: 5,
-                  timeoutSeconds: 1,
-                  successThreshold: 1,
-                  failureThreshold: 3,
-                },
-                livenessProbe: {
-                  httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
-                  periodSeconds: 10,
-                  timeoutSeconds: 1,
-                  successThreshold: 1,
-                  failureThreshold: 3,
-                },
-                resources: {
-                  requests: {
-                    cpu: '250m',
-                    memory: '256Mi',
-                    'ephemeral-storage': '256Mi',
+                  livenessProbe: {
+                    httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+                    periodSeconds: 10,
+                    timeoutSeconds: 1,
+                    successThreshold: 1,
+                    failureThreshold: 3,
                   },
-                  limits: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+                  resources: {
+                    requests: {
+                      cpu: '250m',
+                      memory: '256Mi',
+                      'ephemeral-storage': '256Mi',
+                    },
+                    limits: { memory: '512Mi', 'ephemeral-storage': '1Gi' },
+                  },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ['ALL'] },
+                  },
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                  terminationMessagePath: '/dev/termination-log',
+                  terminationMessagePolicy: 'File',
                 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-                terminationMessagePath: '/dev/termination-log',
-                terminationMessagePolicy: 'File',
-              },
-            ],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '100Mi' } }],
-            restartPolicy: 'Always',
-            terminationGracePeriodSeconds: 30,
-            dnsPolicy: 'ClusterFirst',
-            schedulerName: 'default-scheduler',
+              ],
+              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '100Mi' } }],
+              restartPolicy: 'Always',
+              terminationGracePeriodSeconds: 30,
+              dnsPolicy: 'ClusterFirst',
+              schedulerName: 'default-scheduler',
+            },
           },
         },
+        status: {
+          observedGeneration: 1,
+          replicas: 3,
+          updatedReplicas: 3,
+          readyReplicas: 3,
+          availableReplicas: 3,
+          conditions: [
+            {
+              type: 'Available',
+              status: 'True',
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+              lastUpdateTime: at(-2 * DAY),
+              lastTransitionTime: at(-2 * DAY),
+            },
+            {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'NewReplicaSetAvailable',
+              message:
+                'ReplicaSet "checkout-api-6d9f7c9b8d" has successfully progressed.',
+              lastUpdateTime: at(-2 * DAY),
+              lastTransitionTime: at(-30 * DAY),
+            },
+          ],
+        },
       },
-      status: {
-        observedGeneration: 1,
-        replicas: 3,
-        updatedReplicas: 3,
-        readyReplicas: 3,
-        availableReplicas: 3,
-        conditions: [
-          {
-            type: 'Available',
-            status: 'True',
-            reason: 'MinimumReplicasAvailable',
-            message: 'Deployment has minimum availability.',
-            lastUpdateTime: at(-2 * DAY),
-            lastTransitionTime: at(-2 * DAY),
-          },
-          {
-            type: 'Progressing',
-            status: 'True',
-            reason: 'NewReplicaSetAvailable',
-            message:
-              'ReplicaSet "checkout-api-6d9f7c9b8d" has successfully progressed.',
-            lastUpdateTime: at(-2 * DAY),
-            lastTransitionTime: at(-30 * DAY),
-          },
-        ],
-      },
-    }),
+    ),
     object('policy/v1', 'PodDisruptionBudget', 'shop', 'checkout-api', labels, {
       spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
       status: {
@@ -1814,6 +1938,7 @@ export function kubeletConfigMap(
 export function prodEuObjects(): KubeObject[] {
   return [
     ...checkoutApi('prod-eu'),
+    checkoutApiApplication(),
     ...nodeObjects('prod-eu'),
     kubeletConfigMap(),
     ...legacyReports(),
@@ -1893,6 +2018,7 @@ function billingBackupJobs(): KubeObject[] {
 export function prodUsObjects(): KubeObject[] {
   return [
     ...checkoutApi('prod-us'),
+    checkoutApiHelmRelease(),
     ...nodeObjects('prod-us'),
     ...billingBackupJobs(),
   ];

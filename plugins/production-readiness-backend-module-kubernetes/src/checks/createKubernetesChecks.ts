@@ -7,6 +7,7 @@ import { createLogShipperOnNodesCheck } from './logShipperOnNodes';
 import { createContainerLogRotationCheck } from './containerLogRotation';
 import { createDeliveryNoManualDriftCheck } from './deliveryNoManualDrift';
 import { createDeliveryOrchestratedCheck } from './deliveryOrchestrated';
+import { createDeliveryGitOpsSyncedCheck } from './deliveryGitOpsSynced';
 import { createMonitoringChecks } from './monitoringChecks';
 import { createSecurityChecks } from './securityChecks';
 
@@ -20,6 +21,7 @@ export function createKubernetesChecks(
     | 'containerLogMaxBytes'
     | 'deployManagers'
     | 'manualManagers'
+    | 'requireAutomatedSync'
   >,
 ): ReadinessCheck[] {
   return [
@@ -32,5 +34,6 @@ export function createKubernetesChecks(
     ...createMonitoringChecks(),
     createDeliveryOrchestratedCheck(settings),
     createDeliveryNoManualDriftCheck(settings),
+    createDeliveryGitOpsSyncedCheck(settings),
   ];
 }

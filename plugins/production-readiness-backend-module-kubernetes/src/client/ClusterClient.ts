@@ -33,8 +33,10 @@ import {
   RequestStoppedError,
 } from './boundedHttpLibrary';
 import {
+  ArgoCdApplication,
   Certificate,
   CnpgCluster,
+  FluxObject,
   PodMonitor,
   PrometheusRule,
   ServiceMonitor,
@@ -72,6 +74,9 @@ export interface ResourceTypes {
   velerorestores: VeleroRestore;
   certificates: Certificate;
   cnpgclusters: CnpgCluster;
+  argocdapplications: ArgoCdApplication;
+  fluxkustomizations: FluxObject;
+  fluxhelmreleases: FluxObject;
 }
 
 /** The outcome of reading one ConfigMap. */

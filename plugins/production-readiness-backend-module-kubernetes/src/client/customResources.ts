@@ -177,3 +177,63 @@ export type CnpgCluster = CustomObject<
     }>;
   }
 >;
+
+/** A `status.conditions[]` entry as Flux and the Kubernetes API conventions write it. */
+export interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/**
+ * argoproj.io/v1alpha1 Application (Argo CD): what it deploys where, whether the live state
+ * matches Git (`status.sync`) and whether the deployed resources are healthy (`status.health`).
+ */
+export type ArgoCdApplication = CustomObject<
+  {
+    project?: string;
+    source?: { repoURL?: string; path?: string; targetRevision?: string };
+    sources?: Array<{ repoURL?: string; targetRevision?: string }>;
+    destination?: { server?: string; name?: string; namespace?: string };
+    syncPolicy?: {
+      /** Present: Argo CD syncs by itself; `enabled: false` (Argo CD 3.x) turns it off. */
+      automated?: { prune?: boolean; selfHeal?: boolean; enabled?: boolean };
+    };
+  },
+  {
+    /** `Synced`, `OutOfSync` or `Unknown`; `revision` is the Git revision compared. */
+    sync?: { status?: string; revision?: string; revisions?: string[] };
+    /** `Healthy`, `Progressing`, `Degraded`, `Suspended`, `Missing` or `Unknown`. */
+    health?: { status?: string; message?: string };
+    operationState?: { phase?: string; message?: string; finishedAt?: string };
+    conditions?: Array<{ type?: string; message?: string }>;
+    /** The resources it manages, with their own sync and health. */
+    resources?: Array<{
+      group?: string;
+      kind?: string;
+      namespace?: string;
+      name?: string;
+      status?: string;
+      health?: { status?: string };
+    }>;
+    reconciledAt?: string;
+  }
+>;
+
+/**
+ * kustomize.toolkit.fluxcd.io/v1 Kustomization and helm.toolkit.fluxcd.io/v2 HelmRelease
+ * (Flux): reconciled continuously unless suspended; the `Ready` condition says whether the
+ * last reconciliation applied the source and, with `wait`/health checks, whether it is healthy.
+ */
+export type FluxObject = CustomObject<
+  { suspend?: boolean; interval?: string },
+  {
+    conditions?: Condition[];
+    observedGeneration?: number;
+    lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
+    history?: Array<{ chartVersion?: string; status?: string }>;
+  }
+> & { metadata?: ObjectMeta & { generation?: number } };

@@ -86,6 +86,24 @@ export const RESOURCES = {
     version: 'v1',
     crdOf: 'CloudNativePG',
   },
+  argocdapplications: {
+    plural: 'applications',
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    crdOf: 'Argo CD',
+  },
+  fluxkustomizations: {
+    plural: 'kustomizations',
+    group: 'kustomize.toolkit.fluxcd.io',
+    version: 'v1',
+    crdOf: 'Flux',
+  },
+  fluxhelmreleases: {
+    plural: 'helmreleases',
+    group: 'helm.toolkit.fluxcd.io',
+    version: 'v2',
+    crdOf: 'Flux',
+  },
 } satisfies Record<string, ResourceSpec>;
 
 export type ResourceKind = keyof typeof RESOURCES;

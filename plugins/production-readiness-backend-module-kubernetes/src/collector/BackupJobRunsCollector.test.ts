@@ -98,14 +98,14 @@ describe('backup job runs', () => {
         module.kubernetes.collect([ENTITIES.checkoutApi], context),
         module.jobs.collect([ENTITIES.billingDb], context),
       ]);
-      expect(clusters.eu.requests).toHaveLength(23);
-      expect(clusters.us.requests).toHaveLength(21);
+      expect(clusters.eu.requests).toHaveLength(26);
+      expect(clusters.us.requests).toHaveLength(24);
       // The next refresh lists again.
       await module.jobs.collect(
         [ENTITIES.billingDb],
         module.context(new Date(NOW.getTime() + 60_000)),
       );
-      expect(clusters.us.requests).toHaveLength(42);
+      expect(clusters.us.requests).toHaveLength(48);
     } finally {
       module.close();
     }

@@ -46,9 +46,9 @@ describe('batch collection', () => {
     const collected = await collect(clusters.definitions, fleet);
     const many = requestCounts();
 
-    // prod-eu: 20 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 20 kinds
+    // prod-eu: 23 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 23 kinds
     // (CloudNativePG's answers 404 there, still one call); each: kubeadm's kubelet ConfigMap.
-    expect(one).toEqual({ 'prod-eu': 23, 'prod-us': 21 });
+    expect(one).toEqual({ 'prod-eu': 26, 'prod-us': 24 });
     expect(many).toEqual(one);
     expect(collected.facts.size).toBe(500);
     expect(
@@ -111,6 +111,9 @@ describe('batch collection', () => {
         '/apis/velero.io/v1/restores',
         '/apis/cert-manager.io/v1/certificates',
         '/apis/postgresql.cnpg.io/v1/clusters',
+        '/apis/argoproj.io/v1alpha1/applications',
+        '/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations',
+        '/apis/helm.toolkit.fluxcd.io/v2/helmreleases',
       ]),
     );
   });
@@ -139,8 +142,8 @@ describe('connections', () => {
     try {
       await refresh(NOW);
       await refresh(new Date(NOW.getTime() + 60_000));
-      // 2 x 23 requests to prod-eu and 2 x 21 to prod-us, at most 4 in flight per cluster.
-      expect(requestCounts()).toEqual({ 'prod-eu': 46, 'prod-us': 42 });
+      // 2 x 26 requests to prod-eu and 2 x 24 to prod-us, at most 4 in flight per cluster.
+      expect(requestCounts()).toEqual({ 'prod-eu': 52, 'prod-us': 48 });
       for (const spy of [tls, plain]) {
         expect(opened(spy).length).toBeGreaterThanOrEqual(1);
         expect(opened(spy).length).toBeLessThanOrEqual(

@@ -9,6 +9,7 @@ import {
 import { kubernetesClaims } from './claims';
 import { buildEntityFacts, EntityTarget } from './buildFacts';
 import { ClusterSnapshots } from './ClusterSnapshots';
+import { ARGOCD_APP_NAME_ANNOTATION, parseArgoAppNames } from './gitops';
 import {
   emptyKubernetesFacts,
   KUBERNETES_COLLECTOR_ID,
@@ -137,11 +138,15 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
         });
         continue;
       }
+      const argoApps = parseArgoAppNames(
+        annotation(entity, ARGOCD_APP_NAME_ANNOTATION),
+      );
       const entityFacts = buildEntityFacts(
-        resolved.target,
+        { ...resolved.target, argoApps: argoApps.ok ? argoApps.names : [] },
         resolved.text,
         snapshots,
       );
+      if (!argoApps.ok) entityFacts.gitOpsAnnotationError = argoApps.error;
       facts.set(entityRef, entityFacts);
       claims.set(entityRef, kubernetesClaims(entityFacts));
     }

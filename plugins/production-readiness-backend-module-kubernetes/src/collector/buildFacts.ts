@@ -25,6 +25,7 @@ import { cnpgClusterFacts } from './cnpgClusters';
 import { clusterLogShippers } from './logShippers';
 import { ContainerLogRotationFact } from './containerLogRotation';
 import { specManagers } from './managedFields';
+import { addGitOpsFacts, gitOpsMarkers } from './gitops';
 import { cronJobFacts } from './cronJobs';
 import { iso, KubeObjectMeta, name, ns, objectRef, time } from './objects';
 
@@ -145,6 +146,8 @@ export class ClusterSnapshot {
 export interface EntityTarget {
   selector: LabelSelector;
   namespace?: string;
+  /** Argo CD Applications the entity names (`argocd/app-name`). */
+  argoApps?: string[];
 }
 
 function selectsPods(
@@ -300,6 +303,9 @@ function addClusterFacts(
       nodes: snapshot.nodesOf(ns(d), d.spec?.selector),
       managers: specManagers(d.metadata?.managedFields),
       ...controllerOf(d.metadata),
+      gitOpsMarkers: gitOpsMarkers(d.metadata),
+      gitOps: [],
+      gitOpsMissing: [],
     });
   }
   for (const s of snapshot
@@ -330,6 +336,9 @@ function addClusterFacts(
       nodes: snapshot.nodesOf(ns(s), s.spec?.selector),
       managers: specManagers(s.metadata?.managedFields),
       ...controllerOf(s.metadata),
+      gitOpsMarkers: gitOpsMarkers(s.metadata),
+      gitOps: [],
+      gitOpsMissing: [],
     });
   }
 
@@ -511,5 +520,6 @@ export function buildEntityFacts(
     );
     addClusterFacts(facts, snapshot, target);
   }
+  addGitOpsFacts(facts, snapshots, target.argoApps ?? []);
   return facts;
 }

@@ -1,4 +1,5 @@
 import type { FieldManagerFact } from './managedFields';
+import type { GitOpsMarker } from './gitops';
 import type { ContainerLogRotationFact } from './containerLogRotation';
 import { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { ResourceKind } from '../client/resources';
@@ -63,6 +64,40 @@ export interface WorkloadFact extends ObjectRef {
   managers: FieldManagerFact[];
   /** The object that controls it (`ownerReferences[].controller`), e.g. an operator's resource. */
   controller?: { kind: string; name: string };
+  /** What its own labels and annotations say deploys it (Argo CD tracking, Flux labels). */
+  gitOpsMarkers: GitOpsMarker[];
+  /** The GitOps objects found deploying it (keys of `KubernetesFacts.gitOps`). */
+  gitOps: Array<{ kind: GitOpsFact['kind']; ref: string; via: string }>;
+  /** Markers whose GitOps object was not found, said as a sentence each. */
+  gitOpsMissing: string[];
+}
+
+/**
+ * An Argo CD Application, Flux Kustomization or Flux HelmRelease that deploys workloads of the
+ * entity, and whether it has brought them to what Git declares.
+ */
+export interface GitOpsFact extends ObjectRef {
+  kind: 'Application' | 'Kustomization' | 'HelmRelease';
+  /** The entity's workloads it deploys: `Deployment orders/orders-api (prod-eu)`. */
+  deploys: string[];
+  /** The label or annotation that tied the first of them to it. */
+  boundBy: string;
+  /** `Synced, Healthy` (Argo CD sync and health status) or `Ready=True (…)` (Flux). */
+  state: string;
+  /** Argo CD: sync status Synced; Flux: Ready for the current generation. */
+  synced: boolean;
+  /** Argo CD: health status Healthy; Flux: the same Ready condition (it includes health checks). */
+  healthy: boolean;
+  /** Syncs by itself: Argo CD `syncPolicy.automated`, Flux unless suspended. */
+  automated: boolean;
+  /** Reverts changes made outside Git: Argo CD `automated.selfHeal`, Flux unless suspended. */
+  selfHeal: boolean;
+  /** Flux `spec.suspend`. */
+  suspended: boolean;
+  /** The Git revision (or chart version) last applied. */
+  revision?: string;
+  /** Why it is not synced or healthy, as the controller says. */
+  message?: string;
 }
 
 /**
@@ -257,6 +292,12 @@ export interface KubernetesFacts {
   logShippers: LogShipperFact[];
   /** How the kubelets of the clusters where the entity's workloads run rotate their logs. */
   containerLogRotation: ContainerLogRotationFact[];
+  /** The GitOps objects that deploy the entity's workloads. */
+  gitOps: GitOpsFact[];
+  /** Applications the entity names (`argocd/app-name`) that deploy none of its workloads. */
+  unboundApps: string[];
+  /** Set when `argocd/app-name` is malformed. */
+  gitOpsAnnotationError?: string;
 }
 
 /** Facts with nothing matched yet: what an entity has before any cluster answered for it. */
@@ -277,5 +318,7 @@ export function emptyKubernetesFacts(
     velero: [],
     logShippers: [],
     containerLogRotation: [],
+    gitOps: [],
+    unboundApps: [],
   };
 }
