@@ -438,6 +438,10 @@ describe('scripts/start', () => {
       checks['delivery.gitops-synced'].summary,
       'Synced from Git: Application argocd/orders-api (demo-stand-in) Synced, Healthy',
     );
+    assert.equal(
+      checks['delivery.rollback-ready'].summary,
+      'Can be rolled back: Deployment shop/orders-api (demo-stand-in) by Argo CD self-heal (Application argocd/orders-api, automated sync)',
+    );
 
     const gate = await (
       await fetch(`${API}/component/default/orders-api/gate`, { headers })

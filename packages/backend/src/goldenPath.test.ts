@@ -116,6 +116,11 @@ interface Variant {
   patroni?: boolean;
   /** Its backup CronJob's last three Jobs failed (after the backups in storage were taken). */
   failingBackupJob?: boolean;
+  /**
+   * Rendered without `gitRepoUrl`: no Argo CD Application, so someone ran
+   * `kubectl apply -k deploy/kubernetes` by hand.
+   */
+  withoutRepository?: boolean;
   /** Deployment-side pieces that are missing: nothing reaches the real systems for them. */
   skip?: {
     alertRoute?: boolean;
@@ -253,6 +258,21 @@ const VARIANTS: Variant[] = [
     expected: { component: { 'monitoring.alert-routing': 'fail' } },
   },
   {
+    name: 'kubectl-applied-api',
+    removed:
+      'the Argo CD Application (no repository URL: applied with kubectl)',
+    database: false,
+    withoutRepository: true,
+    expected: {
+      component: {
+        'delivery.orchestrated': 'fail',
+        'delivery.gitops-synced': 'fail',
+        // Nothing deploys it, so nothing tells a change by hand from the deploy.
+        'delivery.no-manual-drift': 'unknown',
+      },
+    },
+  },
+  {
     name: 'no-backup-job-api',
     removed: 'the backup CronJob',
     database: true,
@@ -381,7 +401,9 @@ async function render(variant: Variant, root: string): Promise<string> {
         alertReceiver: RECEIVER(variant),
         onCall: 'pagerduty:P123ABC',
         runbookUrl: `https://backstage.example.com/docs/default/component/${variant.name}/runbook/`,
-        gitRepoUrl: `https://github.com/acme/${variant.name}.git`,
+        ...(variant.withoutRepository
+          ? {}
+          : { gitRepoUrl: `https://github.com/acme/${variant.name}.git` }),
         database: variant.database,
         ...(variant.database ? { backupLocation: 'main' } : {}),
         ...(variant.patroni ? { patroniCluster: `${variant.name}-pg` } : {}),
@@ -648,17 +670,28 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       ),
     );
     const manifests = synced.flatMap(s => s.manifests);
+    const failingCronJobs = VARIANTS.filter(v => v.failingBackupJob).map(
+      v => `${v.name}-db-backup`,
+    );
     const tls = createSelfSignedCertificate();
     cluster = await startFakeKubeApiServer({
       objects: [
-        ...asDeployed(manifests, now, {
-          failingCronJobs: VARIANTS.filter(v => v.failingBackupJob).map(
-            v => `${v.name}-db-backup`,
-          ),
-          // Each bundle's Argo CD Application syncs deploy/kubernetes with server-side apply
-          // (its syncOptions): the objects record argocd-controller as their manager.
-          appliedBy: { manager: 'argocd-controller', operation: 'Apply' },
-        }),
+        // Each bundle's Argo CD Application syncs deploy/kubernetes with server-side apply
+        // (its syncOptions): the objects record argocd-controller as their manager. A bundle
+        // without one was applied with `kubectl apply -k`.
+        ...asDeployed(
+          synced.filter(s => s.application).flatMap(s => s.manifests),
+          now,
+          {
+            failingCronJobs,
+            appliedBy: { manager: 'argocd-controller', operation: 'Apply' },
+          },
+        ),
+        ...asDeployed(
+          synced.filter(s => !s.application).flatMap(s => s.manifests),
+          now,
+          { failingCronJobs },
+        ),
         ...synced.flatMap(s => (s.application ? [s.application] : [])),
         // The platform's own: kubeadm's kubelet configuration.
         kubeadmKubeletConfig(),
@@ -881,8 +914,8 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
     database: reports.get(`resource:default/${variant.name}-db`),
   });
 
-  it('deploys every bundle through its Argo CD Application, as the cluster stand-in assumes', () => {
-    for (const variant of VARIANTS) {
+  it('deploys every bundle with a repository through its Argo CD Application, as the cluster stand-in assumes', () => {
+    for (const variant of VARIANTS.filter(v => !v.withoutRepository)) {
       const application = parseYaml(
         fs.readFileSync(
           path.join(root, variant.name, 'deploy/argocd/application.yaml'),

@@ -92,6 +92,6 @@ describe('the module in a backend with the readiness plugin', () => {
     expect(
       Object.entries(result).filter(([, status]) => status !== 'pass'),
     ).toEqual([]);
-    expect(Object.keys(result)).toHaveLength(25);
+    expect(Object.keys(result)).toHaveLength(26);
   });
 });

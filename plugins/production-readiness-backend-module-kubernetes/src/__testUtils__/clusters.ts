@@ -17,6 +17,7 @@ import {
 import {
   createSelfSignedCertificate,
   FakeKubeApiServer,
+  KubeObject,
   startFakeKubeApiServer,
 } from '@internal/test-servers';
 import { NOW, prodEuObjects, prodUsObjects } from './fixtures';
@@ -176,3 +177,52 @@ export async function verdict(
 }
 
 export const CHECK_IDS = checks.map(c => c.id);
+
+/** Changes to the objects each test cluster serves. */
+export interface ObjectChanges {
+  eu?: (objects: KubeObject[]) => KubeObject[];
+  us?: (objects: KubeObject[]) => KubeObject[];
+}
+
+/** Runs `fn` while the clusters serve their objects changed by `changes`, then restores them. */
+export async function withObjects<T>(
+  clusters: TestClusters,
+  changes: ObjectChanges,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const original = { eu: clusters.eu.objects, us: clusters.us.objects };
+  clusters.eu.objects = changes.eu?.(original.eu) ?? original.eu;
+  clusters.us.objects = changes.us?.(original.us) ?? original.us;
+  try {
+    return await fn();
+  } finally {
+    clusters.eu.objects = original.eu;
+    clusters.us.objects = original.us;
+  }
+}
+
+/** `objects` with those `matches` finds replaced by `by`. */
+export const replaceObjects =
+  (matches: (o: KubeObject) => boolean, ...by: KubeObject[]) =>
+  (objects: KubeObject[]) =>
+    [...objects.filter(o => !matches(o)), ...by];
+
+/** `objects` with checkout-api's Deployment changed by `change`. */
+export const changeCheckoutApi =
+  (change: (deployment: KubeObject) => KubeObject) => (objects: KubeObject[]) =>
+    objects.map(o =>
+      o.kind === 'Deployment' && o.metadata.name === 'checkout-api'
+        ? change(o)
+        : o,
+    );
+
+/** The verdict of `checkId` for `entity` while the clusters serve their objects changed. */
+export const verdictWithObjects = (
+  clusters: TestClusters,
+  checkId: string,
+  changes: ObjectChanges,
+  entity: Entity,
+) =>
+  withObjects(clusters, changes, async () =>
+    verdict(checkId, entity, await collect(clusters.definitions, [entity])),
+  );

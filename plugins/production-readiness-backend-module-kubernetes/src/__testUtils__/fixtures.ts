@@ -238,6 +238,42 @@ export function checkoutApiHelmRelease(
   );
 }
 
+/** A Flux Kustomization applying ./deploy/prod-us of the shop repository, Ready. */
+export function shopKustomization(
+  status: Record<string, unknown> = {},
+): KubeObject {
+  return object(
+    'kustomize.toolkit.fluxcd.io/v1',
+    'Kustomization',
+    'flux-system',
+    'shop',
+    {},
+    {
+      spec: {
+        interval: '5m',
+        path: './deploy/prod-us',
+        prune: true,
+        wait: true,
+        sourceRef: { kind: 'GitRepository', name: 'shop' },
+      },
+      status: {
+        observedGeneration: 1,
+        lastAppliedRevision: 'main@sha1:5d1e0b7c',
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'ReconciliationSucceeded',
+            message: 'Applied revision: main@sha1:5d1e0b7c',
+            lastTransitionTime: at(-6 * HOUR),
+          },
+        ],
+        ...status,
+      },
+    },
+  );
+}
+
 function checkoutApi(cluster: string): KubeObject[] {
   const labels = {
     'app.kubernetes.io/name': 'checkout-api',

@@ -1,5 +1,8 @@
-import { KubeObject } from '@internal/test-servers';
-import { collect, TestClusters, verdict } from './clusters';
+import {
+  changeCheckoutApi,
+  TestClusters,
+  verdictWithObjects,
+} from './clusters';
 import {
   CONTROLLER_FIELDS,
   ENTITIES,
@@ -75,7 +78,7 @@ export const MANAGED_FIELDS: Record<string, unknown[]> = {
     }),
     ...CONTROLLER_FIELDS,
   ],
-  // Written by an operator that owns it (see withManagedFields' ownerReferences).
+  // Written by an operator that owns it (see verdictWithManagedFields' ownerReferences).
   operatorOwned: [
     fieldsEntry('postgres-operator', {
       ageDays: 2,
@@ -90,46 +93,25 @@ export const MANAGED_FIELDS: Record<string, unknown[]> = {
   ],
 };
 
-/** prod-eu's objects with checkout-api's Deployment carrying `managedFields`. */
-export function withManagedFields(
-  objects: KubeObject[],
-  managedFields: unknown[],
-  ownerReferences?: unknown[],
-): KubeObject[] {
-  return objects.map(o =>
-    o.kind === 'Deployment' && o.metadata.name === 'checkout-api'
-      ? {
-          ...o,
-          metadata: {
-            ...o.metadata,
-            managedFields,
-            ...(ownerReferences ? { ownerReferences } : {}),
-          },
-        }
-      : o,
-  );
-}
-
 /** The verdict of `checkId` for checkout-api while its prod-eu Deployment carries `managedFields`. */
-export async function verdictWithManagedFields(
+export const verdictWithManagedFields = (
   clusters: TestClusters,
   checkId: string,
   managedFields: unknown[],
   ownerReferences?: unknown[],
-) {
-  const original = clusters.eu.objects;
-  clusters.eu.objects = withManagedFields(
-    original,
-    managedFields,
-    ownerReferences,
+) =>
+  verdictWithObjects(
+    clusters,
+    checkId,
+    {
+      eu: changeCheckoutApi(o => ({
+        ...o,
+        metadata: {
+          ...o.metadata,
+          managedFields,
+          ...(ownerReferences ? { ownerReferences } : {}),
+        },
+      })),
+    },
+    ENTITIES.checkoutApi,
   );
-  try {
-    return await verdict(
-      checkId,
-      ENTITIES.checkoutApi,
-      await collect(clusters.definitions, [ENTITIES.checkoutApi]),
-    );
-  } finally {
-    clusters.eu.objects = original;
-  }
-}

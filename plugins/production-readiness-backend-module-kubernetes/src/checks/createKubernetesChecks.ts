@@ -8,6 +8,7 @@ import { createContainerLogRotationCheck } from './containerLogRotation';
 import { createDeliveryNoManualDriftCheck } from './deliveryNoManualDrift';
 import { createDeliveryOrchestratedCheck } from './deliveryOrchestrated';
 import { createDeliveryGitOpsSyncedCheck } from './deliveryGitOpsSynced';
+import { createDeliveryRollbackReadyCheck } from './deliveryRollbackReady';
 import { createMonitoringChecks } from './monitoringChecks';
 import { createSecurityChecks } from './securityChecks';
 
@@ -35,5 +36,6 @@ export function createKubernetesChecks(
     createDeliveryOrchestratedCheck(settings),
     createDeliveryNoManualDriftCheck(settings),
     createDeliveryGitOpsSyncedCheck(settings),
+    createDeliveryRollbackReadyCheck(),
   ];
 }

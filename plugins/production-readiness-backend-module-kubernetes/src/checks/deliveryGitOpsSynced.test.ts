@@ -1,12 +1,21 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { KubeObject } from '@internal/test-servers';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
-import { collect, useTestClusters, verdict } from '../__testUtils__/clusters';
+import {
+  changeCheckoutApi,
+  collect,
+  ObjectChanges,
+  replaceObjects,
+  useTestClusters,
+  verdictWithObjects,
+  withObjects,
+} from '../__testUtils__/clusters';
 import {
   checkoutApiApplication,
   checkoutApiHelmRelease,
   ENTITIES,
   NOW,
+  shopKustomization,
 } from '../__testUtils__/fixtures';
 import { createDeliveryGitOpsSyncedCheck } from './deliveryGitOpsSynced';
 
@@ -16,47 +25,30 @@ const CHECK = 'delivery.gitops-synced';
 const isApplication = (o: KubeObject) => o.kind === 'Application';
 const isHelmRelease = (o: KubeObject) => o.kind === 'HelmRelease';
 
-/** Replaces the objects `matches` finds in a cluster's list with `by`. */
-const replace =
-  (matches: (o: KubeObject) => boolean, ...by: KubeObject[]) =>
-  (objects: KubeObject[]) =>
-    [...objects.filter(o => !matches(o)), ...by];
-
 describe('delivery.gitops-synced', () => {
   const clusters = useTestClusters();
 
-  /** The verdict while prod-eu's and prod-us's objects are changed by `eu` and `us`. */
-  async function judge(
-    changes: {
-      eu?: (objects: KubeObject[]) => KubeObject[];
-      us?: (objects: KubeObject[]) => KubeObject[];
-    } = {},
+  /** The verdict while prod-eu's and prod-us's objects are changed. */
+  const judge = async (
+    changes: ObjectChanges = {},
     entity: Entity = ENTITIES.checkoutApi,
     settings = { requireAutomatedSync: false },
-  ) {
-    const original = { eu: clusters.eu.objects, us: clusters.us.objects };
-    clusters.eu.objects = changes.eu?.(original.eu) ?? original.eu;
-    clusters.us.objects = changes.us?.(original.us) ?? original.us;
-    try {
-      const collected = await collect(clusters.definitions, [entity]);
-      if (!settings.requireAutomatedSync) {
-        return await verdict(CHECK, entity, collected);
-      }
-      return await runCheckOnFixtures(
-        createDeliveryGitOpsSyncedCheck(settings),
-        {
-          entity,
-          facts: {
-            kubernetes: collected.facts.get(stringifyEntityRef(entity)),
-          },
-          now: NOW,
-        },
-      );
-    } finally {
-      clusters.eu.objects = original.eu;
-      clusters.us.objects = original.us;
+  ) => {
+    if (!settings.requireAutomatedSync) {
+      return verdictWithObjects(clusters, CHECK, changes, entity);
     }
-  }
+    return withObjects(clusters, changes, async () =>
+      runCheckOnFixtures(createDeliveryGitOpsSyncedCheck(settings), {
+        entity,
+        facts: {
+          kubernetes: (await collect(clusters.definitions, [entity])).facts.get(
+            stringifyEntityRef(entity),
+          ),
+        },
+        now: NOW,
+      }),
+    );
+  };
 
   it('passes when the Argo CD Application (prod-eu) and the Flux HelmRelease (prod-us) are synced and healthy', async () => {
     const result = await judge();
@@ -81,7 +73,7 @@ describe('delivery.gitops-synced', () => {
 
   it('fails an Application out of sync or degraded, with what Argo CD says', async () => {
     const outOfSync = await judge({
-      eu: replace(
+      eu: replaceObjects(
         isApplication,
         checkoutApiApplication({
           sync: { status: 'OutOfSync', revision: 'a1b2c3' },
@@ -98,7 +90,7 @@ describe('delivery.gitops-synced', () => {
         'Not synced from Git: Application argocd/checkout-api (prod-eu) is OutOfSync, Degraded: Deployment "checkout-api" exceeded its progress deadline',
     });
     const progressing = await judge({
-      eu: replace(
+      eu: replaceObjects(
         isApplication,
         checkoutApiApplication({
           health: { status: 'Progressing' },
@@ -116,7 +108,7 @@ describe('delivery.gitops-synced', () => {
 
   it('fails a Flux HelmRelease that is not Ready, not reconciled yet, or suspended', async () => {
     const failed = await judge({
-      us: replace(
+      us: replaceObjects(
         isHelmRelease,
         checkoutApiHelmRelease({
           conditions: [
@@ -138,20 +130,84 @@ describe('delivery.gitops-synced', () => {
     });
     // Ready from an older generation: the new spec has not been applied.
     const stale = checkoutApiHelmRelease({ observedGeneration: 0 });
-    expect((await judge({ us: replace(isHelmRelease, stale) })).summary).toBe(
+    expect(
+      (await judge({ us: replaceObjects(isHelmRelease, stale) })).summary,
+    ).toBe(
       'Not synced from Git: HelmRelease flux-system/checkout-api (prod-us) is Ready=True (UpgradeSucceeded), spec not yet reconciled',
     );
     const suspended = checkoutApiHelmRelease({}, { suspend: true });
     expect(
-      (await judge({ us: replace(isHelmRelease, suspended) })).summary,
+      (await judge({ us: replaceObjects(isHelmRelease, suspended) })).summary,
     ).toBe(
       'Not synced from Git: HelmRelease flux-system/checkout-api (prod-us) is suspended: Flux does not apply Git to it',
     );
   });
 
+  it('judges a Flux Kustomization by its Ready condition', async () => {
+    // prod-us's checkout-api applied by the Kustomization `shop` instead of a HelmRelease.
+    const byKustomization =
+      (kustomization: KubeObject) => (objects: KubeObject[]) =>
+        changeCheckoutApi(o => ({
+          ...o,
+          metadata: {
+            ...o.metadata,
+            labels: {
+              ...Object.fromEntries(
+                Object.entries(o.metadata.labels ?? {}).filter(
+                  ([k]) => !k.startsWith('helm.toolkit.fluxcd.io/'),
+                ),
+              ),
+              'kustomize.toolkit.fluxcd.io/name': 'shop',
+              'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+            },
+          },
+        }))([...objects.filter(o => !isHelmRelease(o)), kustomization]);
+    const ready = await judge({ us: byKustomization(shopKustomization()) });
+    expect(ready.summary).toBe(
+      'Synced from Git: Application argocd/checkout-api (prod-eu) Synced, Healthy, Kustomization flux-system/shop (prod-us) Ready=True (ReconciliationSucceeded)',
+    );
+    expect(ready.evidence).toContainEqual(
+      expect.objectContaining({
+        label: 'Kustomization flux-system/shop (prod-us)',
+        value: expect.objectContaining({
+          revision: 'main@sha1:5d1e0b7c',
+          boundBy: 'labels kustomize.toolkit.fluxcd.io/name and /namespace',
+        }),
+      }),
+    );
+    const unhealthy = shopKustomization({
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'HealthCheckFailed',
+          message:
+            'health check failed after 5m0s: timeout waiting for: [Deployment/shop/checkout-api status: InProgress]',
+        },
+      ],
+    });
+    expect((await judge({ us: byKustomization(unhealthy) })).summary).toBe(
+      'Not synced from Git: Kustomization flux-system/shop (prod-us) is Ready=False (HealthCheckFailed): health check failed after 5m0s: timeout waiting for: [Deployment/shop/checkout-api status: InProgress]',
+    );
+    // Still reconciling: Ready Unknown is not Ready.
+    const reconciling = shopKustomization({
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'Unknown',
+          reason: 'Progressing',
+          message: 'Reconciliation in progress',
+        },
+      ],
+    });
+    expect((await judge({ us: byKustomization(reconciling) })).summary).toBe(
+      'Not synced from Git: Kustomization flux-system/shop (prod-us) is Ready=Unknown (Progressing): Reconciliation in progress',
+    );
+  });
+
   it('requires automated sync only where the platform says so', async () => {
     const manual = {
-      eu: replace(
+      eu: replaceObjects(
         isApplication,
         checkoutApiApplication({}, { syncPolicy: {} }),
       ),
@@ -167,7 +223,7 @@ describe('delivery.gitops-synced', () => {
     });
     // Argo CD 3.x can keep the block and switch it off.
     const off = {
-      eu: replace(
+      eu: replaceObjects(
         isApplication,
         checkoutApiApplication(
           {},
@@ -201,29 +257,24 @@ describe('delivery.gitops-synced', () => {
       ],
     });
     expect(
-      (await judge({ eu: replace(isApplication, other) })).summary,
+      (await judge({ eu: replaceObjects(isApplication, other) })).summary,
     ).toContain('which no cluster has with this workload among its resources');
     // No Flux labels, no Argo tracking on prod-us's Deployment: Helm's own
     // app.kubernetes.io/instance label is no Application.
-    const untracked = (objects: KubeObject[]) =>
-      objects.map(o =>
-        o.kind === 'Deployment' && o.metadata.name === 'checkout-api'
-          ? {
-              ...o,
-              metadata: {
-                ...o.metadata,
-                labels: {
-                  ...Object.fromEntries(
-                    Object.entries(o.metadata.labels ?? {}).filter(
-                      ([k]) => !k.startsWith('helm.toolkit.fluxcd.io/'),
-                    ),
-                  ),
-                  'app.kubernetes.io/instance': 'checkout-api-prod',
-                },
-              },
-            }
-          : o,
-      );
+    const untracked = changeCheckoutApi(o => ({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        labels: {
+          ...Object.fromEntries(
+            Object.entries(o.metadata.labels ?? {}).filter(
+              ([k]) => !k.startsWith('helm.toolkit.fluxcd.io/'),
+            ),
+          ),
+          'app.kubernetes.io/instance': 'checkout-api-prod',
+        },
+      },
+    }));
     expect(await judge({ us: untracked })).toMatchObject({
       status: 'fail',
       summary:
@@ -316,23 +367,17 @@ describe('delivery.gitops-synced', () => {
     };
     remote.metadata = { ...remote.metadata, name: 'checkout-api-us' };
     const labelled = (objects: KubeObject[]) =>
-      objects
-        .filter(o => !isHelmRelease(o))
-        .map(o =>
-          o.kind === 'Deployment' && o.metadata.name === 'checkout-api'
-            ? {
-                ...o,
-                metadata: {
-                  ...o.metadata,
-                  labels: {
-                    ...o.metadata.labels,
-                    'helm.toolkit.fluxcd.io/name': '',
-                    'app.kubernetes.io/instance': 'checkout-api-us',
-                  },
-                },
-              }
-            : o,
-        );
+      changeCheckoutApi(o => ({
+        ...o,
+        metadata: {
+          ...o.metadata,
+          labels: {
+            ...o.metadata.labels,
+            'helm.toolkit.fluxcd.io/name': '',
+            'app.kubernetes.io/instance': 'checkout-api-us',
+          },
+        },
+      }))(objects.filter(o => !isHelmRelease(o)));
     const result = await judge({
       eu: objects => [...objects, remote],
       us: labelled,

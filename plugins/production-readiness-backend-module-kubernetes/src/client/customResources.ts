@@ -228,7 +228,19 @@ export type ArgoCdApplication = CustomObject<
  * last reconciliation applied the source and, with `wait`/health checks, whether it is healthy.
  */
 export type FluxObject = CustomObject<
-  { suspend?: boolean; interval?: string },
+  {
+    suspend?: boolean;
+    interval?: string;
+    /** HelmRelease: what to do when an upgrade fails. */
+    upgrade?: {
+      remediation?: {
+        retries?: number;
+        remediateLastFailure?: boolean;
+        /** `rollback` (default) or `uninstall`. */
+        strategy?: string;
+      };
+    };
+  },
   {
     conditions?: Condition[];
     observedGeneration?: number;

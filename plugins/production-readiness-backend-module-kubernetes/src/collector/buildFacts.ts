@@ -265,6 +265,14 @@ function controllerOf(
   return owner ? { controller: { kind: owner.kind, name: owner.name } } : {};
 }
 
+/** The Deployment controller's revision number, when it wrote one. */
+function revisionOf(
+  annotations: { [key: string]: string } | undefined,
+): number | undefined {
+  const revision = Number(annotations?.['deployment.kubernetes.io/revision']);
+  return Number.isInteger(revision) && revision > 0 ? revision : undefined;
+}
+
 /** Collects what one cluster says about one entity into `facts`. */
 function addClusterFacts(
   facts: KubernetesFacts,
@@ -306,6 +314,11 @@ function addClusterFacts(
       gitOpsMarkers: gitOpsMarkers(d.metadata),
       gitOps: [],
       gitOpsMissing: [],
+      rollout: {
+        revisionHistoryLimit: d.spec?.revisionHistoryLimit ?? 10,
+        revision: revisionOf(d.metadata?.annotations),
+        progressDeadlineSeconds: d.spec?.progressDeadlineSeconds ?? 600,
+      },
     });
   }
   for (const s of snapshot
@@ -339,6 +352,7 @@ function addClusterFacts(
       gitOpsMarkers: gitOpsMarkers(s.metadata),
       gitOps: [],
       gitOpsMissing: [],
+      rollout: { revisionHistoryLimit: s.spec?.revisionHistoryLimit ?? 10 },
     });
   }
 

@@ -70,6 +70,15 @@ export interface WorkloadFact extends ObjectRef {
   gitOps: Array<{ kind: GitOpsFact['kind']; ref: string; via: string }>;
   /** Markers whose GitOps object was not found, said as a sentence each. */
   gitOpsMissing: string[];
+  /** What rolling it back needs. */
+  rollout: {
+    /** spec.revisionHistoryLimit: old ReplicaSets / ControllerRevisions kept (default 10). */
+    revisionHistoryLimit: number;
+    /** Deployment: its `deployment.kubernetes.io/revision`; 1 means no earlier revision. */
+    revision?: number;
+    /** Deployment spec.progressDeadlineSeconds (the API server defaults it to 600). */
+    progressDeadlineSeconds?: number;
+  };
 }
 
 /**
@@ -94,6 +103,8 @@ export interface GitOpsFact extends ObjectRef {
   selfHeal: boolean;
   /** Flux `spec.suspend`. */
   suspended: boolean;
+  /** Flux HelmRelease: how a failed upgrade is remediated (`rollback after 3 retries`). */
+  remediation?: string;
   /** The Git revision (or chart version) last applied. */
   revision?: string;
   /** Why it is not synced or healthy, as the controller says. */

@@ -167,6 +167,23 @@ function argoFact(
   };
 }
 
+/**
+ * A HelmRelease's rollback of a failed upgrade: Flux remediates when retries are set (or
+ * remediateLastFailure), by rolling back unless the strategy is uninstall.
+ */
+function upgradeRemediation(o: FluxObject): Pick<GitOpsFact, 'remediation'> {
+  const remediation = o.spec?.upgrade?.remediation;
+  const retries = remediation?.retries ?? 0;
+  const strategy = remediation?.strategy ?? 'rollback';
+  if (strategy !== 'rollback') return {};
+  if (retries === 0 && remediation?.remediateLastFailure !== true) return {};
+  return {
+    remediation: `rollback after ${retries === -1 ? 'unlimited' : retries} ${
+      retries === 1 ? 'retry' : 'retries'
+    }`,
+  };
+}
+
 function fluxFact(
   cluster: string,
   kind: 'Kustomization' | 'HelmRelease',
@@ -191,6 +208,7 @@ function fluxFact(
     automated: o.spec?.suspend !== true,
     selfHeal: o.spec?.suspend !== true,
     suspended: o.spec?.suspend === true,
+    ...upgradeRemediation(o),
     revision:
       o.status?.lastAppliedRevision ?? o.status?.history?.[0]?.chartVersion,
     ...(ready?.message && ready.status !== 'True'
