@@ -342,7 +342,7 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     ).toMatchObject({
       status: 'fail',
       summary:
-        'No Deployment or StatefulSet matches backstage.io/kubernetes-id=ghost-service in cluster prod',
+        'No Deployment, StatefulSet or Argo Rollout matches backstage.io/kubernetes-id=ghost-service in cluster prod',
     });
   });
 

@@ -1,4 +1,10 @@
-import { chownSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findBinary, httpOk, ServerProcess } from './ServerProcess';
 import { freePort } from './httpServer';
@@ -137,6 +143,22 @@ function patroniYaml(options: {
 }
 
 /**
+ * Stops the PostgreSQL a Patroni member ran, by its `postmaster.pid`, with SIGQUIT (immediate
+ * shutdown). PostgreSQL runs in a session of its own: a Patroni that dies before stopping it
+ * (SIGINT to the test's process group, SIGKILL at process exit) leaves it running.
+ */
+function stopPostmaster(dataDir: string) {
+  try {
+    const pid = Number(
+      readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
+  } catch {
+    // Not running (no pid file, or no such process).
+  }
+}
+
+/**
  * Starts etcd and a Patroni cluster of `members` members (default 2) on free loopback ports,
  * from the Debian packages `etcd-server` and `patroni`, PostgreSQL from `postgresql`; as the
  * `postgres` user when running as root. Resolves once a leader runs and every replica streams
@@ -160,8 +182,13 @@ export async function startPatroniCluster(
   const binDir = dirname(realpathSync(findPostgresBinary('postgres')));
   const root: WorkDir = createWorkDir('patroni', owner);
   const servers: ServerProcess[] = [];
+  const dataDirs: string[] = [];
+  const stopPostmasters = () => dataDirs.forEach(stopPostmaster);
+  process.once('exit', stopPostmasters);
   const stopAll = async () => {
     await Promise.all(servers.map(s => s.stop(15_000)));
+    stopPostmasters();
+    process.off('exit', stopPostmasters);
   };
   try {
     const etcdPort = await freePort();
@@ -189,6 +216,7 @@ export async function startPatroniCluster(
       const name = `member-${i}`;
       const dir = join(root.path, name);
       mkdirSync(dir, { mode: 0o700 });
+      dataDirs.push(join(dir, 'data'));
       const restPort = await freePort();
       const pgPort = await freePort();
       const configPath = join(dir, 'patroni.yml');

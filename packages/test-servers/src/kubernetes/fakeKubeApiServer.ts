@@ -130,6 +130,13 @@ const SERVED = [
     crd: true,
   },
   {
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    plural: 'rollouts',
+    kind: 'Rollout',
+    crd: true,
+  },
+  {
     group: 'kustomize.toolkit.fluxcd.io',
     version: 'v1',
     plural: 'kustomizations',

@@ -244,8 +244,9 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       evaluate: withKubernetesFacts(
         ['horizontalpodautoscalers'],
         ({ facts }) => {
+          // Rollouts replace Deployments and are autoscaled the same way.
           const deployments = facts.workloads.filter(
-            w => w.kind === 'Deployment',
+            w => w.kind !== 'StatefulSet',
           );
           if (!deployments.length) {
             return checkResult.pass(
@@ -359,7 +360,7 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       pillar: 'availability',
       title: 'Rolling updates without losing capacity',
       description:
-        'Deployments roll out with strategy RollingUpdate and maxUnavailable 0 (new pods become ready before old ones go); StatefulSets use RollingUpdate, not OnDelete.',
+        'Deployments roll out with strategy RollingUpdate and maxUnavailable 0 (new pods become ready before old ones go), Argo Rollouts blue-green or canary with maxUnavailable 0; StatefulSets use RollingUpdate, not OnDelete.',
       severity: 'minor',
       ...WORKLOAD_CHECK_SCOPE,
       remediation:
@@ -367,12 +368,18 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
       sources: collectors,
       collectors,
       evaluate: withKubernetesFacts([], ({ facts }) => {
+        const safeTypes =
+          // A blue-green Rollout brings the new version up in full before switching.
+          (w: WorkloadFact) =>
+            w.kind === 'Rollout' ? ['Canary', 'BlueGreen'] : ['RollingUpdate'];
         const problem = (w: WorkloadFact) => {
-          if (w.strategy.type !== 'RollingUpdate') {
+          if (!safeTypes(w).includes(w.strategy.type)) {
             return `strategy ${w.strategy.type}`;
           }
-          if (w.kind === 'Deployment' && !isZero(w.strategy.maxUnavailable)) {
-            return `maxUnavailable ${w.strategy.maxUnavailable}`;
+          if (w.kind !== 'StatefulSet' && w.strategy.type !== 'BlueGreen') {
+            return isZero(w.strategy.maxUnavailable)
+              ? undefined
+              : `maxUnavailable ${w.strategy.maxUnavailable}`;
           }
           return undefined;
         };
@@ -396,7 +403,8 @@ export function createAvailabilityChecks(): ReadinessCheck[] {
                 facts.workloads.map(
                   w =>
                     `${workloadName(w)} ${w.strategy.type}${
-                      w.kind === 'Deployment'
+                      w.strategy.maxUnavailable !== undefined &&
+                      w.kind !== 'StatefulSet'
                         ? ` maxUnavailable ${w.strategy.maxUnavailable}`
                         : ''
                     }`,

@@ -34,7 +34,7 @@ function missing(w: WorkloadFact): string | undefined {
       ', ',
     )}: a broken version rolls out as if healthy`;
   }
-  if (w.kind === 'Deployment' && w.rollout.progressDeadlineSeconds === 0) {
+  if (w.kind !== 'StatefulSet' && w.rollout.progressDeadlineSeconds === 0) {
     return `${what} has no progress deadline`;
   }
   return undefined;
@@ -63,7 +63,7 @@ export function createDeliveryRollbackReadyCheck(): ReadinessCheck {
     pillar: 'delivery',
     title: 'Can be rolled back',
     description:
-      'Every workload keeps old revisions (revisionHistoryLimit > 0) and has a previous one, and readiness probes with a progress deadline stop a bad rollout; automatic rollback (Argo CD selfHeal, Flux upgrade remediation) is named when configured.',
+      'Every workload keeps old revisions (revisionHistoryLimit > 0) and has a previous one, and readiness probes with a progress deadline stop a bad rollout; automatic rollback (Argo Rollouts analysis, Argo CD selfHeal, Flux upgrade remediation) is named when configured.',
     severity: 'major',
     ...WORKLOAD_CHECK_SCOPE,
     remediation: REMEDIATION,
@@ -80,11 +80,15 @@ export function createDeliveryRollbackReadyCheck(): ReadinessCheck {
         );
         const automatic = new Map<WorkloadFact, string>();
         for (const w of facts.workloads) {
+          const analyses = w.rollout.analyses ?? [];
           const how = w.gitOps
             .map(ref => byRef.get(ref.ref))
             .map(g => (g ? automaticRollback(g) : undefined))
             .find(Boolean);
-          if (how) automatic.set(w, how);
+          if (analyses.length) {
+            // Argo Rollouts aborts a version whose analysis fails: the stable one stays.
+            automatic.set(w, `Argo Rollouts analysis (${analyses.join(', ')})`);
+          } else if (how) automatic.set(w, how);
         }
         const found = facts.workloads.map(w =>
           evidence(w.cluster, `${w.kind} ${w.namespace}/${w.name} rollout`, {

@@ -84,7 +84,11 @@ function clustersWithObjects(facts: KubernetesFacts): Set<string> {
   ]);
 }
 
-const DISCOVERY: ResourceKind[] = ['deployments', 'statefulsets'];
+const DISCOVERY: ResourceKind[] = [
+  'deployments',
+  'statefulsets',
+  'argorollouts',
+];
 
 /** What the evaluator of a Kubernetes check gets. */
 export interface KubernetesCheckInput {
@@ -190,7 +194,7 @@ export function withKubernetesFacts(
       const verdict =
         facts.cnpgClusters.length > 0 ? checkResult.unknown : checkResult.fail;
       return verdict(
-        `No Deployment or StatefulSet matches ${where(facts)}`,
+        `No Deployment, StatefulSet or Argo Rollout matches ${where(facts)}`,
         [{ label: 'selector', value: facts.selector, source: 'kubernetes' }],
         `Label the workloads with ${ANNOTATIONS.kubernetesId}=<id> (and the pod template too), or fix ${ANNOTATIONS.kubernetesLabelSelector} / ${ANNOTATIONS.kubernetesNamespace}.`,
       );

@@ -1250,7 +1250,7 @@ describe('CloudNativePG databases (availability.database-ha)', () => {
       await expect(run(checkId, ENTITIES.paymentsDb)).resolves.toMatchObject({
         status: 'unknown',
         summary:
-          'No Deployment or StatefulSet matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us',
+          'No Deployment, StatefulSet or Argo Rollout matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us',
       });
     },
   );

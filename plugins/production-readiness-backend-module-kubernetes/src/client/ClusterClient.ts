@@ -34,6 +34,7 @@ import {
 } from './boundedHttpLibrary';
 import {
   ArgoCdApplication,
+  ArgoRollout,
   Certificate,
   CnpgCluster,
   FluxObject,
@@ -75,6 +76,7 @@ export interface ResourceTypes {
   certificates: Certificate;
   cnpgclusters: CnpgCluster;
   argocdapplications: ArgoCdApplication;
+  argorollouts: ArgoRollout;
   fluxkustomizations: FluxObject;
   fluxhelmreleases: FluxObject;
 }

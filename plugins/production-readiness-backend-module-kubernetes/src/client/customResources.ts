@@ -1,5 +1,9 @@
 import {
+  V1LabelSelector,
+  V1ManagedFieldsEntry,
+  V1OwnerReference,
   V1PodAntiAffinity,
+  V1PodTemplateSpec,
   V1TopologySpreadConstraint,
 } from '@kubernetes/client-node';
 import { KubernetesLabelSelector } from '../collector/labelSelector';
@@ -249,3 +253,43 @@ export type FluxObject = CustomObject<
     history?: Array<{ chartVersion?: string; status?: string }>;
   }
 > & { metadata?: ObjectMeta & { generation?: number } };
+
+/** A step or background analysis of an Argo Rollouts strategy (AnalysisTemplates it runs). */
+interface RolloutAnalysis {
+  templates?: Array<{ templateName?: string; clusterScope?: boolean }>;
+}
+
+/**
+ * argoproj.io/v1alpha1 Rollout (Argo Rollouts): a Deployment replacement whose canary or
+ * blue-green strategy can run analyses and abort (roll back) a bad version by itself.
+ */
+export type ArgoRollout = CustomObject<
+  {
+    replicas?: number;
+    selector?: V1LabelSelector;
+    template?: V1PodTemplateSpec;
+    /** Takes the pod template from an existing Deployment instead. */
+    workloadRef?: { apiVersion?: string; kind?: string; name?: string };
+    revisionHistoryLimit?: number;
+    progressDeadlineSeconds?: number;
+    strategy?: {
+      canary?: {
+        maxUnavailable?: number | string;
+        maxSurge?: number | string;
+        analysis?: RolloutAnalysis;
+        steps?: Array<{ analysis?: RolloutAnalysis; setWeight?: number }>;
+      };
+      blueGreen?: {
+        activeService?: string;
+        prePromotionAnalysis?: RolloutAnalysis;
+        postPromotionAnalysis?: RolloutAnalysis;
+      };
+    };
+  },
+  { replicas?: number; readyReplicas?: number; phase?: string }
+> & {
+  metadata?: ObjectMeta & {
+    managedFields?: V1ManagedFieldsEntry[];
+    ownerReferences?: V1OwnerReference[];
+  };
+};

@@ -92,6 +92,12 @@ export const RESOURCES = {
     version: 'v1alpha1',
     crdOf: 'Argo CD',
   },
+  argorollouts: {
+    plural: 'rollouts',
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    crdOf: 'Argo Rollouts',
+  },
   fluxkustomizations: {
     plural: 'kustomizations',
     group: 'kustomize.toolkit.fluxcd.io',

@@ -98,14 +98,14 @@ describe('backup job runs', () => {
         module.kubernetes.collect([ENTITIES.checkoutApi], context),
         module.jobs.collect([ENTITIES.billingDb], context),
       ]);
-      expect(clusters.eu.requests).toHaveLength(26);
-      expect(clusters.us.requests).toHaveLength(24);
+      expect(clusters.eu.requests).toHaveLength(27);
+      expect(clusters.us.requests).toHaveLength(25);
       // The next refresh lists again.
       await module.jobs.collect(
         [ENTITIES.billingDb],
         module.context(new Date(NOW.getTime() + 60_000)),
       );
-      expect(clusters.us.requests).toHaveLength(48);
+      expect(clusters.us.requests).toHaveLength(50);
     } finally {
       module.close();
     }

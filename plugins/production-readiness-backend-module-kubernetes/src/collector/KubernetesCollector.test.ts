@@ -46,9 +46,9 @@ describe('batch collection', () => {
     const collected = await collect(clusters.definitions, fleet);
     const many = requestCounts();
 
-    // prod-eu: 23 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 23 kinds
+    // prod-eu: 24 kinds, deployments in 3 pages of 500 (1,202 objects); prod-us: 24 kinds
     // (CloudNativePG's answers 404 there, still one call); each: kubeadm's kubelet ConfigMap.
-    expect(one).toEqual({ 'prod-eu': 26, 'prod-us': 24 });
+    expect(one).toEqual({ 'prod-eu': 27, 'prod-us': 25 });
     expect(many).toEqual(one);
     expect(collected.facts.size).toBe(500);
     expect(
@@ -112,6 +112,7 @@ describe('batch collection', () => {
         '/apis/cert-manager.io/v1/certificates',
         '/apis/postgresql.cnpg.io/v1/clusters',
         '/apis/argoproj.io/v1alpha1/applications',
+        '/apis/argoproj.io/v1alpha1/rollouts',
         '/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations',
         '/apis/helm.toolkit.fluxcd.io/v2/helmreleases',
       ]),
@@ -142,8 +143,8 @@ describe('connections', () => {
     try {
       await refresh(NOW);
       await refresh(new Date(NOW.getTime() + 60_000));
-      // 2 x 26 requests to prod-eu and 2 x 24 to prod-us, at most 4 in flight per cluster.
-      expect(requestCounts()).toEqual({ 'prod-eu': 52, 'prod-us': 48 });
+      // 2 x 27 requests to prod-eu and 2 x 25 to prod-us, at most 4 in flight per cluster.
+      expect(requestCounts()).toEqual({ 'prod-eu': 54, 'prod-us': 50 });
       for (const spy of [tls, plain]) {
         expect(opened(spy).length).toBeGreaterThanOrEqual(1);
         expect(opened(spy).length).toBeLessThanOrEqual(
@@ -323,7 +324,7 @@ describe('upstream failures', () => {
     expect(result).toMatchObject({
       status: 'error',
       summary:
-        'cluster "prod-eu" rejected the service account token (401 Unauthorized) listing deployments.apps; renew serviceAccountToken of this cluster in kubernetes.clusterLocatorMethods (and 2 more list failures)',
+        'cluster "prod-eu" rejected the service account token (401 Unauthorized) listing deployments.apps; renew serviceAccountToken of this cluster in kubernetes.clusterLocatorMethods (and 3 more list failures)',
     });
   });
 
@@ -377,7 +378,7 @@ describe('upstream failures', () => {
     ).resolves.toMatchObject({
       status: 'fail',
       summary:
-        'No Deployment or StatefulSet matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us',
+        'No Deployment, StatefulSet or Argo Rollout matches backstage.io/kubernetes-id=payments-db in clusters prod-eu, prod-us',
     });
     // A StatefulSet database is judged as before.
     await expect(

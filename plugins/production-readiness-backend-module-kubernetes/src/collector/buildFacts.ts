@@ -13,7 +13,7 @@ import {
   LogShipperFact,
   ObjectRef,
   SourceState,
-  VeleroFact,
+  workloadBasics,
   WorkloadFact,
 } from './facts';
 import {
@@ -24,10 +24,11 @@ import {
 import { cnpgClusterFacts } from './cnpgClusters';
 import { clusterLogShippers } from './logShippers';
 import { ContainerLogRotationFact } from './containerLogRotation';
-import { specManagers } from './managedFields';
-import { addGitOpsFacts, gitOpsMarkers } from './gitops';
+import { addGitOpsFacts } from './gitops';
+import { rolloutTemplateDeployments, rolloutWorkload } from './rollouts';
+import { veleroFact } from './velero';
 import { cronJobFacts } from './cronJobs';
-import { iso, KubeObjectMeta, name, ns, objectRef, time } from './objects';
+import { iso, KubeObjectMeta, name, ns, objectRef } from './objects';
 
 export { PURPOSE_LABEL } from './cronJobs';
 
@@ -178,85 +179,6 @@ function claimNames(
   return claims;
 }
 
-const coversNamespace = (
-  namespace: string,
-  included: string[] | undefined,
-  excluded: string[] | undefined,
-) =>
-  !(excluded ?? []).includes(namespace) &&
-  (!included?.length || included.includes('*') || included.includes(namespace));
-
-function veleroFact(snapshot: ClusterSnapshot, namespace: string): VeleroFact {
-  const backups = snapshot.items('velerobackups');
-  const schedules = snapshot
-    .items('veleroschedules')
-    .filter(s =>
-      coversNamespace(
-        namespace,
-        s.spec?.template?.includedNamespaces,
-        s.spec?.template?.excludedNamespaces,
-      ),
-    )
-    .map(schedule => {
-      const scheduleBackups = backups
-        .filter(
-          b =>
-            ns(b) === ns(schedule) &&
-            b.metadata?.labels?.['velero.io/schedule-name'] === name(schedule),
-        )
-        .map(b => ({
-          name: name(b),
-          phase: b.status?.phase ?? 'New',
-          startTimestamp: iso(b.status?.startTimestamp),
-          completionTimestamp: iso(b.status?.completionTimestamp),
-          errors: b.status?.errors,
-          warnings: b.status?.warnings,
-          failureReason: b.status?.failureReason,
-        }))
-        .sort(
-          (a, b) =>
-            time(b.startTimestamp ?? b.completionTimestamp) -
-            time(a.startTimestamp ?? a.completionTimestamp),
-        )
-        .slice(0, 5);
-      return {
-        name: `${ns(schedule)}/${name(schedule)}`,
-        cron: schedule.spec?.schedule ?? '',
-        phase: schedule.status?.phase,
-        paused: schedule.spec?.paused === true,
-        backups: scheduleBackups,
-      };
-    });
-  const backupNamespaces = new Map(
-    backups.map(b => [
-      `${ns(b)}/${name(b)}`,
-      {
-        included: b.spec?.includedNamespaces,
-        excluded: b.spec?.excludedNamespaces,
-      },
-    ]),
-  );
-  const restores = snapshot
-    .items('velerorestores')
-    .filter(r => {
-      const backup = backupNamespaces.get(`${ns(r)}/${r.spec?.backupName}`);
-      return (
-        backup !== undefined &&
-        coversNamespace(namespace, backup.included, backup.excluded) &&
-        coversNamespace(namespace, r.spec?.includedNamespaces, undefined)
-      );
-    })
-    .map(r => ({
-      name: `${ns(r)}/${name(r)}`,
-      backupName: r.spec?.backupName,
-      phase: r.status?.phase ?? 'New',
-      completionTimestamp: iso(r.status?.completionTimestamp),
-      errors: r.status?.errors,
-    }))
-    .sort((a, b) => time(b.completionTimestamp) - time(a.completionTimestamp));
-  return { cluster: snapshot.cluster, namespace, schedules, restores };
-}
-
 /** The controlling owner of a workload, when an operator (or another controller) owns it. */
 function controllerOf(
   metadata: { ownerReferences?: V1OwnerReference[] } | undefined,
@@ -285,9 +207,12 @@ function addClusterFacts(
   const ref = (o: KubeObjectMeta): ObjectRef => objectRef(cluster, o);
 
   const workloads: WorkloadFact[] = [];
+  // A Deployment a Rollout takes its template from is the Rollout's, not a workload of its own.
+  const rolloutTemplates = rolloutTemplateDeployments(snapshot);
   for (const d of snapshot
     .items('deployments', target.namespace)
-    .filter(mine)) {
+    .filter(mine)
+    .filter(x => !rolloutTemplates.has(`${ns(x)}/${name(x)}`))) {
     const rolling = d.spec?.strategy?.rollingUpdate;
     workloads.push({
       ...ref(d),
@@ -301,19 +226,10 @@ function addClusterFacts(
         maxUnavailable: rolling?.maxUnavailable ?? '25%',
         maxSurge: rolling?.maxSurge ?? '25%',
       },
-      disruptionBudgets: [],
-      autoscalers: [],
-      networkPolicies: [],
-      services: [],
-      serviceMonitors: [],
-      podMonitors: [],
       volumeClaims: claimNames(d.spec?.template ?? {}),
       nodes: snapshot.nodesOf(ns(d), d.spec?.selector),
-      managers: specManagers(d.metadata?.managedFields),
+      ...workloadBasics(d.metadata ?? {}),
       ...controllerOf(d.metadata),
-      gitOpsMarkers: gitOpsMarkers(d.metadata),
-      gitOps: [],
-      gitOpsMissing: [],
       rollout: {
         revisionHistoryLimit: d.spec?.revisionHistoryLimit ?? 10,
         revision: revisionOf(d.metadata?.annotations),
@@ -335,25 +251,23 @@ function addClusterFacts(
         type: s.spec?.updateStrategy?.type ?? 'RollingUpdate',
         maxUnavailable: s.spec?.updateStrategy?.rollingUpdate?.maxUnavailable,
       },
-      disruptionBudgets: [],
-      autoscalers: [],
-      networkPolicies: [],
-      services: [],
-      serviceMonitors: [],
-      podMonitors: [],
       volumeClaims: claimNames(s.spec?.template ?? {}, {
         name: name(s),
         replicas,
         templates: (s.spec?.volumeClaimTemplates ?? []).map(name),
       }),
       nodes: snapshot.nodesOf(ns(s), s.spec?.selector),
-      managers: specManagers(s.metadata?.managedFields),
+      ...workloadBasics(s.metadata ?? {}),
       ...controllerOf(s.metadata),
-      gitOpsMarkers: gitOpsMarkers(s.metadata),
-      gitOps: [],
-      gitOpsMissing: [],
       rollout: { revisionHistoryLimit: s.spec?.revisionHistoryLimit ?? 10 },
     });
+  }
+
+  for (const r of snapshot
+    .items('argorollouts', target.namespace)
+    .filter(mine)) {
+    const rollout = rolloutWorkload(snapshot, r, ref(r));
+    workloads.push({ ...rollout, volumeClaims: claimNames(rollout.template) });
   }
 
   const entityServices = new Set<string>();

@@ -1,7 +1,10 @@
-import type { FieldManagerFact } from './managedFields';
-import type { GitOpsMarker } from './gitops';
+import { FieldManagerFact, specManagers } from './managedFields';
+import { GitOpsMarker, gitOpsMarkers } from './gitops';
 import type { ContainerLogRotationFact } from './containerLogRotation';
-import { V1PodTemplateSpec } from '@kubernetes/client-node';
+import {
+  V1ManagedFieldsEntry,
+  V1PodTemplateSpec,
+} from '@kubernetes/client-node';
 import { ResourceKind } from '../client/resources';
 
 /** Id of the collector; checks read its facts with `ctx.facts(KUBERNETES_COLLECTOR_ID)`. */
@@ -27,12 +30,13 @@ export interface ObjectRef {
 
 /** A Deployment or StatefulSet of the entity, with the objects that act on its pods. */
 export interface WorkloadFact extends ObjectRef {
-  kind: 'Deployment' | 'StatefulSet';
+  /** `Rollout`: an Argo Rollouts Rollout, which replaces a Deployment. */
+  kind: 'Deployment' | 'StatefulSet' | 'Rollout';
   /** spec.replicas (Kubernetes defaults it to 1). */
   replicas: number;
   readyReplicas: number;
   template: V1PodTemplateSpec;
-  /** Deployment `spec.strategy` or StatefulSet `spec.updateStrategy`. */
+  /** Deployment `spec.strategy`, StatefulSet `spec.updateStrategy`, Rollout `Canary`/`BlueGreen`. */
   strategy: {
     type: string;
     maxUnavailable?: number | string;
@@ -78,6 +82,8 @@ export interface WorkloadFact extends ObjectRef {
     revision?: number;
     /** Deployment spec.progressDeadlineSeconds (the API server defaults it to 600). */
     progressDeadlineSeconds?: number;
+    /** Rollout: the AnalysisTemplates its strategy runs (they abort a bad version). */
+    analyses?: string[];
   };
 }
 
@@ -309,6 +315,30 @@ export interface KubernetesFacts {
   unboundApps: string[];
   /** Set when `argocd/app-name` is malformed. */
   gitOpsAnnotationError?: string;
+}
+
+/**
+ * What every workload fact starts with, from its object's metadata: no related objects yet
+ * (the PDBs, autoscalers, policies, Services and monitors are matched once all workloads are
+ * known), its spec's managers, and what its labels say deploys it.
+ */
+export function workloadBasics(metadata: {
+  managedFields?: V1ManagedFieldsEntry[];
+  labels?: { [key: string]: string };
+  annotations?: { [key: string]: string };
+}) {
+  return {
+    disruptionBudgets: [],
+    autoscalers: [],
+    networkPolicies: [],
+    services: [],
+    serviceMonitors: [],
+    podMonitors: [],
+    managers: specManagers(metadata.managedFields),
+    gitOpsMarkers: gitOpsMarkers(metadata),
+    gitOps: [],
+    gitOpsMissing: [],
+  };
 }
 
 /** Facts with nothing matched yet: what an entity has before any cluster answered for it. */

@@ -95,7 +95,7 @@ function listsWorkload(app: ArgoCdApplication, w: WorkloadFact): boolean {
       r.kind === w.kind &&
       r.namespace === w.namespace &&
       r.name === w.name &&
-      (r.group ?? 'apps') === 'apps',
+      (r.group ?? 'apps') === (w.kind === 'Rollout' ? 'argoproj.io' : 'apps'),
   );
 }
 
