@@ -11,6 +11,7 @@ export { createBlmValidateAction } from './actions/blm/validate';
 export { createGateAction } from './actions/gate/gate';
 export {
   BLM_PIECES,
+  blmRenderInputSchema,
   type BlmPiece,
   type BlmOptions,
 } from './render/blmOptions';

@@ -1,0 +1,158 @@
+import { Entity } from '@backstage/catalog-model';
+import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
+import {
+  blmRenderInputSchema,
+  renderBlmBundle,
+} from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
+import { parse, stringify } from 'yaml';
+import { z } from 'zod/v3';
+import { parseGitHubWorkflow, parseGitLabCi } from '../pipeline/parsePipeline';
+import { ScmFacts } from '../pipeline/facts';
+import { createPipelineDefinedCheck } from './pipelineDefined';
+
+const ENTITY: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'orders-api',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/source-location':
+        'url:https://github.com/acme/orders-api/tree/main/',
+    },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-orders' },
+};
+
+/** The CI files the service template renders (both providers). */
+function renderedCi(): { github: string; gitlab: string } {
+  const bundle = renderBlmBundle(
+    blmRenderInputSchema(z).parse({
+      name: 'orders-api',
+      owner: 'group:default/team-orders',
+      system: 'webshop',
+      image: 'ghcr.io/acme/orders-api',
+      alertReceiver: 'team-orders',
+      onCall: 'pagerduty:P123ABC',
+      runbookUrl: 'https://runbooks.example.com/orders-api',
+      database: false,
+      ciProvider: 'both',
+      gitRepoUrl: 'https://github.com/acme/orders-api.git',
+    }),
+  );
+  const file = (path: string) => bundle.find(f => f.path === path)!.content;
+  return {
+    github: file('.github/workflows/ci.yaml'),
+    gitlab: file('.gitlab-ci.yml'),
+  };
+}
+
+/** A YAML file changed as a developer would edit it. */
+function edited(text: string, change: (doc: any) => void): string {
+  const doc = parse(text);
+  change(doc);
+  return stringify(doc);
+}
+
+const check = createPipelineDefinedCheck();
+
+function judge(files: Record<string, string>) {
+  const facts: ScmFacts = {
+    sourceLocation: 'https://github.com/acme/orders-api/tree/main/',
+    defaultBranch: 'main',
+    pipelines: Object.entries(files).map(([path, text]) =>
+      path === '.gitlab-ci.yml'
+        ? parseGitLabCi(path, text)
+        : parseGitHubWorkflow(path, text, 'main'),
+    ),
+  };
+  return runCheckOnFixtures(check, {
+    entity: ENTITY,
+    facts: { scm: facts },
+    now: new Date('2026-12-06T12:00:00Z'),
+  });
+}
+
+describe('delivery.pipeline-defined', () => {
+  const ci = renderedCi();
+
+  it("passes the template's GitHub Actions workflow and its GitLab CI file alike", async () => {
+    const github = await judge({ '.github/workflows/ci.yaml': ci.github });
+    expect(github).toMatchObject({
+      status: 'pass',
+      summary:
+        'Tests (.github/workflows/ci.yaml: test), scans (.github/workflows/ci.yaml: image (trivy)) and a gated production deploy (deploy: calls the Production Readiness gate (job readiness-gate))',
+    });
+    const gitlab = await judge({ '.gitlab-ci.yml': ci.gitlab });
+    expect(gitlab).toMatchObject({
+      status: 'pass',
+      summary:
+        'Tests (.gitlab-ci.yml: test), scans (.gitlab-ci.yml: image-scan (trivy)) and a gated production deploy (deploy: calls the Production Readiness gate (job readiness-gate))',
+    });
+  });
+
+  it('fails a pipeline without the image scan, naming what is missing', async () => {
+    const unscanned = edited(ci.github, doc => {
+      doc.jobs.image.steps = doc.jobs.image.steps.filter(
+        (s: any) => !String(s.uses ?? '').includes('trivy'),
+      );
+    });
+    const result = await judge({ '.github/workflows/ci.yaml': unscanned });
+    expect(result.status).toBe('fail');
+    expect(result.summary).toBe(
+      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: no job scans (trivy, grype, anchore, codeql, snyk, osv-scanner, dependency-check)',
+    );
+  });
+
+  it('fails a production deploy that waits for nothing', async () => {
+    const ungated = edited(ci.github, doc => {
+      delete doc.jobs['readiness-gate'];
+      delete doc.jobs.deploy.needs;
+    });
+    expect(
+      (await judge({ '.github/workflows/ci.yaml': ungated })).summary,
+    ).toBe(
+      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: .github/workflows/ci.yaml: job deploy deploys to production without waiting for a test and a scan job or the gate',
+    );
+    // Waiting for the test and scan jobs is a gate too, without the readiness gate.
+    const needsBoth = edited(ci.github, doc => {
+      delete doc.jobs['readiness-gate'];
+      doc.jobs.deploy.needs = ['test', 'image'];
+    });
+    expect(
+      (await judge({ '.github/workflows/ci.yaml': needsBoth })).summary,
+    ).toContain('deploy: waits for test (tests) and image (scan)');
+    // GitLab: a deploy job with `needs: []` starts at once, whatever the stages say.
+    const gitlabUngated = edited(ci.gitlab, doc => {
+      delete doc['readiness-gate'];
+      doc.deploy.needs = [];
+    });
+    expect((await judge({ '.gitlab-ci.yml': gitlabUngated })).summary).toBe(
+      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: .gitlab-ci.yml: job deploy deploys to production without waiting for a test and a scan job or the gate',
+    );
+  });
+
+  it('fails a repository without CI, one whose workflow never runs for the default branch, and unreadable YAML', async () => {
+    expect(await judge({})).toMatchObject({
+      status: 'fail',
+      summary:
+        'No CI definition in https://github.com/acme/orders-api/tree/main/ (main): neither .github/workflows/*.yml nor .gitlab-ci.yml',
+    });
+    const tagsOnly = edited(ci.github, doc => {
+      doc.on = { push: { tags: ['v*'] } };
+    });
+    expect(
+      (await judge({ '.github/workflows/ci.yaml': tagsOnly })).summary,
+    ).toBe(
+      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: no workflow runs on pushes to main; no job runs tests; no job scans (trivy, grype, anchore, codeql, snyk, osv-scanner, dependency-check); no job deploys to a production environment',
+    );
+    const broken = await judge({
+      '.github/workflows/ci.yaml': ci.github,
+      '.github/workflows/release.yaml': 'on: [push\njobs: {',
+    });
+    expect(broken.status).toBe('fail');
+    expect(broken.summary).toMatch(
+      /falls short: \.github\/workflows\/release\.yaml is not valid YAML: /,
+    );
+  });
+});
