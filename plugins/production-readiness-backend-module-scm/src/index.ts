@@ -1,9 +1,11 @@
 /**
- * Delivery pipelines for Production Readiness (work in progress: the checks and the parsers of
- * CI definitions; the collector reading repositories comes next).
+ * Delivery pipelines for Production Readiness: the CI definitions of each entity's repository,
+ * read through Backstage's UrlReader, and the checks that judge them.
  *
  * @packageDocumentation
  */
+export { productionReadinessModuleScm as default } from './module';
+export { ScmCollector } from './collector/ScmCollector';
 export { createPipelineDefinedCheck } from './checks/pipelineDefined';
 export {
   analysePipeline,

@@ -1,14 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
-import {
-  blmRenderInputSchema,
-  renderBlmBundle,
-} from '@production-readiness/plugin-scaffolder-backend-module-production-readiness';
 import { parse, stringify } from 'yaml';
-import { z } from 'zod/v3';
 import { parseGitHubWorkflow, parseGitLabCi } from '../pipeline/parsePipeline';
 import { ScmFacts } from '../pipeline/facts';
 import { createPipelineDefinedCheck } from './pipelineDefined';
+import { renderedCi } from '../__testUtils__/renderedCi';
 
 const ENTITY: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -23,29 +19,6 @@ const ENTITY: Entity = {
   },
   spec: { type: 'service', lifecycle: 'production', owner: 'team-orders' },
 };
-
-/** The CI files the service template renders (both providers). */
-function renderedCi(): { github: string; gitlab: string } {
-  const bundle = renderBlmBundle(
-    blmRenderInputSchema(z).parse({
-      name: 'orders-api',
-      owner: 'group:default/team-orders',
-      system: 'webshop',
-      image: 'ghcr.io/acme/orders-api',
-      alertReceiver: 'team-orders',
-      onCall: 'pagerduty:P123ABC',
-      runbookUrl: 'https://runbooks.example.com/orders-api',
-      database: false,
-      ciProvider: 'both',
-      gitRepoUrl: 'https://github.com/acme/orders-api.git',
-    }),
-  );
-  const file = (path: string) => bundle.find(f => f.path === path)!.content;
-  return {
-    github: file('.github/workflows/ci.yaml'),
-    gitlab: file('.gitlab-ci.yml'),
-  };
-}
 
 /** A YAML file changed as a developer would edit it. */
 function edited(text: string, change: (doc: any) => void): string {

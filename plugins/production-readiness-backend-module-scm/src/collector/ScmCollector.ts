@@ -1,0 +1,148 @@
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
+import {
+  CollectedFacts,
+  CollectorContext,
+  describeError,
+  FactCollector,
+} from '@production-readiness/plugin-production-readiness-node';
+import pLimit from 'p-limit';
+import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
+import { parseGitHubWorkflow, parseGitLabCi } from '../pipeline/parsePipeline';
+
+export const SOURCE_LOCATION = 'backstage.io/source-location';
+
+const isCiFile = (path: string) =>
+  /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || path === '.gitlab-ci.yml';
+
+/** The repository URL of `backstage.io/source-location` (`url:` locations only). */
+export function sourceLocationOf(
+  entity: Entity,
+): { ok: true; url: string } | { ok: false; error: string } | undefined {
+  const value = entity.metadata.annotations?.[SOURCE_LOCATION]?.trim();
+  if (!value) return undefined;
+  if (!value.startsWith('url:')) {
+    return {
+      ok: false,
+      error: `${SOURCE_LOCATION} "${value.slice(
+        0,
+        120,
+      )}" is not a url: location; only repositories read through an integration can be judged`,
+    };
+  }
+  try {
+    const url = new URL(value.slice(4));
+    return { ok: true, url: url.toString() };
+  } catch {
+    return {
+      ok: false,
+      error: `${SOURCE_LOCATION} "${value.slice(0, 120)}" is not a URL`,
+    };
+  }
+}
+
+/** The branch a location URL points into (`…/tree/<branch>/`, GitLab `…/-/tree/<branch>`). */
+function branchOf(url: string): string | undefined {
+  return /\/(?:tree|blob)\/([^/?#]+)/.exec(new URL(url).pathname)?.[1];
+}
+
+/**
+ * Reads the CI definitions of each entity's repository through Backstage's UrlReader (the
+ * integrations' credentials), one tree read per repository and refresh, filtered to
+ * `.github/workflows/*.y(a)ml` and `.gitlab-ci.yml`. The read carries the previous ETag
+ * (the commit), so an unchanged repository costs one call and is not downloaded again.
+ */
+export class ScmCollector implements FactCollector<ScmFacts> {
+  readonly id = SCM_COLLECTOR_ID;
+  readonly title = 'Repository';
+  private readonly cache = new Map<string, { etag: string; facts: ScmFacts }>();
+
+  constructor(
+    private readonly reader: UrlReaderService,
+    private readonly options: { concurrency: number } = { concurrency: 4 },
+  ) {}
+
+  appliesTo(entity: Entity): boolean {
+    return sourceLocationOf(entity) !== undefined;
+  }
+
+  missingDeclaration() {
+    return {
+      summary: `No repository: the entity declares no ${SOURCE_LOCATION}, so its pipeline cannot be read`,
+      remediation: `Register the entity from its repository (the catalog sets ${SOURCE_LOCATION}), or add \`${SOURCE_LOCATION}: url:https://github.com/<org>/<repo>/tree/<default branch>/\`.`,
+    };
+  }
+
+  async collect(
+    entities: Entity[],
+    context: CollectorContext,
+  ): Promise<CollectedFacts<ScmFacts>> {
+    const facts = new Map<string, ScmFacts>();
+    const errors = new Map<string, string>();
+    const byLocation = new Map<string, string[]>();
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      const location = sourceLocationOf(entity);
+      if (!location) continue;
+      if (!location.ok) {
+        errors.set(ref, location.error);
+        continue;
+      }
+      byLocation.set(location.url, [
+        ...(byLocation.get(location.url) ?? []),
+        ref,
+      ]);
+    }
+    const limit = pLimit(this.options.concurrency);
+    await Promise.all(
+      [...byLocation].map(([url, refs]) =>
+        limit(async () => {
+          try {
+            const read = await this.read(url, context.signal);
+            refs.forEach(ref => facts.set(ref, read));
+          } catch (e) {
+            const reason = `Reading the CI definitions of ${url} failed: ${describeError(
+              e,
+            )}`;
+            context.logger.warn(reason);
+            refs.forEach(ref => errors.set(ref, reason));
+          }
+        }),
+      ),
+    );
+    return { facts, errors };
+  }
+
+  private async read(url: string, signal: AbortSignal): Promise<ScmFacts> {
+    const cached = this.cache.get(url);
+    const defaultBranch = branchOf(url) ?? 'main';
+    try {
+      const tree = await this.reader.readTree(url, {
+        etag: cached?.etag,
+        filter: path => isCiFile(path),
+        signal,
+      });
+      const files = await tree.files();
+      const pipelines = await Promise.all(
+        files
+          .filter(f => isCiFile(f.path))
+          .sort((a, b) => a.path.localeCompare(b.path))
+          .map(async f => {
+            const text = (await f.content()).toString('utf8');
+            return f.path === '.gitlab-ci.yml'
+              ? parseGitLabCi(f.path, text)
+              : parseGitHubWorkflow(f.path, text, defaultBranch);
+          }),
+      );
+      const read: ScmFacts = { sourceLocation: url, defaultBranch, pipelines };
+      this.cache.set(url, { etag: tree.etag, facts: read });
+      return read;
+    } catch (e) {
+      if (cached && isError(e) && e.name === 'NotModifiedError') {
+        return cached.facts;
+      }
+      throw e;
+    }
+  }
+}
