@@ -25,6 +25,23 @@ const CHECK = 'delivery.gitops-synced';
 const isApplication = (o: KubeObject) => o.kind === 'Application';
 const isHelmRelease = (o: KubeObject) => o.kind === 'HelmRelease';
 
+/** checkout-api's Deployment without Flux's HelmRelease labels, with `labels` added. */
+const relabelled = (labels: Record<string, string>) =>
+  changeCheckoutApi(o => ({
+    ...o,
+    metadata: {
+      ...o.metadata,
+      labels: {
+        ...Object.fromEntries(
+          Object.entries(o.metadata.labels ?? {}).filter(
+            ([k]) => !k.startsWith('helm.toolkit.fluxcd.io/'),
+          ),
+        ),
+        ...labels,
+      },
+    },
+  }));
+
 describe('delivery.gitops-synced', () => {
   const clusters = useTestClusters();
 
@@ -147,21 +164,10 @@ describe('delivery.gitops-synced', () => {
     // prod-us's checkout-api applied by the Kustomization `shop` instead of a HelmRelease.
     const byKustomization =
       (kustomization: KubeObject) => (objects: KubeObject[]) =>
-        changeCheckoutApi(o => ({
-          ...o,
-          metadata: {
-            ...o.metadata,
-            labels: {
-              ...Object.fromEntries(
-                Object.entries(o.metadata.labels ?? {}).filter(
-                  ([k]) => !k.startsWith('helm.toolkit.fluxcd.io/'),
-                ),
-              ),
-              'kustomize.toolkit.fluxcd.io/name': 'shop',
-              'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
-            },
-          },
-        }))([...objects.filter(o => !isHelmRelease(o)), kustomization]);
+        relabelled({
+          'kustomize.toolkit.fluxcd.io/name': 'shop',
+          'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+        })([...objects.filter(o => !isHelmRelease(o)), kustomization]);
     const ready = await judge({ us: byKustomization(shopKustomization()) });
     expect(ready.summary).toBe(
       'Synced from Git: Application argocd/checkout-api (prod-eu) Synced, Healthy, Kustomization flux-system/shop (prod-us) Ready=True (ReconciliationSucceeded)',
@@ -261,20 +267,9 @@ describe('delivery.gitops-synced', () => {
     ).toContain('which no cluster has with this workload among its resources');
     // No Flux labels, no Argo tracking on prod-us's Deployment: Helm's own
     // app.kubernetes.io/instance label is no Application.
-    const untracked = changeCheckoutApi(o => ({
-      ...o,
-      metadata: {
-        ...o.metadata,
-        labels: {
-          ...Object.fromEntries(
-            Object.entries(o.metadata.labels ?? {}).filter(
-              ([k]) => !k.startsWith('helm.toolkit.fluxcd.io/'),
-            ),
-          ),
-          'app.kubernetes.io/instance': 'checkout-api-prod',
-        },
-      },
-    }));
+    const untracked = relabelled({
+      'app.kubernetes.io/instance': 'checkout-api-prod',
+    });
     expect(await judge({ us: untracked })).toMatchObject({
       status: 'fail',
       summary:

@@ -8,6 +8,7 @@ import {
   KUBERNETES_COLLECTOR_ID,
   WorkloadFact,
 } from '../collector/facts';
+import { gitOpsKey } from '../collector/gitops';
 import {
   describeObject,
   evidence,
@@ -72,12 +73,7 @@ export function createDeliveryRollbackReadyCheck(): ReadinessCheck {
     evaluate: withKubernetesFacts(
       ['deployments', 'statefulsets'],
       ({ facts }) => {
-        const byRef = new Map(
-          facts.gitOps.map(g => [
-            `${g.kind}/${g.cluster}/${g.namespace}/${g.name}`,
-            g,
-          ]),
-        );
+        const byRef = new Map(facts.gitOps.map(g => [gitOpsKey(g), g]));
         const automatic = new Map<WorkloadFact, string>();
         for (const w of facts.workloads) {
           const analyses = w.rollout.analyses ?? [];

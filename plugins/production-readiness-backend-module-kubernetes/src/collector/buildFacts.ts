@@ -26,6 +26,7 @@ import { clusterLogShippers } from './logShippers';
 import { ContainerLogRotationFact } from './containerLogRotation';
 import { addGitOpsFacts } from './gitops';
 import { rolloutTemplateDeployments, rolloutWorkload } from './rollouts';
+import { ArgoCdApplication } from '../client/customResources';
 import { veleroFact } from './velero';
 import { cronJobFacts } from './cronJobs';
 import { iso, KubeObjectMeta, name, ns, objectRef } from './objects';
@@ -119,6 +120,29 @@ export class ClusterSnapshot {
     ].sort();
   }
 
+  private rolloutTemplateSet?: Set<string>;
+
+  /** Deployments (`namespace/name`) a Rollout takes its template from, once per snapshot. */
+  rolloutTemplates(): Set<string> {
+    this.rolloutTemplateSet ??= rolloutTemplateDeployments(this);
+    return this.rolloutTemplateSet;
+  }
+
+  private appsByName?: Map<string, ArgoCdApplication[]>;
+
+  /** The Argo CD Applications of that name, indexed once per snapshot. */
+  applicationsNamed(appName: string): ArgoCdApplication[] {
+    if (!this.appsByName) {
+      this.appsByName = new Map();
+      for (const app of this.items('argocdapplications')) {
+        const apps = this.appsByName.get(name(app)) ?? [];
+        apps.push(app);
+        this.appsByName.set(name(app), apps);
+      }
+    }
+    return this.appsByName.get(appName) ?? [];
+  }
+
   private jobsByOwner?: Map<string, V1Job[]>;
 
   /**
@@ -208,7 +232,7 @@ function addClusterFacts(
 
   const workloads: WorkloadFact[] = [];
   // A Deployment a Rollout takes its template from is the Rollout's, not a workload of its own.
-  const rolloutTemplates = rolloutTemplateDeployments(snapshot);
+  const rolloutTemplates = snapshot.rolloutTemplates();
   for (const d of snapshot
     .items('deployments', target.namespace)
     .filter(mine)

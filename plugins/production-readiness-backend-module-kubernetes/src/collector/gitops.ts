@@ -111,10 +111,9 @@ function argoAppsOf(
 ): Array<{ cluster: string; app: ArgoCdApplication }> {
   const candidates = snapshots.flatMap(s =>
     s
-      .items('argocdapplications')
+      .applicationsNamed(wanted.name)
       .filter(
         app =>
-          name(app) === wanted.name &&
           (wanted.namespace === undefined || ns(app) === wanted.namespace) &&
           listsWorkload(app, w),
       )
@@ -217,9 +216,14 @@ function fluxFact(
   };
 }
 
-const key = (f: { kind: string; cluster: string } & KubeRef) =>
-  `${f.kind}/${f.cluster}/${f.namespace}/${f.name}`;
-type KubeRef = { namespace: string; name: string };
+/** How a workload names the GitOps fact that deploys it (`WorkloadFact.gitOps[].ref`). */
+export const gitOpsKey = (f: {
+  kind: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+}) => `${f.kind}/${f.cluster}/${f.namespace}/${f.name}`;
+const key = gitOpsKey;
 
 /**
  * Ties the entity's workloads to the GitOps objects that deploy them, across all clusters (an
