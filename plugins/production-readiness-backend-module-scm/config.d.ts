@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   productionReadiness?: {
     scm?: {
@@ -9,6 +11,11 @@ export interface Config {
        * dependency-check.
        */
       scanners?: string[];
+      /**
+       * How old the latest successful run of a default-branch workflow may be for
+       * delivery.pipeline-green (`{ days: 30 }`, `P30D`, `30d`). Default 30 days.
+       */
+      maxRunAge?: HumanDuration | string;
     };
   };
 }

@@ -67,6 +67,7 @@ export type {
   RepositoryFile,
   RepositoryPermissions,
   UnhandledRequest,
+  WorkflowRunSpec,
 } from './github';
 export { restoreIntoScratch, startPgBackRest } from './pgbackrest';
 export type { PgBackRestFixture, StartPgBackRestOptions } from './pgbackrest';

@@ -36,6 +36,9 @@ describe('the scm module in a backend with the readiness plugin', () => {
         { owner: 'acme', name: 'scripts', files: { 'run.sh': 'echo hi\n' } },
       ],
     });
+    await standIn.addWorkflowRun('acme', 'orders-api', {
+      workflow: '.github/workflows/ci.yaml',
+    });
     const at = (repo: string) =>
       `url:https://${standIn.host}/acme/${repo}/tree/main/`;
     backend = await startReadinessTestBackend({
@@ -56,21 +59,34 @@ describe('the scm module in a backend with the readiness plugin', () => {
     await standIn?.stop();
   });
 
-  const pipelineResult = async (name: string) =>
-    (await backend.refresh(`component:default/${name}`)).results.find(
-      r => r.checkId === 'delivery.pipeline-defined',
-    );
+  const results = async (name: string) => {
+    const { results: all } = await backend.refresh(`component:default/${name}`);
+    return Object.fromEntries(all.map(r => [r.checkId, r]));
+  };
 
-  it("reads repositories through the backend's UrlReader and judges their pipelines", async () => {
-    expect(await pipelineResult('orders-api')).toMatchObject({
+  it("reads repositories and workflow runs through the backend's UrlReader and the integration's token", async () => {
+    const orders = await results('orders-api');
+    expect(orders['delivery.pipeline-defined']).toMatchObject({
       status: 'pass',
       summary: expect.stringMatching(
         /^Tests \(\.github\/workflows\/ci\.yaml: test\)/,
       ),
     });
-    expect(await pipelineResult('scripts')).toMatchObject({
+    expect(orders['delivery.pipeline-green']).toMatchObject({
+      status: 'pass',
+      summary: expect.stringMatching(
+        /^Latest runs on main succeeded: \.github\/workflows\/ci\.yaml run #1 /,
+      ),
+    });
+    const scripts = await results('scripts');
+    expect(scripts['delivery.pipeline-defined']).toMatchObject({
       status: 'fail',
       summary: expect.stringMatching(/^No CI definition in /),
     });
+    expect(scripts['delivery.pipeline-green']).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/^No GitHub Actions workflow of /),
+    });
+    expect(standIn.unhandledRequests).toEqual([]);
   });
 });

@@ -5,8 +5,14 @@ import {
 import {
   productionReadinessChecksExtensionPoint,
   productionReadinessCollectorsExtensionPoint,
+  readPositiveDurationMs,
 } from '@production-readiness/plugin-production-readiness-node';
 import { createPipelineDefinedCheck } from './checks/pipelineDefined';
+import {
+  createPipelineGreenCheck,
+  DEFAULT_MAX_RUN_AGE_MS,
+} from './checks/pipelineGreen';
+import { GitHubActionsRuns } from './collector/GitHubActionsRuns';
 import { ScmCollector } from './collector/ScmCollector';
 
 /**
@@ -32,11 +38,18 @@ export const productionReadinessModuleScm = createBackendModule({
         collectors.addCollectors(
           new ScmCollector(urlReader, {
             concurrency: scm?.getOptionalNumber('concurrency') ?? 4,
+            runs: GitHubActionsRuns.fromConfig(config),
           }),
         );
         checks.addChecks(
           createPipelineDefinedCheck({
             scanners: scm?.getOptionalStringArray('scanners'),
+          }),
+          createPipelineGreenCheck({
+            maxRunAgeMs: readPositiveDurationMs(scm, 'maxRunAge', {
+              fallback: DEFAULT_MAX_RUN_AGE_MS,
+              path: 'productionReadiness.scm',
+            }),
           }),
         );
       },

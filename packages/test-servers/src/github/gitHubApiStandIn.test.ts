@@ -323,6 +323,85 @@ describe('startGitHubApiStandIn', () => {
     standIn.unhandledRequests.splice(before);
   });
 
+  it('lists workflow runs newest first, filtered as GitHub filters them, and answers an unchanged list 304', async () => {
+    await standIn.addRepository({
+      owner: 'acme',
+      name: 'runs',
+      files: { '.github/workflows/ci.yaml': 'on: push\n' },
+    });
+    await expect(
+      standIn.addWorkflowRun('acme', 'runs', {
+        workflow: '.github/workflows/missing.yaml',
+      }),
+    ).rejects.toThrow("not on acme/runs's default branch");
+    const ok = await standIn.addWorkflowRun('acme', 'runs', {
+      workflow: '.github/workflows/ci.yaml',
+      createdAt: '2026-12-01T10:00:00Z',
+    });
+    const failed = await standIn.addWorkflowRun('acme', 'runs', {
+      workflow: '.github/workflows/ci.yaml',
+      conclusion: 'failure',
+      createdAt: '2026-12-02T10:00:00Z',
+      updatedAt: '2026-12-02T10:07:00Z',
+    });
+    await standIn.addWorkflowRun('acme', 'runs', {
+      workflow: '.github/workflows/ci.yaml',
+      branch: 'main',
+      event: 'pull_request',
+      createdAt: '2026-12-03T10:00:00Z',
+    });
+    const path = `/api/v3/repos/acme/runs/actions/workflows/ci.yaml/runs?branch=main&event=push&status=completed&per_page=1`;
+    const first = await call('GET', path);
+    expect(first.status).toBe(200);
+    expect(first.json.total_count).toBe(2);
+    expect(first.json.workflow_runs).toEqual([
+      expect.objectContaining({
+        id: failed.id,
+        path: '.github/workflows/ci.yaml',
+        head_branch: 'main',
+        event: 'push',
+        status: 'completed',
+        conclusion: 'failure',
+        run_number: 2,
+        updated_at: '2026-12-02T10:07:00Z',
+        html_url: `${standIn.baseUrl}/acme/runs/actions/runs/${failed.id}`,
+      }),
+    ]);
+    const successes = await call(
+      'GET',
+      `/api/v3/repos/acme/runs/actions/workflows/${first.json.workflow_runs[0].workflow_id}/runs?status=success`,
+    );
+    expect(successes.json.workflow_runs.map((r: any) => r.id)).toEqual([
+      expect.any(Number),
+      ok.id,
+    ]);
+
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+    const again = await call('GET', path, undefined, {
+      authorization: 'token test-token',
+      'if-none-match': etag,
+    });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    await standIn.addWorkflowRun('acme', 'runs', {
+      workflow: '.github/workflows/ci.yaml',
+      createdAt: '2026-12-04T10:00:00Z',
+    });
+    const changed = await call('GET', path, undefined, {
+      authorization: 'token test-token',
+      'if-none-match': etag,
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.json.workflow_runs[0].conclusion).toBe('success');
+
+    const unknown = await call(
+      'GET',
+      '/api/v3/repos/acme/runs/actions/workflows/deploy.yaml/runs',
+    );
+    expect(unknown.status).toBe(404);
+  });
+
   it('refuses bodies over the limit', async () => {
     const response = await call('POST', `${repoApi}/git/blobs`, {
       content: 'x'.repeat(2 * 1024 * 1024),

@@ -11,6 +11,16 @@ import {
   TreeChange,
   UnprocessableError,
 } from './GitRepository';
+import {
+  DOCS,
+  HttpError,
+  json,
+  NoRouteError,
+  conditionalReply,
+  Reply,
+  Route,
+} from './standInHttp';
+import { createWorkflowRuns, WorkflowRunSpec } from './workflowRuns';
 
 /** A repository the stand-in serves, created as a real bare git repository. */
 export interface GitHubStandInRepository {
@@ -78,6 +88,12 @@ export interface GitHubApiStandIn {
   pullRequests: RecordedPullRequest[];
   /** Creates a repository with one commit on its default branch; returns that commit. */
   addRepository(spec: GitHubStandInRepository): Promise<{ headSha: string }>;
+  /** Records a GitHub Actions run of a workflow of `owner/name` (listed by the runs API). */
+  addWorkflowRun(
+    owner: string,
+    name: string,
+    run: WorkflowRunSpec,
+  ): Promise<{ id: number }>;
   /** The git repository behind `owner/name`, to read back what clients wrote. */
   gitRepository(owner: string, name: string): GitRepository;
   /** Closes the server and deletes the repositories. */
@@ -95,46 +111,7 @@ interface RepoState {
   createdAt: string;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** A request that no route answers: 404 and recorded as unhandled. */
-class NoRouteError extends Error {}
-
-interface Context {
-  method: string;
-  url: URL;
-  params: string[];
-  body: any;
-}
-
-interface Reply {
-  status: number;
-  json?: unknown;
-  body?: Buffer;
-  headers?: Record<string, string>;
-}
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  /** Query parameters the route implements; any other one is refused loudly. */
-  query?: string[];
-  /** Mutating routes run one at a time, so ref checks and PR numbers stay consistent. */
-  exclusive?: boolean;
-  auth?: 'header' | 'none';
-  handle(ctx: Context): Promise<Reply>;
-}
-
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const DOCS = 'https://docs.github.com/rest';
 const MAX_REQUESTS_KEPT = 5000;
 const CODELOAD_TOKEN_TTL_MS = 5 * 60_000;
 
@@ -239,6 +216,7 @@ export async function startGitHubApiStandIn(
     unhandledRequests: [],
     pullRequests: [],
     addRepository: async () => ({ headSha: '' }),
+    addWorkflowRun: async () => ({ id: 0 }),
     gitRepository: () => {
       throw new Error('not started');
     },
@@ -454,12 +432,15 @@ export async function startGitHubApiStandIn(
     return sha;
   };
 
-  const json = (status: number, value: unknown): Reply => ({
-    status,
-    json: value,
+  const workflowRuns = createWorkflowRuns({
+    findRepo: (owner, name) => findRepo(owner, name),
+    api,
+    webUrl: path => `${state.baseUrl}${path}`,
+    now: isoNow,
   });
 
   const routes: Route[] = [
+    ...workflowRuns.routes,
     // Repository: default branch, permissions, URL templates.
     {
       method: 'GET',
@@ -1000,7 +981,13 @@ export async function startGitHubApiStandIn(
           }
         }
         const run = () =>
-          route.handle({ method, url, params: m.slice(1), body });
+          route.handle({
+            method,
+            url,
+            params: m.slice(1),
+            body,
+            headers: req.headers,
+          });
         if (route.exclusive) {
           const result = exclusive.then(run, run);
           exclusive = result.catch(() => undefined);
@@ -1031,6 +1018,9 @@ export async function startGitHubApiStandIn(
         });
         unhandled(500, message);
       }
+    }
+    if (method === 'GET' && reply.status === 200 && reply.json !== undefined) {
+      reply = conditionalReply(reply, req.headers['if-none-match']);
     }
     record(reply.status);
     if (!res.headersSent && !res.destroyed) {
@@ -1109,6 +1099,13 @@ export async function startGitHubApiStandIn(
       createdAt,
     });
     return { headSha };
+  };
+
+  state.addWorkflowRun = (owner, name, run) => {
+    const repo = repos.get(key(owner, name));
+    if (!repo)
+      throw new Error(`No repository ${owner}/${name} on the stand-in`);
+    return workflowRuns.add(repo, run);
   };
 
   state.gitRepository = (owner, name) => {

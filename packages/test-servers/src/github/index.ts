@@ -1,4 +1,5 @@
 export { startGitHubApiStandIn } from './gitHubApiStandIn';
+export type { WorkflowRunSpec } from './workflowRuns';
 export type {
   GitHubApiStandIn,
   GitHubStandInRepository,

@@ -10,6 +10,7 @@ import {
 import pLimit from 'p-limit';
 import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
 import { parseGitHubWorkflow, parseGitLabCi } from '../pipeline/parsePipeline';
+import { WorkflowRunsReader } from './GitHubActionsRuns';
 
 export const SOURCE_LOCATION = 'backstage.io/source-location';
 
@@ -60,7 +61,11 @@ export class ScmCollector implements FactCollector<ScmFacts> {
 
   constructor(
     private readonly reader: UrlReaderService,
-    private readonly options: { concurrency: number } = { concurrency: 4 },
+    private readonly options: {
+      concurrency: number;
+      /** Reads the latest run of each workflow; without it, facts carry no `runs`. */
+      runs?: WorkflowRunsReader;
+    } = { concurrency: 4 },
   ) {}
 
   appliesTo(entity: Entity): boolean {
@@ -99,7 +104,10 @@ export class ScmCollector implements FactCollector<ScmFacts> {
       [...byLocation].map(([url, refs]) =>
         limit(async () => {
           try {
-            const read = await this.read(url, context.signal);
+            const read = await this.withRuns(
+              await this.read(url, context.signal),
+              context.signal,
+            );
             refs.forEach(ref => facts.set(ref, read));
           } catch (e) {
             const reason = `Reading the CI definitions of ${url} failed: ${describeError(
@@ -112,6 +120,39 @@ export class ScmCollector implements FactCollector<ScmFacts> {
       ),
     );
     return { facts, errors };
+  }
+
+  /** Adds the latest run of each GitHub Actions workflow that runs on the default branch. */
+  private async withRuns(
+    read: ScmFacts,
+    signal: AbortSignal,
+  ): Promise<ScmFacts> {
+    if (!this.options.runs) return read;
+    const workflowFiles = read.pipelines
+      .filter(
+        p =>
+          p.provider === 'github-actions' && !p.error && p.runsOnDefaultBranch,
+      )
+      .map(p => p.file);
+    try {
+      const runs = await this.options.runs.read({
+        url: read.sourceLocation,
+        workflowFiles,
+        branch: read.defaultBranch,
+        signal,
+      });
+      return { ...read, runs };
+    } catch (e) {
+      return {
+        ...read,
+        runs: {
+          state: 'unavailable',
+          reason: `Reading the workflow runs of ${
+            read.sourceLocation
+          } failed: ${describeError(e)}`,
+        },
+      };
+    }
   }
 
   private async read(url: string, signal: AbortSignal): Promise<ScmFacts> {
@@ -135,7 +176,12 @@ export class ScmCollector implements FactCollector<ScmFacts> {
               : parseGitHubWorkflow(f.path, text, defaultBranch);
           }),
       );
-      const read: ScmFacts = { sourceLocation: url, defaultBranch, pipelines };
+      const read: ScmFacts = {
+        sourceLocation: url,
+        defaultBranch,
+        pipelines,
+        commit: tree.etag || undefined,
+      };
       this.cache.set(url, { etag: tree.etag, facts: read });
       return read;
     } catch (e) {

@@ -1,0 +1,178 @@
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import {
+  GitHubApiStandIn,
+  startGitHubApiStandIn,
+  WorkflowRunSpec,
+} from '@internal/test-servers';
+import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
+import { renderedCi } from '../__testUtils__/renderedCi';
+import { createPipelineGreenCheck } from '../checks/pipelineGreen';
+import { GitHubActionsRuns } from './GitHubActionsRuns';
+import { ScmCollector } from './ScmCollector';
+
+jest.setTimeout(60_000);
+
+const DAY = 24 * 3600_000;
+const CI = '.github/workflows/ci.yaml';
+
+describe('delivery.pipeline-green from the GitHub Actions runs API (stand-in with real git repositories)', () => {
+  let standIn: GitHubApiStandIn;
+  let collector: ScmCollector;
+  const ci = renderedCi();
+  const now = new Date();
+  const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  const check = createPipelineGreenCheck({ maxRunAgeMs: 30 * DAY });
+
+  const component = (repo: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: repo,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/source-location': `url:https://${standIn.host}/acme/${repo}/tree/main/`,
+      },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-orders' },
+  });
+
+  const repository = async (
+    name: string,
+    runs: Array<Omit<WorkflowRunSpec, 'workflow'>>,
+    files: Record<string, string> = { [CI]: ci.github },
+  ) => {
+    await standIn.addRepository({ owner: 'acme', name, files });
+    for (const run of runs) {
+      await standIn.addWorkflowRun('acme', name, { workflow: CI, ...run });
+    }
+  };
+
+  const judge = async (repo: string) => {
+    const entity = component(repo);
+    const collected = await collector.collect([entity], {
+      logger: mockServices.logger.mock(),
+      signal: new AbortController().signal,
+      now,
+    });
+    const ref = `component:default/${repo}`;
+    expect(collected.errors?.get(ref)).toBeUndefined();
+    return runCheckOnFixtures(check, {
+      entity,
+      facts: { scm: collected.facts.get(ref) },
+      now,
+    });
+  };
+  const requestsDuring = async (fn: () => Promise<unknown>) => {
+    const before = standIn.requests.length;
+    await fn();
+    return standIn.requests
+      .slice(before)
+      .map(r => `${r.status} ${r.method} ${r.path}`);
+  };
+
+  beforeAll(async () => {
+    standIn = await startGitHubApiStandIn();
+    const config = new ConfigReader({
+      integrations: { github: [standIn.integrationConfig] },
+    });
+    collector = new ScmCollector(
+      UrlReaders.default({ config, logger: mockServices.logger.mock() }),
+      { concurrency: 4, runs: GitHubActionsRuns.fromConfig(config) },
+    );
+  });
+  afterAll(() => standIn?.stop());
+
+  it('passes on a recent successful run, and an unchanged repository costs one status call and one 304 on the next refresh', async () => {
+    await repository('orders-api', [{ createdAt: ago(2 * 3600_000) }]);
+    let result: Awaited<ReturnType<typeof judge>> | undefined;
+    const first = await requestsDuring(async () => {
+      result = await judge('orders-api');
+    });
+    expect(result).toMatchObject({
+      status: 'pass',
+      summary: expect.stringMatching(
+        /^Latest runs on main succeeded: \.github\/workflows\/ci\.yaml run #1 \([0-9a-f]{7}, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\) succeeded$/,
+      ),
+    });
+    expect(result!.evidence?.[0]).toMatchObject({
+      label: CI,
+      url: expect.stringContaining('/acme/orders-api/actions/runs/'),
+    });
+    expect(first).toContain(
+      '200 GET /api/v3/repos/acme/orders-api/actions/workflows/ci.yaml/runs',
+    );
+
+    const second = await requestsDuring(() => judge('orders-api'));
+    expect(second).toEqual([
+      '200 GET /api/v3/repos/acme/orders-api/commits/main/status',
+      '304 GET /api/v3/repos/acme/orders-api/actions/workflows/ci.yaml/runs',
+    ]);
+
+    // A new failing run changes the answer: the ETag no longer matches.
+    await standIn.addWorkflowRun('acme', 'orders-api', {
+      workflow: CI,
+      conclusion: 'failure',
+      createdAt: ago(3600_000),
+    });
+    const third = await judge('orders-api');
+    expect(third.status).toBe('fail');
+    expect(third.summary).toMatch(
+      /^The default branch \(main\) is not green: \.github\/workflows\/ci\.yaml run #2 \([0-9a-f]{7}, .+Z\) ended failure$/,
+    );
+  });
+
+  it('passes over cancelled runs to the last decisive one, and ignores runs of other branches and pull requests', async () => {
+    await repository('payments-api', [
+      { conclusion: 'failure', createdAt: ago(5 * 3600_000) },
+      { conclusion: 'cancelled', createdAt: ago(4 * 3600_000) },
+      {
+        branch: 'feature',
+        headSha: 'f'.repeat(40),
+        createdAt: ago(3 * 3600_000),
+      },
+      { event: 'pull_request', createdAt: ago(2 * 3600_000) },
+      { status: 'in_progress', createdAt: ago(3600_000) },
+    ]);
+    const result = await judge('payments-api');
+    expect(result.status).toBe('fail');
+    expect(result.summary).toContain('run #1');
+    expect(result.summary).toContain('ended failure');
+  });
+
+  it('fails a workflow whose last success is older than the allowed age, and one that never completed a run', async () => {
+    await repository('ledger-api', [
+      { createdAt: ago(40 * DAY), updatedAt: ago(40 * DAY) },
+    ]);
+    expect(await judge('ledger-api')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('succeeded but is older than 30d'),
+    });
+
+    await repository('new-api', [
+      { conclusion: 'skipped', createdAt: ago(3600_000) },
+    ]);
+    expect(await judge('new-api')).toMatchObject({
+      status: 'fail',
+      summary:
+        'The default branch (main) is not green: .github/workflows/ci.yaml has no completed run that succeeded or failed (1 cancelled or skipped)',
+    });
+  });
+
+  it('fails a repository without a workflow on pushes to the default branch, without asking for runs', async () => {
+    await repository('no-ci-api', [], { 'README.md': '# no CI\n' });
+    let result: Awaited<ReturnType<typeof judge>> | undefined;
+    const calls = await requestsDuring(async () => {
+      result = await judge('no-ci-api');
+    });
+    expect(result).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(
+        /^No GitHub Actions workflow of .+\/acme\/no-ci-api\/tree\/main\/ runs on pushes to main/,
+      ),
+    });
+    expect(calls.filter(c => c.includes('/actions/'))).toEqual([]);
+  });
+});

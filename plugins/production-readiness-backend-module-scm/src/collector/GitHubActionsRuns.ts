@@ -1,0 +1,148 @@
+import { Config } from '@backstage/config';
+import {
+  DefaultGithubCredentialsProvider,
+  GithubCredentialsProvider,
+  ScmIntegrationRegistry,
+  ScmIntegrations,
+} from '@backstage/integration';
+import { describeError } from '@production-readiness/plugin-production-readiness-node';
+import { Octokit } from '@octokit/rest';
+import { LatestRun, RunsFacts } from '../pipeline/facts';
+
+/** Runs looked at per workflow to find the latest one that decided something. */
+const RUNS_PER_PAGE = 10;
+/** Conclusions that say nothing about the commit (superseded, skipped by a condition). */
+const UNDECIDED = new Set(['cancelled', 'skipped', 'neutral']);
+
+/** Where the latest results of a repository's workflows come from. */
+export interface WorkflowRunsReader {
+  read(options: {
+    url: string;
+    workflowFiles: string[];
+    branch: string;
+    signal?: AbortSignal;
+  }): Promise<RunsFacts>;
+}
+
+interface CachedRuns {
+  etag: string;
+  latest?: LatestRun;
+  undecided: number;
+}
+
+/**
+ * The latest completed run of each workflow on a branch, from the GitHub Actions runs API
+ * (`GET /repos/{owner}/{repo}/actions/workflows/{file}/runs`), authenticated with the GitHub
+ * integration's credentials (token or GitHub App). Each call carries the previous answer's
+ * ETag, so an unchanged workflow costs a `304 Not Modified`, which GitHub does not count
+ * against the rate limit.
+ */
+export class GitHubActionsRuns implements WorkflowRunsReader {
+  private readonly cache = new Map<string, CachedRuns>();
+
+  static fromConfig(config: Config): GitHubActionsRuns {
+    const integrations = ScmIntegrations.fromConfig(config);
+    return new GitHubActionsRuns(
+      integrations,
+      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+    );
+  }
+
+  constructor(
+    private readonly integrations: ScmIntegrationRegistry,
+    private readonly credentials: GithubCredentialsProvider,
+  ) {}
+
+  async read(options: {
+    url: string;
+    workflowFiles: string[];
+    branch: string;
+    signal?: AbortSignal;
+  }): Promise<RunsFacts> {
+    const { url, branch, signal } = options;
+    const integration = this.integrations.github.byUrl(url);
+    if (!integration) {
+      return {
+        state: 'unavailable',
+        reason: `${
+          new URL(url).host
+        } is not a GitHub integration: run results are read from GitHub Actions only (integrations.github in app-config)`,
+      };
+    }
+    const [owner, repo] = new URL(url).pathname.split('/').filter(Boolean);
+    if (!owner || !repo) {
+      return {
+        state: 'unavailable',
+        reason: `${url} names no GitHub repository (https://<host>/<owner>/<repo>/…)`,
+      };
+    }
+    const { token } = await this.credentials.getCredentials({ url });
+    const octokit = new Octokit({
+      baseUrl: integration.config.apiBaseUrl,
+      auth: token,
+      request: { signal },
+    });
+    const workflows = [];
+    for (const file of options.workflowFiles) {
+      const key = `${integration.config.host}/${owner}/${repo}/${branch}/${file}`;
+      const cached = this.cache.get(key);
+      try {
+        const response = await octokit.rest.actions.listWorkflowRuns({
+          owner,
+          repo: repo.replace(/\.git$/, ''),
+          workflow_id: file.replace(/^.*\//, ''),
+          branch,
+          event: 'push',
+          status: 'completed',
+          per_page: RUNS_PER_PAGE,
+          headers: cached ? { 'if-none-match': cached.etag } : {},
+        });
+        const runs = response.data.workflow_runs;
+        const decisive = runs.findIndex(
+          run => !UNDECIDED.has(run.conclusion ?? ''),
+        );
+        const found = runs[decisive];
+        const read: CachedRuns = {
+          etag: response.headers.etag ?? '',
+          undecided: decisive === -1 ? runs.length : decisive,
+          latest: found && {
+            id: found.id,
+            runNumber: found.run_number,
+            conclusion: found.conclusion ?? 'unknown',
+            headSha: found.head_sha,
+            url: found.html_url,
+            finishedAt: found.updated_at,
+          },
+        };
+        if (read.etag) this.cache.set(key, read);
+        workflows.push({
+          file,
+          latest: read.latest,
+          undecided: read.undecided,
+        });
+      } catch (e) {
+        const status = (e as { status?: number }).status;
+        if (status === 304 && cached) {
+          workflows.push({
+            file,
+            latest: cached.latest,
+            undecided: cached.undecided,
+          });
+        } else if (status === 404) {
+          workflows.push({
+            file,
+            error: `GitHub has no workflow ${file} in ${owner}/${repo} (404), or the token may not read its Actions`,
+          });
+        } else {
+          return {
+            state: 'unavailable',
+            reason: `Listing the runs of ${file} in ${owner}/${repo} failed: ${describeError(
+              e,
+            )}`,
+          };
+        }
+      }
+    }
+    return { state: 'read', workflows };
+  }
+}
