@@ -16,6 +16,11 @@ export interface Config {
        * delivery.pipeline-green (`{ days: 30 }`, `P30D`, `30d`). Default 30 days.
        */
       maxRunAge?: HumanDuration | string;
+      /**
+       * Registries (`ghcr.io`) or registry paths (`ghcr.io/acme`) deployed images must come
+       * from, for delivery.artifacts-pinned. Unset: registries are not checked.
+       */
+      allowedRegistries?: string[];
     };
   };
 }

@@ -8,6 +8,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import { createKubernetesChecks } from './checks/createKubernetesChecks';
 import { BackupJobRunsCollector } from './collector/BackupJobRunsCollector';
+import { DeployedImagesCollector } from './collector/DeployedImagesCollector';
 import { OperatorDatabaseClustersCollector } from './collector/OperatorDatabaseClustersCollector';
 import { ClusterSnapshots } from './collector/ClusterSnapshots';
 import { KubernetesCollector } from './collector/KubernetesCollector';
@@ -47,11 +48,13 @@ export const productionReadinessModuleKubernetes = createBackendModule({
               .join(', ')}`,
           );
         }
-        // Both collectors read one listing of the clusters per refresh.
+        // Every collector reads one listing of the clusters per refresh.
         const snapshots = ClusterSnapshots.create({ clusters, settings });
         lifecycle.addShutdownHook(() => snapshots.close());
+        const kubernetes = new KubernetesCollector(snapshots);
         collectors.addCollectors(
-          new KubernetesCollector(snapshots),
+          kubernetes,
+          new DeployedImagesCollector(kubernetes),
           new BackupJobRunsCollector(snapshots),
           new OperatorDatabaseClustersCollector(snapshots),
         );

@@ -78,6 +78,12 @@ describe('the scm module in a backend with the readiness plugin', () => {
         /^Latest runs on main succeeded: \.github\/workflows\/ci\.yaml run #1 /,
       ),
     });
+    expect(orders['delivery.artifacts-pinned']).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining(
+        'ghcr.io/acme/orders-api:${{ github.sha }}',
+      ),
+    });
     const scripts = await results('scripts');
     expect(scripts['delivery.pipeline-defined']).toMatchObject({
       status: 'fail',
@@ -86,6 +92,11 @@ describe('the scm module in a backend with the readiness plugin', () => {
     expect(scripts['delivery.pipeline-green']).toMatchObject({
       status: 'fail',
       summary: expect.stringMatching(/^No GitHub Actions workflow of /),
+    });
+    // Nothing deploys, and no Kubernetes module reads what runs: not a pass.
+    expect(scripts['delivery.artifacts-pinned']).toMatchObject({
+      status: 'unknown',
+      summary: expect.stringMatching(/^No image to judge: /),
     });
     expect(standIn.unhandledRequests).toEqual([]);
   });

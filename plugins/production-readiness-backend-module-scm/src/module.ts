@@ -8,6 +8,7 @@ import {
   readPositiveDurationMs,
 } from '@production-readiness/plugin-production-readiness-node';
 import { createPipelineDefinedCheck } from './checks/pipelineDefined';
+import { createArtifactsPinnedCheck } from './checks/artifactsPinned';
 import {
   createPipelineGreenCheck,
   DEFAULT_MAX_RUN_AGE_MS,
@@ -50,6 +51,9 @@ export const productionReadinessModuleScm = createBackendModule({
               fallback: DEFAULT_MAX_RUN_AGE_MS,
               path: 'productionReadiness.scm',
             }),
+          }),
+          createArtifactsPinnedCheck({
+            allowedRegistries: scm?.getOptionalStringArray('allowedRegistries'),
           }),
         );
       },

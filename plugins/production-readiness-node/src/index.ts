@@ -10,6 +10,7 @@ export * from './backupJobRuns';
 export * from './loadBalancerBackends';
 export * from './postgresReplication';
 export * from './operatorDatabaseClusters';
+export * from './deployedImages';
 export * from './checks';
 export * from './collectors';
 export {

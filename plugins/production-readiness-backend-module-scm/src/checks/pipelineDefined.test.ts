@@ -1,47 +1,18 @@
-import { Entity } from '@backstage/catalog-model';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
-import { parse, stringify } from 'yaml';
-import { parseGitHubWorkflow, parseGitLabCi } from '../pipeline/parsePipeline';
-import { ScmFacts } from '../pipeline/facts';
+import {
+  edited,
+  ORDERS_API,
+  repositoryFacts,
+} from '../__testUtils__/repositoryFacts';
 import { createPipelineDefinedCheck } from './pipelineDefined';
 import { renderedCi } from '../__testUtils__/renderedCi';
-
-const ENTITY: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'orders-api',
-    namespace: 'default',
-    annotations: {
-      'backstage.io/source-location':
-        'url:https://github.com/acme/orders-api/tree/main/',
-    },
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-orders' },
-};
-
-/** A YAML file changed as a developer would edit it. */
-function edited(text: string, change: (doc: any) => void): string {
-  const doc = parse(text);
-  change(doc);
-  return stringify(doc);
-}
 
 const check = createPipelineDefinedCheck();
 
 function judge(files: Record<string, string>) {
-  const facts: ScmFacts = {
-    sourceLocation: 'https://github.com/acme/orders-api/tree/main/',
-    defaultBranch: 'main',
-    pipelines: Object.entries(files).map(([path, text]) =>
-      path === '.gitlab-ci.yml'
-        ? parseGitLabCi(path, text)
-        : parseGitHubWorkflow(path, text, 'main'),
-    ),
-  };
   return runCheckOnFixtures(check, {
-    entity: ENTITY,
-    facts: { scm: facts },
+    entity: ORDERS_API,
+    facts: { scm: repositoryFacts(files) },
     now: new Date('2026-12-06T12:00:00Z'),
   });
 }

@@ -61,22 +61,31 @@ const callsGate = (job: PipelineJob) =>
   job.commands.some(c => GATE_API.test(c));
 
 /**
+ * The jobs that deploy to production: those whose environment is named `prod…`, or, in a
+ * file naming no environment at all, those whose id says `deploy`.
+ */
+export function productionDeployJobs(
+  pipeline: PipelineDefinition,
+): PipelineJob[] {
+  const anyEnvironment = pipeline.jobs.some(j => j.environment);
+  return pipeline.jobs.filter(j =>
+    anyEnvironment
+      ? PRODUCTION.test(j.environment ?? '')
+      : /deploy/i.test(j.id),
+  );
+}
+
+/**
  * What a CI definition does before production: which jobs test, which scan, and whether the
  * jobs deploying to a production environment wait for a test and a scan job (or call the
- * Production Readiness gate). A deploy job is one whose environment is named `prod…`, or,
- * in a file naming no environment at all, one whose id says `deploy`.
+ * Production Readiness gate); deploy jobs as {@link productionDeployJobs} finds them.
  */
 export function analysePipeline(
   pipeline: PipelineDefinition,
   scanners: string[] = DEFAULT_SCANNERS,
 ): PipelineAnalysis {
   const byId = new Map(pipeline.jobs.map(j => [j.id, j]));
-  const anyEnvironment = pipeline.jobs.some(j => j.environment);
-  const deployJobs = pipeline.jobs.filter(j =>
-    anyEnvironment
-      ? PRODUCTION.test(j.environment ?? '')
-      : /deploy/i.test(j.id),
-  );
+  const deployJobs = productionDeployJobs(pipeline);
   return {
     file: pipeline.file,
     tests: pipeline.jobs.filter(runsTests).map(j => j.id),

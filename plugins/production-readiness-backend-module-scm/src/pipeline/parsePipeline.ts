@@ -20,6 +20,21 @@ const strings = (v: unknown): string[] => {
 
 const lines = (v: unknown) => strings(v).flatMap(s => s.split('\n'));
 
+/** `env:` / `variables:` as text; GitLab also writes `NAME: { value: …, description: … }`. */
+function variablesOf(...maps: unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const map of maps) {
+    if (!isObject(map)) continue;
+    for (const [name, value] of Object.entries(map)) {
+      const text = isObject(value) ? value.value : value;
+      if (['string', 'number', 'boolean'].includes(typeof text)) {
+        out[name] = String(text);
+      }
+    }
+  }
+  return out;
+}
+
 function environmentName(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   return isObject(v) && typeof v.name === 'string' ? v.name : undefined;
@@ -99,6 +114,7 @@ export function parseGitHubWorkflow(
             ...strings(j.uses),
           ],
           needs: strings(j.needs),
+          variables: variablesOf(doc.env, j.env, ...steps.map(st => st.env)),
           environment: environmentName(j.environment),
         };
       }),
@@ -153,6 +169,7 @@ export function parseGitLabCi(file: string, text: string): PipelineDefinition {
       commands: [...lines(job.before_script), ...lines(job.script)],
       uses: strings(image),
       needs: 'needs' in job ? strings(job.needs) : earlier,
+      variables: variablesOf(doc.variables, job.variables),
       environment: environmentName(job.environment),
     };
   });

@@ -8,6 +8,11 @@ export interface PipelineJob {
   uses: string[];
   /** Jobs that must succeed before it starts (GitHub `needs`; GitLab earlier stages or `needs`). */
   needs: string[];
+  /**
+   * Variables its commands see, as written (GitHub `env` of the workflow, job and steps;
+   * GitLab `variables`, global then the job's).
+   */
+  variables: Record<string, string>;
   /** GitHub `environment` / GitLab `environment` name, when the job deploys to one. */
   environment?: string;
 }
