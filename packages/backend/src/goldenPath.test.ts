@@ -36,10 +36,12 @@ import {
   createSelfSignedCertificate,
   createWorkDir,
   FakeKubeApiServer,
+  GitHubApiStandIn,
   runJobScript,
   s3Client,
   startAlertmanager,
   startFakeKubeApiServer,
+  startGitHubApiStandIn,
   startHttpServer,
   startPatroniCluster,
   startPgBackRest,
@@ -63,6 +65,7 @@ import databaseHaModule from '@production-readiness/plugin-production-readiness-
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import loggingModule from '@production-readiness/plugin-production-readiness-backend-module-logging';
 import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
+import scmModule from '@production-readiness/plugin-production-readiness-backend-module-scm';
 import {
   CheckResult,
   ReadinessReport,
@@ -87,6 +90,7 @@ import {
   writeJobScripts,
 } from './__testUtils__/backupJobs';
 import { kubernetesRootConfig } from './__testUtils__/kubernetesConfig';
+import { publishRepository } from './__testUtils__/repositories';
 
 jest.setTimeout(300_000);
 
@@ -121,6 +125,8 @@ interface Variant {
    * `kubectl apply -k deploy/kubernetes` by hand.
    */
   withoutRepository?: boolean;
+  /** The last run of its CI workflow on main failed. */
+  failingBuild?: boolean;
   /** Deployment-side pieces that are missing: nothing reaches the real systems for them. */
   skip?: {
     alertRoute?: boolean;
@@ -132,6 +138,7 @@ interface Variant {
 }
 
 const K8S = 'deploy/kubernetes';
+const CI = '.github/workflows/ci.yaml';
 
 /**
  * A database backed up minutes ago: the plan keeps 14 backups, 2 exist, and nothing can have
@@ -271,6 +278,36 @@ const VARIANTS: Variant[] = [
         'delivery.no-manual-drift': 'unknown',
       },
     },
+  },
+  {
+    name: 'unscanned-api',
+    removed: "the image scan of its CI (Trivy's step)",
+    database: false,
+    edit: ws =>
+      editYaml(path.join(ws, CI), doc => {
+        doc.jobs.image.steps = doc.jobs.image.steps.filter(
+          (step: any) => !String(step.uses ?? '').includes('trivy'),
+        );
+      }),
+    expected: { component: { 'delivery.pipeline-defined': 'fail' } },
+  },
+  {
+    name: 'ungated-api',
+    removed: "its CI's gate before the production deploy",
+    database: false,
+    edit: ws =>
+      editYaml(path.join(ws, CI), doc => {
+        delete doc.jobs['readiness-gate'];
+        delete doc.jobs.deploy.needs;
+      }),
+    expected: { component: { 'delivery.pipeline-defined': 'fail' } },
+  },
+  {
+    name: 'red-build-api',
+    removed: 'a green build (the last CI run on main failed)',
+    database: false,
+    failingBuild: true,
+    expected: { component: { 'delivery.pipeline-green': 'fail' } },
   },
   {
     name: 'no-backup-job-api',
@@ -626,6 +663,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
   let alertmanager: TestAlertmanager;
   let service: TestHttpServer | undefined;
   let patroni: TestPatroniCluster | undefined;
+  let github: GitHubApiStandIn | undefined;
   let backend: ReadinessTestBackend;
   const reports = new Map<string, ReadinessReport>();
   /** The plugin's database, to count what a refresh writes. */
@@ -807,10 +845,21 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       scope: `${highlyAvailable.name}-pg`,
     });
     // The catalog: the generated catalog-info files, and the owners and system they name.
+    const catalogs = VARIANTS.map(v => readCatalog(workspaces.get(v)!));
+    // Each bundle with a repository is pushed to it, and its CI ran once on main.
+    github = await startGitHubApiStandIn();
+    for (const [i, variant] of VARIANTS.entries()) {
+      if (variant.withoutRepository) continue;
+      await publishRepository({
+        github,
+        name: variant.name,
+        workspace: workspaces.get(variant)!,
+        entities: catalogs[i],
+        lastRun: variant.failingBuild ? 'failure' : 'success',
+      });
+    }
     entities.push(
-      ...withDependencyRelations(
-        VARIANTS.flatMap(v => readCatalog(workspaces.get(v)!)),
-      ),
+      ...withDependencyRelations(catalogs.flat()),
       ...VARIANTS.map(v =>
         catalogEntity('Group', RECEIVER(v), { type: 'team', children: [] }),
       ),
@@ -849,15 +898,20 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
         backupModule,
         databaseHaModule,
         loggingModule,
+        scmModule,
         databaseProbe,
       ],
       entities,
-      rootConfig: kubernetesRootConfig({
-        url: cluster.baseUrl,
-        token: CLUSTER_TOKEN,
-        caCert: tls.cert,
-      }),
+      rootConfig: {
+        ...kubernetesRootConfig({
+          url: cluster.baseUrl,
+          token: CLUSTER_TOKEN,
+          caCert: tls.cert,
+        }),
+        integrations: { github: [github.integrationConfig] },
+      },
       config: {
+        scm: { allowedRegistries: ['ghcr.io/acme'] },
         // The last test refreshes the fleet a second time.
         refresh: { minInterval: { milliseconds: 1 } },
         prometheus: {
@@ -897,6 +951,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
       cluster?.stop(),
       patroni?.stop(),
       logs?.stop(),
+      github?.stop(),
     ]);
     fs.rmSync(root, { recursive: true, force: true });
   });
@@ -960,6 +1015,9 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
         'monitoring.alert-routing', // Prometheus module with Alertmanager
         'backup.dependencies-healthy', // the engine, from the database's results
         'documentation.runbook', // the engine's catalog checks
+        'delivery.pipeline-defined', // SCM module, from the repository's CI
+        'delivery.pipeline-green', // SCM module, from the GitHub Actions runs
+        'delivery.artifacts-pinned', // SCM module with the Kubernetes module's images
       ]),
     );
     expect(database!.results.map(r => r.checkId)).toEqual(

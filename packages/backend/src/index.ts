@@ -86,5 +86,10 @@ backend.add(
     '@production-readiness/plugin-production-readiness-backend-module-logging'
   ),
 );
+backend.add(
+  import(
+    '@production-readiness/plugin-production-readiness-backend-module-scm'
+  ),
+);
 
 backend.start();

@@ -384,6 +384,7 @@ describe('startGitHubApiStandIn', () => {
     });
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
+    expect(again.headers.get('content-type')).toBeNull();
     await standIn.addWorkflowRun('acme', 'runs', {
       workflow: '.github/workflows/ci.yaml',
       createdAt: '2026-12-04T10:00:00Z',

@@ -910,7 +910,10 @@ export async function startGitHubApiStandIn(
         ? Buffer.alloc(0)
         : Buffer.from(JSON.stringify(reply.json)));
     res.writeHead(reply.status, {
-      'content-type': 'application/json; charset=utf-8',
+      // GitHub answers 304 Not Modified without a body or its type.
+      ...(reply.status === 304
+        ? {}
+        : { 'content-type': 'application/json; charset=utf-8' }),
       'content-length': String(body.length),
       'x-github-media-type': 'github.v3; format=json',
       'x-oauth-scopes': 'repo, workflow',

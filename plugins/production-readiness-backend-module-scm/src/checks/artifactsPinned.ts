@@ -15,6 +15,7 @@ import {
 import { productionDeployJobs } from '../pipeline/analysePipeline';
 import { deployImages } from '../pipeline/deployImages';
 import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
+import { REPOSITORY_CHECK_SCOPE } from './scope';
 
 const REMEDIATION =
   'Deploy images by digest (@sha256:…), a full version tag (1.4.2) or the commit built (ghcr.io/acme/app:${{ github.sha }}, $CI_COMMIT_SHA), never latest, a branch name or a moving major tag, and only from the registries the platform allows.';
@@ -93,8 +94,7 @@ export function createArtifactsPinnedCheck(
       allowed ? `, from ${allowed.join(', ')}` : ''
     }.`,
     severity: 'major',
-    appliesTo: { hasAnnotations: ['backstage.io/source-location'] },
-    requiredOf: { kind: ['Component'] },
+    ...REPOSITORY_CHECK_SCOPE,
     remediation: REMEDIATION,
     sources: [SCM_COLLECTOR_ID, DEPLOYED_IMAGES_COLLECTOR_ID],
     collectors: [SCM_COLLECTOR_ID],

@@ -6,6 +6,7 @@ import {
 import { Evidence } from '@production-readiness/plugin-production-readiness-common';
 import { analysePipeline, DEFAULT_SCANNERS } from '../pipeline/analysePipeline';
 import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
+import { REPOSITORY_CHECK_SCOPE } from './scope';
 
 const collectors = [SCM_COLLECTOR_ID];
 const REMEDIATION =
@@ -28,8 +29,7 @@ export function createPipelineDefinedCheck(
       ', ',
     )}) for the default branch, and its production deploy waits for both or for the Production Readiness gate.`,
     severity: 'major',
-    appliesTo: { hasAnnotations: ['backstage.io/source-location'] },
-    requiredOf: { kind: ['Component'] },
+    ...REPOSITORY_CHECK_SCOPE,
     remediation: REMEDIATION,
     sources: collectors,
     collectors,

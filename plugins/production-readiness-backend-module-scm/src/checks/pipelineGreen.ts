@@ -9,6 +9,7 @@ import {
   summaryTime,
 } from '@production-readiness/plugin-production-readiness-common';
 import { SCM_COLLECTOR_ID, ScmFacts, WorkflowRuns } from '../pipeline/facts';
+import { REPOSITORY_CHECK_SCOPE } from './scope';
 
 const collectors = [SCM_COLLECTOR_ID];
 const REMEDIATION =
@@ -35,8 +36,7 @@ export function createPipelineGreenCheck(
       maxAge,
     )}.`,
     severity: 'major',
-    appliesTo: { hasAnnotations: ['backstage.io/source-location'] },
-    requiredOf: { kind: ['Component'] },
+    ...REPOSITORY_CHECK_SCOPE,
     remediation: REMEDIATION,
     sources: collectors,
     collectors,
