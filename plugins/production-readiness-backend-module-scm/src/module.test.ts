@@ -44,7 +44,15 @@ describe('the scm module in a backend with the readiness plugin', () => {
     backend = await startReadinessTestBackend({
       features: [productionReadinessModuleScm],
       entities: [
+        // Registered from its repository, as the catalog annotates it.
         component('orders-api', {
+          'backstage.io/managed-by-location': `url:https://${standIn.host}/acme/orders-api/blob/main/catalog-info.yaml`,
+          'backstage.io/source-location': at('orders-api'),
+        }),
+        // Registered elsewhere, pointing at orders-api's repository.
+        component('copycat-api', {
+          'backstage.io/managed-by-location':
+            'url:https://github.com/acme/catalog/blob/main/all.yaml',
           'backstage.io/source-location': at('orders-api'),
         }),
         component('scripts', { 'backstage.io/source-location': at('scripts') }),
@@ -99,5 +107,21 @@ describe('the scm module in a backend with the readiness plugin', () => {
       summary: expect.stringMatching(/^No image to judge: /),
     });
     expect(standIn.unhandledRequests).toEqual([]);
+  });
+
+  it("lends a repository's pipeline to no entity that only points at it", async () => {
+    const copycat = await results('copycat-api');
+    for (const checkId of [
+      'delivery.pipeline-defined',
+      'delivery.pipeline-green',
+      'delivery.artifacts-pinned',
+    ]) {
+      expect(copycat[checkId]).toMatchObject({
+        status: 'fail',
+        summary: expect.stringMatching(
+          /^Evidence not bound to this entity: repository https:\/\/127\.0\.0\.1:\d+\/acme\/orders-api\/tree\/main \(selected by backstage\.io\/source-location=url:.+\) is also claimed by component:default\/orders-api/,
+        ),
+      });
+    }
   });
 });

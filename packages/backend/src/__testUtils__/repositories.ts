@@ -1,9 +1,12 @@
-import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ANNOTATION_SOURCE_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
 import { GitHubApiStandIn, RepositoryFile } from '@internal/test-servers';
 import fs from 'node:fs';
 import path from 'node:path';
-
-const SOURCE_LOCATION = 'backstage.io/source-location';
 
 /** Every file of a rendered workspace, as a repository's first commit holds them. */
 function workspaceFiles(workspace: string): Record<string, RepositoryFile> {
@@ -25,8 +28,8 @@ function workspaceFiles(workspace: string): Record<string, RepositoryFile> {
 /**
  * Pushes a rendered service to `acme/<name>` on the GitHub API stand-in (a real git
  * repository), records how its CI workflow's last push run on main ended, and gives the
- * service's entities the `backstage.io/source-location` the catalog sets for entities
- * registered from that repository.
+ * service's entities the location annotations the catalog sets for entities registered from
+ * that repository's catalog-info.yaml (`managed-by-location`, `source-location`).
  */
 export async function publishRepository(options: {
   github: GitHubApiStandIn;
@@ -45,10 +48,13 @@ export async function publishRepository(options: {
     workflow: '.github/workflows/ci.yaml',
     conclusion: options.lastRun,
   });
+  const repository = `https://${github.host}/acme/${name}`;
   for (const entity of options.entities) {
     entity.metadata.annotations = {
       ...entity.metadata.annotations,
-      [SOURCE_LOCATION]: `url:https://${github.host}/acme/${name}/tree/main/`,
+      [ANNOTATION_LOCATION]: `url:${repository}/blob/main/catalog-info.yaml`,
+      [ANNOTATION_ORIGIN_LOCATION]: `url:${repository}/blob/main/catalog-info.yaml`,
+      [ANNOTATION_SOURCE_LOCATION]: `url:${repository}/tree/main/`,
     };
   }
 }

@@ -5,12 +5,14 @@ import {
   CollectedFacts,
   CollectorContext,
   describeError,
+  EvidenceClaim,
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
 import { parseGitHubWorkflow, parseGitLabCi } from '../pipeline/parsePipeline';
 import { WorkflowRunsReader } from './GitHubActionsRuns';
+import { repositoryClaim } from './repositoryClaim';
 
 export const SOURCE_LOCATION = 'backstage.io/source-location';
 
@@ -85,6 +87,7 @@ export class ScmCollector implements FactCollector<ScmFacts> {
   ): Promise<CollectedFacts<ScmFacts>> {
     const facts = new Map<string, ScmFacts>();
     const errors = new Map<string, string>();
+    const claims = new Map<string, EvidenceClaim[]>();
     const byLocation = new Map<string, string[]>();
     for (const entity of entities) {
       const ref = stringifyEntityRef(entity);
@@ -94,6 +97,7 @@ export class ScmCollector implements FactCollector<ScmFacts> {
         errors.set(ref, location.error);
         continue;
       }
+      claims.set(ref, [repositoryClaim(entity, location.url)]);
       byLocation.set(location.url, [
         ...(byLocation.get(location.url) ?? []),
         ref,
@@ -119,7 +123,7 @@ export class ScmCollector implements FactCollector<ScmFacts> {
         }),
       ),
     );
-    return { facts, errors };
+    return { facts, errors, claims };
   }
 
   /** Adds the latest run of each GitHub Actions workflow that runs on the default branch. */
