@@ -2,9 +2,10 @@
  * The demo stack behind `./scripts/start`: real Prometheus, Alertmanager, an S3-protocol
  * server holding real pgBackRest backups and a restore-test record, a real Patroni cluster
  * (etcd + two PostgreSQL) for orders-db's high availability, a small exporter for the
- * demo services, and a Kubernetes API stand-in serving the demo manifests (the only
- * simulated system). Everything listens on 127.0.0.1 on free ports; the actual addresses go
- * to `.data/demo/app-config.demo.yaml`, which scripts/start passes to Backstage.
+ * demo services, a Kubernetes API stand-in serving the demo manifests and a GitHub API
+ * stand-in holding the services' repositories (the two simulated systems). Everything
+ * listens on 127.0.0.1 on free ports; the actual addresses go to
+ * `.data/demo/app-config.demo.yaml`, which scripts/start passes to Backstage.
  *
  * Run: node --require @backstage/cli/config/nodeTransform.cjs demo/stack.ts
  * Stops everything it started on SIGINT/SIGTERM.
@@ -47,6 +48,7 @@ import {
   produceDemoBackups,
 } from './backups';
 import { startDemoExporter } from './exporter';
+import { DEMO_GIT_HOST, startDemoRepositories } from './repositories';
 import { startLogShipper } from './logShipper';
 import { startVmHost } from './vmHost';
 import {
@@ -485,7 +487,7 @@ async function main() {
   );
   status[
     'Kubernetes API'
-  ] = `${kube.baseUrl}  (SIMULATED: a stand-in serving ${objects.length} demo objects from demo/kubernetes; the only simulated system)`;
+  ] = `${kube.baseUrl}  (SIMULATED: a stand-in serving ${objects.length} demo objects from demo/kubernetes)`;
   config.kubernetes = {
     serviceLocatorMethod: { type: 'multiTenant' },
     clusterLocatorMethods: [
@@ -503,6 +505,17 @@ async function main() {
       },
     ],
   };
+
+  // The services' repositories: what the service template renders for each, and a green CI run.
+  const repositories = await startDemoRepositories();
+  running.push({ name: 'GitHub API stand-in', stop: repositories.github.stop });
+  config.integrations = { github: [repositories.integration] };
+  config.productionReadiness.scm = { allowedRegistries: ['ghcr.io/acme'] };
+  status['GitHub API'] = `${
+    repositories.github.apiBaseUrl
+  }  (SIMULATED: a stand-in for ${DEMO_GIT_HOST} with real git repositories ${repositories.repositories.join(
+    ', ',
+  )}, rendered by the service template, and one green CI run each)`;
 
   // A job's token for pushing evidence (POST /results), as a restore-test job would have: its
   // subject may push for team-orders' entities only (productionReadiness.pushedResults).
@@ -554,6 +567,7 @@ async function main() {
           alertmanager: alertmanagerUrl,
           s3: s3.baseUrl,
           kubernetes: kube.baseUrl,
+          github: repositories.github.baseUrl,
           exporter: exporter.baseUrl,
           webhookReceiver: receiver.baseUrl,
         },

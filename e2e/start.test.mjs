@@ -283,7 +283,7 @@ describe('scripts/start', () => {
     ]);
   });
 
-  it('runs every demo system on loopback and labels the Kubernetes API as the only simulated one', () => {
+  it('runs every demo system on loopback and labels the Kubernetes and GitHub APIs as the only simulated ones', () => {
     for (const [name, url] of Object.entries(stack.urls)) {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, name);
     }
@@ -305,6 +305,17 @@ describe('scripts/start', () => {
       /\(real; backend orders-db-primary to orders-db's leader/,
     );
     assert.match(stack.status['Kubernetes API'], /SIMULATED/);
+    assert.match(
+      stack.status['GitHub API'],
+      /SIMULATED: a stand-in for github\.demo\.example with real git repositories/,
+    );
+    assert.deepEqual(
+      Object.entries(stack.status)
+        .filter(([, text]) => /SIMULATED/.test(text))
+        .map(([name]) => name)
+        .sort(),
+      ['GitHub API', 'Kubernetes API'],
+    );
   });
 
   /** When each entity was last refreshed on demand (the engine allows one per 30 s). */
@@ -441,6 +452,20 @@ describe('scripts/start', () => {
     assert.equal(
       checks['delivery.rollback-ready'].summary,
       'Can be rolled back: Deployment shop/orders-api (demo-stand-in) by Argo CD self-heal (Application argocd/orders-api, automated sync)',
+    );
+    // Its repository (the GitHub API stand-in): the template's CI tests, scans and gates the
+    // production deploy, its last run on main is green, and what it deploys and runs is pinned.
+    assert.equal(
+      checks['delivery.pipeline-defined'].summary,
+      'Tests (.github/workflows/ci.yaml: test), scans (.github/workflows/ci.yaml: image (trivy)) and a gated production deploy (deploy: calls the Production Readiness gate (job readiness-gate))',
+    );
+    assert.match(
+      checks['delivery.pipeline-green'].summary,
+      /^Latest runs on main succeeded: \.github\/workflows\/ci\.yaml run #1 \([0-9a-f]{7}, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\) succeeded$/,
+    );
+    assert.match(
+      checks['delivery.artifacts-pinned'].summary,
+      /^\d+ image reference\(s\) pinned and from allowed registries: .*ghcr\.io\/acme\/orders-api:3\.8\.2/,
     );
 
     const gate = await (

@@ -134,7 +134,7 @@ describe('delivery.artifacts-pinned', () => {
     });
   });
 
-  it('reads kubectl set image, kustomize edit set image and helm --set image.tag', async () => {
+  it('reads kubectl set image, kustomize edit set image, helm --set image.tag and ansible-playbook -e …_image', async () => {
     const deploying = (run: string) =>
       edited(ci.github, doc => {
         const step = doc.jobs.deploy.steps.find(
@@ -163,6 +163,16 @@ describe('delivery.artifacts-pinned', () => {
         `.github/workflows/ci.yaml job deploy (${via})`,
       );
     }
+    // The template's deploy of a service on VMs: its Ansible role with the new image.
+    const vm = await judge({
+      [GITHUB]: deploying(
+        'ansible-playbook -i deploy/ansible/inventory.ini deploy/ansible/playbook.yml -e service_image="ghcr.io/acme/orders-api:${{ github.sha }}"',
+      ),
+    });
+    expect(vm.status).toBe('pass');
+    expect(vm.evidence?.[0].label).toBe(
+      '.github/workflows/ci.yaml job deploy (ansible-playbook -e service_image)',
+    );
     expect(
       (
         await judge({

@@ -65,10 +65,29 @@ function flagValues(words: string[], flag: string): string[] {
   });
 }
 
+/** `a=1 b=2` or `{"a": "1"}` of `ansible-playbook -e` (a `@file` is not read). */
+function extraVars(value: string): Array<[string, string]> {
+  if (value.startsWith('@')) return [];
+  if (value.trim().startsWith('{')) {
+    try {
+      return Object.entries(JSON.parse(value)).flatMap(([k, v]) =>
+        typeof v === 'string' ? [[k, v] as [string, string]] : [],
+      );
+    } catch {
+      return [];
+    }
+  }
+  // Space-separated pairs; a GitHub expression in a value keeps its spaces.
+  return [...value.matchAll(/([^\s=]+)=((?:\$\{\{[^}]*\}\}|\S)+)/g)].map(m => [
+    m[1],
+    m[2],
+  ]);
+}
+
 /**
  * Images a deploy job's commands set: `argocd app set --kustomize-image`, `kustomize edit set
- * image`, `kubectl set image` and Helm `--set`/`--set-string` of `image`, `image.tag` or
- * `image.digest`. Other ways of deploying (a values file, a manifest in the repository) set no
+ * image`, `kubectl set image`, Helm `--set`/`--set-string` of `image`, `image.tag` or
+ * `image.digest`, and `ansible-playbook -e` variables named `image` or `…_image`. Other ways of deploying (a values file, a manifest in the repository) set no
  * image here; what runs is then read from the cluster.
  */
 export function deployImages(job: PipelineJob): DeployImage[] {
@@ -81,7 +100,7 @@ export function deployImages(job: PipelineJob): DeployImage[] {
     }
   })) {
     const tool = words.findIndex(w =>
-      /(^|\/)(argocd|kustomize|kubectl|helm)$/.test(w),
+      /(^|\/)(argocd|kustomize|kubectl|helm|ansible-playbook)$/.test(w),
     );
     if (tool === -1) continue;
     const name = words[tool].replace(/^.*\//, '');
@@ -111,6 +130,20 @@ export function deployImages(job: PipelineJob): DeployImage[] {
         .slice(kubectlSet + 2)
         .filter(a => !a.startsWith('-') && a.includes('='))) {
         images.push({ reference: newImage(value), via: 'kubectl set image' });
+      }
+    } else if (name === 'ansible-playbook') {
+      for (const value of [
+        ...flagValues(args, '-e'),
+        ...flagValues(args, '--extra-vars'),
+      ]) {
+        for (const [key, image] of extraVars(value)) {
+          if (/(^|_)image$/.test(key) && image) {
+            images.push({
+              reference: image,
+              via: `ansible-playbook -e ${key}`,
+            });
+          }
+        }
       }
     } else if (name === 'helm' && /^(upgrade|install)$/.test(args[0] ?? '')) {
       const sets = [
