@@ -516,7 +516,7 @@ describe('scripts/start', () => {
     );
   });
 
-  it("fails careless-worker's plain-text logs on structure, read from the log store", async () => {
+  it("fails careless-worker's plain-text logs on structure, read from the log store, and its delivery, which it never declared", async () => {
     const { token } = await guestToken();
     const headers = { authorization: `Bearer ${token}` };
     // Owned by team-payments: the guest may read its report, not re-run it.
@@ -528,7 +528,13 @@ describe('scripts/start', () => {
     assert.match(
       checks['logging.structured'].summary,
       /^0% of \d+ lines? of service="careless-worker" in victorialogs store main are structured \(needed: 90%\)$/,
+    ); // Delivery is judged though it declares nothing for it: no repository, no workload.
+    assert.equal(
+      checks['delivery.pipeline-defined'].summary,
+      'No repository: the entity declares no backstage.io/source-location, so its pipeline cannot be read',
     );
+    assert.equal(checks['delivery.pipeline-defined'].status, 'fail');
+    assert.match(checks['delivery.orchestrated'].summary, /^No workload found/);
   });
 
   it('judges invoice-batch, which runs on a VM, from its host: node_exporter up, unit active, logs rotated, disks watched', async () => {
@@ -562,6 +568,19 @@ describe('scripts/start', () => {
     // The Kubernetes checks of those pillars are replaced, not left unknown.
     assert.equal(checks['availability.replicas'], undefined);
     assert.equal(checks['logging.stdout'], undefined);
+    // Delivery on a VM: its repository's pipeline deploys it with Ansible, gated.
+    assert.equal(checks['delivery.orchestrated'], undefined);
+    for (const id of [
+      'delivery.pipeline-defined',
+      'delivery.pipeline-green',
+      'delivery.artifacts-pinned',
+    ]) {
+      assert.equal(checks[id]?.status, 'pass', `${id}: ${checks[id]?.summary}`);
+    }
+    assert.match(
+      checks['delivery.artifacts-pinned'].summary,
+      /ghcr\.io\/acme\/invoice-batch:\$\{\{ github\.sha \}\}/,
+    );
   });
 
   it('fails inventory-api for its empty newest backup and alerts that reach only the default receiver', async () => {

@@ -2,8 +2,8 @@
  * Fail closed: what a production entity does not declare fails; it is never skipped.
  *
  * A table of "forgetting" entities, each evaluated by the real engine with the real
- * Kubernetes, Prometheus and backup modules (a Kubernetes API stand-in that serves no
- * workloads, no Prometheus or backup location configured), asserting the gate answer and the
+ * Kubernetes, Prometheus, backup and SCM modules (a Kubernetes API stand-in that serves no
+ * workloads, no Prometheus, backup location or repository configured), asserting the gate answer and the
  * reason a user sees. The control cases at the end must stay allowed.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -20,6 +20,7 @@ import {
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
+import scmModule from '@production-readiness/plugin-production-readiness-backend-module-scm';
 import { kubernetesRootConfig } from './__testUtils__/kubernetesConfig';
 import {
   GateAnswer,
@@ -208,7 +209,7 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     cluster = await startFakeKubeApiServer({ objects: [], token: TOKEN, tls });
     backend = await startReadinessTestBackend({
       entities,
-      features: [kubernetesModule, prometheusModule, backupModule],
+      features: [kubernetesModule, prometheusModule, backupModule, scmModule],
       rootConfig: kubernetesRootConfig({
         url: cluster.baseUrl,
         token: TOKEN,
@@ -260,12 +261,20 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
         [
           'availability',
           'backup',
+          'delivery',
           'documentation',
           'logging',
           'monitoring',
           'security',
         ].sort(),
       );
+      // How it reaches production is judged too: it names no repository and no workload.
+      expect(result(ref(name), 'delivery.pipeline-defined')).toMatchObject({
+        status: 'fail',
+        summary:
+          'No repository: the entity declares no backstage.io/source-location, so its pipeline cannot be read',
+      });
+      expect(result(ref(name), 'delivery.orchestrated').status).toBe('fail');
       expect(result(ref(name), 'security.run-as-non-root').status).toBe('fail');
       expect(result(ref(name), 'monitoring.prometheus-scraped').status).toBe(
         'unknown',
@@ -378,6 +387,14 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     expect(
       reports.get(ref('vm-service'))!.results.map(r => r.checkId),
     ).not.toContain('availability.replicas');
+    // Delivery: its repository's pipeline (the Ansible deploy) is the evidence on a VM, so the
+    // Kubernetes delivery checks give way, and without a repository it fails.
+    expect(
+      reports.get(ref('vm-service'))!.results.map(r => r.checkId),
+    ).not.toContain('delivery.orchestrated');
+    expect(result(ref('vm-service'), 'delivery.pipeline-defined').status).toBe(
+      'fail',
+    );
     // Security: no installed check judges it on a VM.
     const nonRoot = result(ref('vm-service'), 'security.run-as-non-root');
     expect(nonRoot).toMatchObject({

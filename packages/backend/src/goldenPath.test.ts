@@ -267,7 +267,7 @@ const VARIANTS: Variant[] = [
   {
     name: 'kubectl-applied-api',
     removed:
-      'the Argo CD Application (no repository URL: applied with kubectl)',
+      'the repository and its Argo CD Application (applied with kubectl)',
     database: false,
     withoutRepository: true,
     expected: {
@@ -276,6 +276,10 @@ const VARIANTS: Variant[] = [
         'delivery.gitops-synced': 'fail',
         // Nothing deploys it, so nothing tells a change by hand from the deploy.
         'delivery.no-manual-drift': 'unknown',
+        // No repository either: no pipeline tests, scans or deploys it.
+        'delivery.pipeline-defined': 'fail',
+        'delivery.pipeline-green': 'fail',
+        'delivery.artifacts-pinned': 'fail',
       },
     },
   },

@@ -14,8 +14,8 @@ import {
 } from '../artifacts/imagePinning';
 import { productionDeployJobs } from '../pipeline/analysePipeline';
 import { deployImages } from '../pipeline/deployImages';
-import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
-import { REPOSITORY_CHECK_SCOPE } from './scope';
+import { SCM_COLLECTOR_ID } from '../pipeline/facts';
+import { REPOSITORY_CHECK_SCOPE, withRepositoryFacts } from './scope';
 
 const REMEDIATION =
   'Deploy images by digest (@sha256:…), a full version tag (1.4.2) or the commit built (ghcr.io/acme/app:${{ github.sha }}, $CI_COMMIT_SHA), never latest, a branch name or a moving major tag, and only from the registries the platform allows.';
@@ -99,13 +99,7 @@ export function createArtifactsPinnedCheck(
     sources: [SCM_COLLECTOR_ID, DEPLOYED_IMAGES_COLLECTOR_ID],
     collectors: [SCM_COLLECTOR_ID],
     optionalCollectors: [DEPLOYED_IMAGES_COLLECTOR_ID],
-    evaluate: context => {
-      const scm = context.facts<ScmFacts>(SCM_COLLECTOR_ID);
-      if (!scm) {
-        return checkResult.unknown(
-          'The repository was not read: the entity has no backstage.io/source-location the SCM module can read',
-        );
-      }
+    evaluate: withRepositoryFacts((scm, context) => {
       const running = context.facts<DeployedImagesFacts>(
         DEPLOYED_IMAGES_COLLECTOR_ID,
       );
@@ -176,6 +170,6 @@ export function createArtifactsPinnedCheck(
         }: ${images.slice(0, 5).join(', ')}${images.length > 5 ? ' …' : ''}`,
         evidence,
       );
-    },
+    }),
   });
 }

@@ -5,8 +5,8 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import { Evidence } from '@production-readiness/plugin-production-readiness-common';
 import { analysePipeline, DEFAULT_SCANNERS } from '../pipeline/analysePipeline';
-import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
-import { REPOSITORY_CHECK_SCOPE } from './scope';
+import { SCM_COLLECTOR_ID } from '../pipeline/facts';
+import { REPOSITORY_CHECK_SCOPE, withRepositoryFacts } from './scope';
 
 const collectors = [SCM_COLLECTOR_ID];
 const REMEDIATION =
@@ -33,13 +33,7 @@ export function createPipelineDefinedCheck(
     remediation: REMEDIATION,
     sources: collectors,
     collectors,
-    evaluate: context => {
-      const facts = context.facts<ScmFacts>(SCM_COLLECTOR_ID);
-      if (!facts) {
-        return checkResult.unknown(
-          'The repository was not read: the entity has no backstage.io/source-location the SCM module can read',
-        );
-      }
+    evaluate: withRepositoryFacts(facts => {
       const where = `${facts.sourceLocation} (${facts.defaultBranch})`;
       if (!facts.pipelines.length) {
         return checkResult.fail(
@@ -115,6 +109,6 @@ export function createPipelineDefinedCheck(
           .join('; ')})`,
         evidence,
       );
-    },
+    }),
   });
 }

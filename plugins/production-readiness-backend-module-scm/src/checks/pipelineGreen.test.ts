@@ -1,24 +1,21 @@
-import { Entity } from '@backstage/catalog-model';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
-import { ScmFacts } from '../pipeline/facts';
+import { ORDERS_API } from '../__testUtils__/repositoryFacts';
+import { LatestRun, ScmFacts } from '../pipeline/facts';
 import { createPipelineGreenCheck } from './pipelineGreen';
 
-const ENTITY: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'orders-api',
-    namespace: 'default',
-    annotations: {
-      'backstage.io/source-location':
-        'url:https://gitlab.example.com/acme/orders-api/-/tree/main/',
-    },
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-orders' },
-};
 const NOW = new Date('2026-12-06T12:00:00Z');
 const HEAD = 'a'.repeat(40);
 const BUILT = 'b'.repeat(40);
+
+/** Run #12 of ci.yaml, green, two hours before NOW, of a commit older than the head. */
+const GREEN_RUN: LatestRun = {
+  id: 1,
+  runNumber: 12,
+  conclusion: 'success',
+  headSha: BUILT,
+  url: 'https://github.com/acme/orders-api/actions/runs/1',
+  finishedAt: '2026-12-06T10:00:00Z',
+};
 
 const facts = (runs: ScmFacts['runs']): ScmFacts => ({
   sourceLocation: 'https://gitlab.example.com/acme/orders-api/-/tree/main/',
@@ -29,7 +26,7 @@ const facts = (runs: ScmFacts['runs']): ScmFacts => ({
 });
 const judge = (runs: ScmFacts['runs']) =>
   runCheckOnFixtures(createPipelineGreenCheck(), {
-    entity: ENTITY,
+    entity: ORDERS_API,
     facts: { scm: facts(runs) },
     now: NOW,
   });
@@ -51,17 +48,7 @@ describe('delivery.pipeline-green', () => {
   });
 
   it('is unknown when one workflow cannot be listed and the others are green, and fails when another is red', async () => {
-    const green = {
-      file: '.github/workflows/ci.yaml',
-      latest: {
-        id: 1,
-        runNumber: 12,
-        conclusion: 'success',
-        headSha: BUILT,
-        url: 'https://github.com/acme/orders-api/actions/runs/1',
-        finishedAt: '2026-12-06T10:00:00Z',
-      },
-    };
+    const green = { file: '.github/workflows/ci.yaml', latest: GREEN_RUN };
     const unlisted = {
       file: '.github/workflows/deploy.yaml',
       error: 'GitHub has no workflow .github/workflows/deploy.yaml (404)',
@@ -90,19 +77,7 @@ describe('delivery.pipeline-green', () => {
     expect(
       await judge({
         state: 'read',
-        workflows: [
-          {
-            file: '.github/workflows/ci.yaml',
-            latest: {
-              id: 1,
-              runNumber: 12,
-              conclusion: 'success',
-              headSha: BUILT,
-              url: 'https://github.com/acme/orders-api/actions/runs/1',
-              finishedAt: '2026-12-06T10:00:00Z',
-            },
-          },
-        ],
+        workflows: [{ file: '.github/workflows/ci.yaml', latest: GREEN_RUN }],
       }),
     ).toMatchObject({
       status: 'pass',

@@ -8,8 +8,8 @@ import {
   formatDuration,
   summaryTime,
 } from '@production-readiness/plugin-production-readiness-common';
-import { SCM_COLLECTOR_ID, ScmFacts, WorkflowRuns } from '../pipeline/facts';
-import { REPOSITORY_CHECK_SCOPE } from './scope';
+import { SCM_COLLECTOR_ID, WorkflowRuns } from '../pipeline/facts';
+import { REPOSITORY_CHECK_SCOPE, withRepositoryFacts } from './scope';
 
 const collectors = [SCM_COLLECTOR_ID];
 const REMEDIATION =
@@ -40,13 +40,7 @@ export function createPipelineGreenCheck(
     remediation: REMEDIATION,
     sources: collectors,
     collectors,
-    evaluate: context => {
-      const facts = context.facts<ScmFacts>(SCM_COLLECTOR_ID);
-      if (!facts) {
-        return checkResult.unknown(
-          'The repository was not read: the entity has no backstage.io/source-location the SCM module can read',
-        );
-      }
+    evaluate: withRepositoryFacts((facts, context) => {
       if (!facts.runs) {
         return checkResult.unknown(
           `No run results were read for ${facts.sourceLocation}`,
@@ -105,7 +99,7 @@ export function createPipelineGreenCheck(
           .join('; ')}${untested}`,
         evidence,
       );
-    },
+    }),
   });
 }
 

@@ -35,12 +35,18 @@ export interface CoverageSettings {
   rules: CoverageRule[];
 }
 
+/**
+ * What every production service faces, whatever it declares. Delivery too: how a service
+ * reaches production (its pipeline, its deploys) is judged on every service, not only on
+ * those that carry the annotations a delivery check reads.
+ */
 const ALL_SERVICE_PILLARS = [
   'availability',
   'security',
   'monitoring',
   'logging',
   'backup',
+  'delivery',
   'documentation',
 ];
 
