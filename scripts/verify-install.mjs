@@ -552,10 +552,17 @@ async function main() {
       'monitoring',
       'logging',
       'backup',
+      'delivery',
       'documentation',
     ]) {
       assert.ok(byPillar(pillar).length > 0, `shop-api has ${pillar} results`);
     }
+    // It names no repository: the SCM module's checks say what to declare.
+    assert.match(
+      service.results.find(r => r.checkId === 'delivery.pipeline-defined')
+        ?.summary ?? '',
+      /^No repository: the entity declares no backstage\.io\/source-location/,
+    );
     for (const r of [...byPillar('availability'), ...byPillar('monitoring')]) {
       assert.ok(
         ['fail', 'unknown'].includes(r.status),
