@@ -68,6 +68,7 @@ export type {
   RepositoryPermissions,
   UnhandledRequest,
   WorkflowRunSpec,
+  EnvironmentSpec,
 } from './github';
 export { restoreIntoScratch, startPgBackRest } from './pgbackrest';
 export type { PgBackRestFixture, StartPgBackRestOptions } from './pgbackrest';

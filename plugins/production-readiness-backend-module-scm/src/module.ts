@@ -13,7 +13,7 @@ import {
   createPipelineGreenCheck,
   DEFAULT_MAX_RUN_AGE_MS,
 } from './checks/pipelineGreen';
-import { GitHubActionsRuns } from './collector/GitHubActionsRuns';
+import { gitHubReaders } from './collector/gitHubReaders';
 import { ScmCollector } from './collector/ScmCollector';
 
 /**
@@ -39,7 +39,7 @@ export const productionReadinessModuleScm = createBackendModule({
         collectors.addCollectors(
           new ScmCollector(urlReader, {
             concurrency: scm?.getOptionalNumber('concurrency') ?? 4,
-            runs: GitHubActionsRuns.fromConfig(config),
+            ...gitHubReaders(config),
           }),
         );
         checks.addChecks(

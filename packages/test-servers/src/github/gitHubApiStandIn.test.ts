@@ -403,6 +403,35 @@ describe('startGitHubApiStandIn', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('lists deployment environments with their protection rules', async () => {
+    standIn.setEnvironment('acme', 'shop', {
+      name: 'production',
+      reviewers: ['ada', 'grace'],
+      waitTimer: 5,
+    });
+    standIn.setEnvironment('acme', 'shop', { name: 'staging' });
+    const listed = await call('GET', `${repoApi}/environments?per_page=100`);
+    expect(listed.status).toBe(200);
+    expect(listed.json.total_count).toBe(2);
+    const [production, staging] = listed.json.environments;
+    expect(production.name).toBe('production');
+    expect(production.protection_rules).toEqual([
+      expect.objectContaining({
+        type: 'required_reviewers',
+        reviewers: [
+          expect.objectContaining({
+            reviewer: expect.objectContaining({ login: 'ada' }),
+          }),
+          expect.objectContaining({
+            reviewer: expect.objectContaining({ login: 'grace' }),
+          }),
+        ],
+      }),
+      expect.objectContaining({ type: 'wait_timer', wait_timer: 5 }),
+    ]);
+    expect(staging.protection_rules).toEqual([]);
+  });
+
   it('refuses bodies over the limit', async () => {
     const response = await call('POST', `${repoApi}/git/blobs`, {
       content: 'x'.repeat(2 * 1024 * 1024),

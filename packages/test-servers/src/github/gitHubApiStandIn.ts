@@ -20,6 +20,7 @@ import {
   Reply,
   Route,
 } from './standInHttp';
+import { createEnvironments, EnvironmentSpec } from './environments';
 import { createWorkflowRuns, WorkflowRunSpec } from './workflowRuns';
 
 /** A repository the stand-in serves, created as a real bare git repository. */
@@ -94,6 +95,12 @@ export interface GitHubApiStandIn {
     name: string,
     run: WorkflowRunSpec,
   ): Promise<{ id: number }>;
+  /** Creates or replaces a deployment environment of `owner/name` (with its reviewers). */
+  setEnvironment(
+    owner: string,
+    name: string,
+    environment: EnvironmentSpec,
+  ): void;
   /** The git repository behind `owner/name`, to read back what clients wrote. */
   gitRepository(owner: string, name: string): GitRepository;
   /** Closes the server and deletes the repositories. */
@@ -217,6 +224,7 @@ export async function startGitHubApiStandIn(
     pullRequests: [],
     addRepository: async () => ({ headSha: '' }),
     addWorkflowRun: async () => ({ id: 0 }),
+    setEnvironment: () => {},
     gitRepository: () => {
       throw new Error('not started');
     },
@@ -439,8 +447,16 @@ export async function startGitHubApiStandIn(
     now: isoNow,
   });
 
+  const environments = createEnvironments({
+    findRepo: (owner, name) => findRepo(owner, name),
+    api,
+    webUrl: path => `${state.baseUrl}${path}`,
+    now: isoNow,
+  });
+
   const routes: Route[] = [
     ...workflowRuns.routes,
+    ...environments.routes,
     // Repository: default branch, permissions, URL templates.
     {
       method: 'GET',
@@ -1109,6 +1125,13 @@ export async function startGitHubApiStandIn(
     if (!repo)
       throw new Error(`No repository ${owner}/${name} on the stand-in`);
     return workflowRuns.add(repo, run);
+  };
+
+  state.setEnvironment = (owner, name, environment) => {
+    const repo = repos.get(key(owner, name));
+    if (!repo)
+      throw new Error(`No repository ${owner}/${name} on the stand-in`);
+    environments.set(repo, environment);
   };
 
   state.gitRepository = (owner, name) => {

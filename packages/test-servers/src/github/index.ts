@@ -1,5 +1,6 @@
 export { startGitHubApiStandIn } from './gitHubApiStandIn';
 export type { WorkflowRunSpec } from './workflowRuns';
+export type { EnvironmentSpec } from './environments';
 export type {
   GitHubApiStandIn,
   GitHubStandInRepository,

@@ -4,6 +4,8 @@ import {
   ORDERS_API,
   repositoryFacts,
 } from '../__testUtils__/repositoryFacts';
+import { CheckEvaluation } from '@production-readiness/plugin-production-readiness-node';
+import { ScmFacts } from '../pipeline/facts';
 import { createPipelineDefinedCheck } from './pipelineDefined';
 import { renderedCi } from '../__testUtils__/renderedCi';
 
@@ -56,7 +58,7 @@ describe('delivery.pipeline-defined', () => {
     expect(
       (await judge({ '.github/workflows/ci.yaml': ungated })).summary,
     ).toBe(
-      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: .github/workflows/ci.yaml: job deploy deploys to production without waiting for a test and a scan job or the gate',
+      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: .github/workflows/ci.yaml: job deploy deploys to production without waiting for a test and a scan job, the gate or a required review',
     );
     // Waiting for the test and scan jobs is a gate too, without the readiness gate.
     const needsBoth = edited(ci.github, doc => {
@@ -72,7 +74,58 @@ describe('delivery.pipeline-defined', () => {
       doc.deploy.needs = [];
     });
     expect((await judge({ '.gitlab-ci.yml': gitlabUngated })).summary).toBe(
-      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: .gitlab-ci.yml: job deploy deploys to production without waiting for a test and a scan job or the gate',
+      'The pipeline of https://github.com/acme/orders-api/tree/main/ (main) falls short: .gitlab-ci.yml: job deploy deploys to production without waiting for a test and a scan job, the gate or a required review',
+    );
+  });
+
+  it('takes a GitHub environment with required reviewers as the gate, and says when its rules could not be read', async () => {
+    const reviewedOnly = edited(ci.github, doc => {
+      delete doc.jobs['readiness-gate'];
+      delete doc.jobs.deploy.needs;
+    });
+    const withEnvironments = (
+      environments: ScmFacts['environments'],
+    ): Promise<CheckEvaluation> =>
+      runCheckOnFixtures(check, {
+        entity: ORDERS_API,
+        facts: {
+          scm: {
+            ...repositoryFacts({ '.github/workflows/ci.yaml': reviewedOnly }),
+            environments,
+          },
+        },
+        now: new Date('2026-12-06T12:00:00Z'),
+      });
+    expect(
+      await withEnvironments({
+        state: 'read',
+        environments: [
+          { name: 'staging', reviewers: [] },
+          { name: 'Production', reviewers: ['ada', 'sre-team'] },
+        ],
+      }),
+    ).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining(
+        'deploy: environment production waits for a review by ada, sre-team',
+      ),
+    });
+    expect(
+      await withEnvironments({
+        state: 'read',
+        environments: [{ name: 'production', reviewers: [] }],
+      }),
+    ).toMatchObject({ status: 'fail' });
+    expect(
+      (
+        await withEnvironments({
+          state: 'unavailable',
+          reason:
+            'Listing the deployment environments of acme/orders-api failed: 403',
+        })
+      ).summary,
+    ).toContain(
+      "(its environment's protection rules could not be read: Listing the deployment environments of acme/orders-api failed: 403)",
     );
   });
 

@@ -46,7 +46,9 @@ export function createPipelineDefinedCheck(
       const running = facts.pipelines.filter(
         p => !p.error && p.runsOnDefaultBranch,
       );
-      const analyses = running.map(p => analysePipeline(p, scanners));
+      const analyses = running.map(p =>
+        analysePipeline(p, scanners, facts.environments),
+      );
       const evidence: Evidence[] = [
         ...unreadable.map(p => ({
           label: p.file,
@@ -90,7 +92,11 @@ export function createPipelineDefinedCheck(
             d =>
               `${d.file}: job ${d.job} deploys to ${
                 d.environment ?? 'production'
-              } without waiting for a test and a scan job or the gate`,
+              } without waiting for a test and a scan job, the gate or a required review${
+                facts.environments?.state === 'unavailable'
+                  ? ` (its environment's protection rules could not be read: ${facts.environments.reason})`
+                  : ''
+              }`,
           ),
         ...unreadable.map(p => p.error!),
       ];

@@ -9,8 +9,10 @@ import {
 } from '@internal/test-servers';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { renderedCi } from '../__testUtils__/renderedCi';
+import { edited } from '../__testUtils__/repositoryFacts';
+import { createPipelineDefinedCheck } from '../checks/pipelineDefined';
 import { createPipelineGreenCheck } from '../checks/pipelineGreen';
-import { GitHubActionsRuns } from './GitHubActionsRuns';
+import { gitHubReaders } from './gitHubReaders';
 import { ScmCollector } from './ScmCollector';
 
 jest.setTimeout(60_000);
@@ -80,7 +82,7 @@ describe('delivery.pipeline-green from the GitHub Actions runs API (stand-in wit
     });
     collector = new ScmCollector(
       UrlReaders.default({ config, logger: mockServices.logger.mock() }),
-      { concurrency: 4, runs: GitHubActionsRuns.fromConfig(config) },
+      { concurrency: 4, ...gitHubReaders(config) },
     );
   });
   afterAll(() => standIn?.stop());
@@ -115,6 +117,8 @@ describe('delivery.pipeline-green from the GitHub Actions runs API (stand-in wit
     expect(second).toEqual([
       '200 GET /api/v3/repos/acme/orders-api/commits/main/status',
       '304 GET /api/v3/repos/acme/orders-api/actions/workflows/ci.yaml/runs',
+      // Its deploy job names an environment: their protection rules, unchanged too.
+      '304 GET /api/v3/repos/acme/orders-api/environments',
     ]);
 
     // A new failing run changes the answer: the ETag no longer matches.
@@ -164,6 +168,40 @@ describe('delivery.pipeline-green from the GitHub Actions runs API (stand-in wit
       status: 'fail',
       summary:
         'The default branch (main) is not green: .github/workflows/ci.yaml has no completed run that succeeded or failed (1 cancelled or skipped)',
+    });
+  });
+
+  it("takes the production environment's required reviewers as the deploy's gate", async () => {
+    const reviewedOnly = edited(ci.github, doc => {
+      delete doc.jobs['readiness-gate'];
+      delete doc.jobs.deploy.needs;
+    });
+    await repository('reviewed-api', [{ createdAt: ago(3600_000) }], {
+      [CI]: reviewedOnly,
+    });
+    const entity = component('reviewed-api');
+    const defined = async () => {
+      const collected = await collector.collect([entity], {
+        logger: mockServices.logger.mock(),
+        signal: new AbortController().signal,
+        now,
+      });
+      return runCheckOnFixtures(createPipelineDefinedCheck(), {
+        entity,
+        facts: { scm: collected.facts.get('component:default/reviewed-api') },
+        now,
+      });
+    };
+    expect((await defined()).status).toBe('fail');
+    standIn.setEnvironment('acme', 'reviewed-api', {
+      name: 'production',
+      reviewers: ['release-managers'],
+    });
+    expect(await defined()).toMatchObject({
+      status: 'pass',
+      summary: expect.stringContaining(
+        'deploy: environment production waits for a review by release-managers',
+      ),
     });
   });
 

@@ -1,13 +1,10 @@
-import { Config } from '@backstage/config';
 import {
-  DefaultGithubCredentialsProvider,
   GithubCredentialsProvider,
   ScmIntegrationRegistry,
-  ScmIntegrations,
 } from '@backstage/integration';
 import { describeError } from '@production-readiness/plugin-production-readiness-node';
-import { Octokit } from '@octokit/rest';
 import { LatestRun, RunsFacts } from '../pipeline/facts';
+import { gitHubRepositoryClient } from './gitHubRepositoryClient';
 
 /** Runs looked at per workflow to find the latest one that decided something. */
 const RUNS_PER_PAGE = 10;
@@ -40,14 +37,6 @@ interface CachedRuns {
 export class GitHubActionsRuns implements WorkflowRunsReader {
   private readonly cache = new Map<string, CachedRuns>();
 
-  static fromConfig(config: Config): GitHubActionsRuns {
-    const integrations = ScmIntegrations.fromConfig(config);
-    return new GitHubActionsRuns(
-      integrations,
-      DefaultGithubCredentialsProvider.fromIntegrations(integrations),
-    );
-  }
-
   constructor(
     private readonly integrations: ScmIntegrationRegistry,
     private readonly credentials: GithubCredentialsProvider,
@@ -60,36 +49,24 @@ export class GitHubActionsRuns implements WorkflowRunsReader {
     signal?: AbortSignal;
   }): Promise<RunsFacts> {
     const { url, branch, signal } = options;
-    const integration = this.integrations.github.byUrl(url);
-    if (!integration) {
-      return {
-        state: 'unavailable',
-        reason: `${
-          new URL(url).host
-        } is not a GitHub integration: run results are read from GitHub Actions only (integrations.github in app-config)`,
-      };
+    const client = await gitHubRepositoryClient(
+      this.integrations,
+      this.credentials,
+      url,
+      signal,
+    );
+    if (!client.ok) {
+      return { state: 'unavailable', reason: client.reason };
     }
-    const [owner, repo] = new URL(url).pathname.split('/').filter(Boolean);
-    if (!owner || !repo) {
-      return {
-        state: 'unavailable',
-        reason: `${url} names no GitHub repository (https://<host>/<owner>/<repo>/…)`,
-      };
-    }
-    const { token } = await this.credentials.getCredentials({ url });
-    const octokit = new Octokit({
-      baseUrl: integration.config.apiBaseUrl,
-      auth: token,
-      request: { signal },
-    });
+    const { octokit, host, owner, repo } = client;
     const workflows = [];
     for (const file of options.workflowFiles) {
-      const key = `${integration.config.host}/${owner}/${repo}/${branch}/${file}`;
+      const key = `${host}/${owner}/${repo}/${branch}/${file}`;
       const cached = this.cache.get(key);
       try {
         const response = await octokit.rest.actions.listWorkflowRuns({
           owner,
-          repo: repo.replace(/\.git$/, ''),
+          repo,
           workflow_id: file.replace(/^.*\//, ''),
           branch,
           event: 'push',

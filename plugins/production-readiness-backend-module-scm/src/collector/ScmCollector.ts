@@ -12,6 +12,7 @@ import pLimit from 'p-limit';
 import { SCM_COLLECTOR_ID, ScmFacts } from '../pipeline/facts';
 import { parseGitHubWorkflow, parseGitLabCi } from '../pipeline/parsePipeline';
 import { WorkflowRunsReader } from './GitHubActionsRuns';
+import { EnvironmentsReader } from './GitHubEnvironments';
 import { repositoryClaim } from './repositoryClaim';
 
 export const SOURCE_LOCATION = 'backstage.io/source-location';
@@ -67,6 +68,8 @@ export class ScmCollector implements FactCollector<ScmFacts> {
       concurrency: number;
       /** Reads the latest run of each workflow; without it, facts carry no `runs`. */
       runs?: WorkflowRunsReader;
+      /** Reads the deployment environments; without it, facts carry no `environments`. */
+      environments?: EnvironmentsReader;
     } = { concurrency: 4 },
   ) {}
 
@@ -108,8 +111,11 @@ export class ScmCollector implements FactCollector<ScmFacts> {
       [...byLocation].map(([url, refs]) =>
         limit(async () => {
           try {
-            const read = await this.withRuns(
-              await this.read(url, context.signal),
+            const read = await this.withEnvironments(
+              await this.withRuns(
+                await this.read(url, context.signal),
+                context.signal,
+              ),
               context.signal,
             );
             refs.forEach(ref => facts.set(ref, read));
@@ -124,6 +130,34 @@ export class ScmCollector implements FactCollector<ScmFacts> {
       ),
     );
     return { facts, errors, claims };
+  }
+
+  /** Adds the deployment environments, when a GitHub Actions job deploys to one. */
+  private async withEnvironments(
+    read: ScmFacts,
+    signal: AbortSignal,
+  ): Promise<ScmFacts> {
+    const deploysToEnvironment = read.pipelines.some(
+      p => p.provider === 'github-actions' && p.jobs.some(j => j.environment),
+    );
+    if (!this.options.environments || !deploysToEnvironment) return read;
+    try {
+      const environments = await this.options.environments.read({
+        url: read.sourceLocation,
+        signal,
+      });
+      return { ...read, environments };
+    } catch (e) {
+      return {
+        ...read,
+        environments: {
+          state: 'unavailable',
+          reason: `Reading the deployment environments of ${
+            read.sourceLocation
+          } failed: ${describeError(e)}`,
+        },
+      };
+    }
   }
 
   /** Adds the latest run of each GitHub Actions workflow that runs on the default branch. */

@@ -1,3 +1,4 @@
+import { EnvironmentsFacts } from './facts';
 import { PipelineDefinition, PipelineJob } from './types';
 
 /** Scanners recognised by default in actions, images and commands (case-insensitive). */
@@ -78,12 +79,20 @@ export function productionDeployJobs(
 /**
  * What a CI definition does before production: which jobs test, which scan, and whether the
  * jobs deploying to a production environment wait for a test and a scan job (or call the
- * Production Readiness gate); deploy jobs as {@link productionDeployJobs} finds them.
+ * Production Readiness gate, or, on GitHub, deploy to an environment with required reviewers);
+ * deploy jobs as {@link productionDeployJobs} finds them.
  */
 export function analysePipeline(
   pipeline: PipelineDefinition,
   scanners: string[] = DEFAULT_SCANNERS,
+  environments?: EnvironmentsFacts,
 ): PipelineAnalysis {
+  const reviewersOf = (name: string | undefined) =>
+    environments?.state === 'read' && name
+      ? environments.environments.find(
+          e => e.name.toLowerCase() === name.toLowerCase(),
+        )?.reviewers ?? []
+      : [];
   const byId = new Map(pipeline.jobs.map(j => [j.id, j]));
   const deployJobs = productionDeployJobs(pipeline);
   return {
@@ -103,6 +112,13 @@ export function analysePipeline(
         gate = `calls the Production Readiness gate (job ${gateCall.id})`;
       else if (test && scan) {
         gate = `waits for ${test.id} (tests) and ${scan.id} (scan)`;
+      } else if (
+        pipeline.provider === 'github-actions' &&
+        reviewersOf(job.environment).length
+      ) {
+        gate = `environment ${
+          job.environment
+        } waits for a review by ${reviewersOf(job.environment).join(', ')}`;
       }
       return { job: job.id, environment: job.environment, gate };
     }),

@@ -17,6 +17,11 @@ export interface ScmFacts {
    * module reads no run results.
    */
   runs?: RunsFacts;
+  /**
+   * Deployment environments with their protection rules (GitHub), read when a workflow deploys
+   * to one; absent when none does or the module reads none.
+   */
+  environments?: EnvironmentsFacts;
 }
 
 /** The latest completed run of a workflow that decided something (not cancelled or skipped). */
@@ -47,4 +52,16 @@ export interface WorkflowRuns {
 /** Run results of the repository's workflows, or why they could not be read. */
 export type RunsFacts =
   | { state: 'read'; workflows: WorkflowRuns[] }
+  | { state: 'unavailable'; reason: string };
+
+/** A deployment environment of the repository and what a deployment to it waits for. */
+export interface DeploymentEnvironment {
+  name: string;
+  /** Users or teams whose approval a deployment waits for (GitHub `required_reviewers`). */
+  reviewers: string[];
+}
+
+/** The repository's deployment environments, or why they could not be read. */
+export type EnvironmentsFacts =
+  | { state: 'read'; environments: DeploymentEnvironment[] }
   | { state: 'unavailable'; reason: string };
