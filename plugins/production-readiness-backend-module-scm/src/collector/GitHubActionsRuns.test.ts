@@ -205,6 +205,46 @@ describe('delivery.pipeline-green from the GitHub Actions runs API (stand-in wit
     });
   });
 
+  it("reads a monorepo's CI at its root once for the services in its folders", async () => {
+    await repository('shop-mono', [{ createdAt: ago(3600_000) }], {
+      [CI]: ci.github,
+      'services/cart/catalog-info.yaml': 'kind: Component\n',
+      'services/search/catalog-info.yaml': 'kind: Component\n',
+    });
+    const inFolder = (name: string): Entity => ({
+      ...component(name),
+      metadata: {
+        name,
+        namespace: 'default',
+        annotations: {
+          'backstage.io/source-location': `url:https://${standIn.host}/acme/shop-mono/tree/main/services/${name}/`,
+        },
+      },
+    });
+    const before = standIn.requests.length;
+    const collected = await collector.collect(
+      [inFolder('cart'), inFolder('search')],
+      {
+        logger: mockServices.logger.mock(),
+        signal: new AbortController().signal,
+        now,
+      },
+    );
+    for (const name of ['cart', 'search']) {
+      const result = await runCheckOnFixtures(createPipelineDefinedCheck(), {
+        entity: inFolder(name),
+        facts: { scm: collected.facts.get(`component:default/${name}`) },
+        now,
+      });
+      expect(result.status).toBe('pass');
+    }
+    expect(
+      standIn.requests
+        .slice(before)
+        .filter(r => r.path.endsWith('/commits/main/status')),
+    ).toHaveLength(1);
+  });
+
   it('fails a repository without a workflow on pushes to the default branch, without asking for runs', async () => {
     await repository('no-ci-api', [], { 'README.md': '# no CI\n' });
     let result: Awaited<ReturnType<typeof judge>> | undefined;

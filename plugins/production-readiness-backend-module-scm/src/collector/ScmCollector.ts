@@ -1,4 +1,5 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { ScmIntegrationRegistry } from '@backstage/integration';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { isError } from '@backstage/errors';
 import {
@@ -70,6 +71,11 @@ export class ScmCollector implements FactCollector<ScmFacts> {
       runs?: WorkflowRunsReader;
       /** Reads the deployment environments; without it, facts carry no `environments`. */
       environments?: EnvironmentsReader;
+      /**
+       * Resolves a source location to its repository's root, where CI definitions live (a
+       * monorepo service's folder has none); without it, the location is read as given.
+       */
+      integrations?: ScmIntegrationRegistry;
     } = { concurrency: 4 },
   ) {}
 
@@ -101,10 +107,13 @@ export class ScmCollector implements FactCollector<ScmFacts> {
         continue;
       }
       claims.set(ref, [repositoryClaim(entity, location.url)]);
-      byLocation.set(location.url, [
-        ...(byLocation.get(location.url) ?? []),
-        ref,
-      ]);
+      // CI definitions live at the repository's root, whatever folder the entity names.
+      const root =
+        this.options.integrations?.resolveUrl({
+          url: '/',
+          base: location.url,
+        }) ?? location.url;
+      byLocation.set(root, [...(byLocation.get(root) ?? []), ref]);
     }
     const limit = pLimit(this.options.concurrency);
     await Promise.all(

@@ -6,10 +6,14 @@ import {
 import { GitHubActionsRuns } from './GitHubActionsRuns';
 import { GitHubEnvironments } from './GitHubEnvironments';
 
-/** The GitHub readers of the module, on app-config's integrations and their credentials. */
+/**
+ * The readers of the module on app-config's integrations: GitHub runs and environments with the
+ * integrations' credentials, and the integrations themselves (to find a repository's root).
+ */
 export function gitHubReaders(config: Config): {
   runs: GitHubActionsRuns;
   environments: GitHubEnvironments;
+  integrations: ScmIntegrations;
 } {
   const integrations = ScmIntegrations.fromConfig(config);
   const credentials =
@@ -17,5 +21,6 @@ export function gitHubReaders(config: Config): {
   return {
     runs: new GitHubActionsRuns(integrations, credentials),
     environments: new GitHubEnvironments(integrations, credentials),
+    integrations,
   };
 }

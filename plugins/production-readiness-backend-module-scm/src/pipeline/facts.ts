@@ -5,7 +5,10 @@ export const SCM_COLLECTOR_ID = 'scm';
 
 /** What the entity's repository holds of its delivery pipeline. */
 export interface ScmFacts {
-  /** `backstage.io/source-location` without its `url:` prefix. */
+  /**
+   * The repository read: the root of `backstage.io/source-location`'s repository at its branch
+   * (where CI definitions live), without the `url:` prefix.
+   */
   sourceLocation: string;
   defaultBranch: string;
   /** Every CI definition found: `.github/workflows/*.y(a)ml` and `.gitlab-ci.yml`. */
