@@ -122,6 +122,20 @@ describe('delivery.artifacts-pinned', () => {
       summary:
         'Cannot tell whether every image is pinned: .gitlab-ci.yml job deploy (argocd app set --kustomize-image): ghcr.io/acme/orders-api:$RELEASE (tag $RELEASE is set by $RELEASE, whose value the file does not show)',
     });
+    // A variable named like an object's property is still just an unknown variable.
+    const prototypeName = edited(ci.github, doc => {
+      const step = doc.jobs.deploy.steps.find(
+        (st: any) => st.name === 'Deploy',
+      );
+      step.run =
+        'kubectl set image deployment/orders-api app=ghcr.io/acme/orders-api:$constructor';
+    });
+    expect(await judge({ [GITHUB]: prototypeName })).toMatchObject({
+      status: 'unknown',
+      summary: expect.stringContaining(
+        'tag $constructor is set by $constructor',
+      ),
+    });
     const applyOnly = edited(ci.github, doc => {
       const step = doc.jobs.deploy.steps.find((s: any) => s.name === 'Deploy');
       step.run = 'kubectl apply -k deploy/production';

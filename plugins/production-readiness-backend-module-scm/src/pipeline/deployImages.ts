@@ -29,14 +29,15 @@ function simpleCommands(
   const protectedLine = line.replace(GITHUB_EXPRESSION, (_whole, body) => {
     const env = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(body);
     expressions.push(
-      (env && variables[env[1]]) ??
-        `\${{ ${String(body).replace(/\s+/g, ' ')} }}`,
+      (env && Object.hasOwn(variables, env[1])
+        ? variables[env[1]]
+        : undefined) ?? `\${{ ${String(body).replace(/\s+/g, ' ')} }}`,
     );
     return `@@expr${expressions.length - 1}@@`;
   });
   const commands: string[][] = [[]];
   for (const entry of parseShell(protectedLine, name =>
-    name in variables ? variables[name] : `$${name}`,
+    Object.hasOwn(variables, name) ? variables[name] : `$${name}`,
   )) {
     if (typeof entry === 'string') {
       commands[commands.length - 1].push(
