@@ -4,12 +4,41 @@ import {
 } from '@backstage/integration';
 import { describeError } from '@production-readiness/plugin-production-readiness-node';
 import { LatestRun, RunsFacts } from '../pipeline/facts';
-import { gitHubRepositoryClient } from './gitHubRepositoryClient';
+import {
+  ConditionalReads,
+  gitHubRepositoryClient,
+} from './gitHubRepositoryClient';
 
 /** Runs looked at per workflow to find the latest one that decided something. */
 const RUNS_PER_PAGE = 10;
 /** Conclusions that say nothing about the commit (superseded, skipped by a condition). */
 const UNDECIDED = new Set(['cancelled', 'skipped', 'neutral']);
+
+/** The newest run that decided something (runs come newest first), and how many came after it. */
+function decide(
+  runs: Array<{
+    id: number;
+    run_number: number;
+    conclusion: string | null;
+    head_sha: string;
+    html_url: string;
+    updated_at: string;
+  }>,
+): DecidedRuns {
+  const decisive = runs.findIndex(run => !UNDECIDED.has(run.conclusion ?? ''));
+  const found = runs[decisive];
+  return {
+    undecided: decisive === -1 ? runs.length : decisive,
+    latest: found && {
+      id: found.id,
+      runNumber: found.run_number,
+      conclusion: found.conclusion ?? 'unknown',
+      headSha: found.head_sha,
+      url: found.html_url,
+      finishedAt: found.updated_at,
+    },
+  };
+}
 
 /** Where the latest results of a repository's workflows come from. */
 export interface WorkflowRunsReader {
@@ -21,8 +50,8 @@ export interface WorkflowRunsReader {
   }): Promise<RunsFacts>;
 }
 
-interface CachedRuns {
-  etag: string;
+/** What the runs of one workflow decide: the newest decisive run, and the undecided ones after it. */
+interface DecidedRuns {
   latest?: LatestRun;
   undecided: number;
 }
@@ -35,7 +64,7 @@ interface CachedRuns {
  * against the rate limit.
  */
 export class GitHubActionsRuns implements WorkflowRunsReader {
-  private readonly cache = new Map<string, CachedRuns>();
+  private readonly answers = new ConditionalReads<DecidedRuns>();
 
   constructor(
     private readonly integrations: ScmIntegrationRegistry,
@@ -61,51 +90,25 @@ export class GitHubActionsRuns implements WorkflowRunsReader {
     const { octokit, host, owner, repo } = client;
     const workflows = [];
     for (const file of options.workflowFiles) {
-      const key = `${host}/${owner}/${repo}/${branch}/${file}`;
-      const cached = this.cache.get(key);
       try {
-        const response = await octokit.rest.actions.listWorkflowRuns({
-          owner,
-          repo,
-          workflow_id: file.replace(/^.*\//, ''),
-          branch,
-          event: 'push',
-          status: 'completed',
-          per_page: RUNS_PER_PAGE,
-          headers: cached ? { 'if-none-match': cached.etag } : {},
-        });
-        const runs = response.data.workflow_runs;
-        const decisive = runs.findIndex(
-          run => !UNDECIDED.has(run.conclusion ?? ''),
+        const decided = await this.answers.read(
+          `${host}/${owner}/${repo}/${branch}/${file}`,
+          headers =>
+            octokit.rest.actions.listWorkflowRuns({
+              owner,
+              repo,
+              workflow_id: file.replace(/^.*\//, ''),
+              branch,
+              event: 'push',
+              status: 'completed',
+              per_page: RUNS_PER_PAGE,
+              headers,
+            }),
+          data => decide(data.workflow_runs),
         );
-        const found = runs[decisive];
-        const read: CachedRuns = {
-          etag: response.headers.etag ?? '',
-          undecided: decisive === -1 ? runs.length : decisive,
-          latest: found && {
-            id: found.id,
-            runNumber: found.run_number,
-            conclusion: found.conclusion ?? 'unknown',
-            headSha: found.head_sha,
-            url: found.html_url,
-            finishedAt: found.updated_at,
-          },
-        };
-        if (read.etag) this.cache.set(key, read);
-        workflows.push({
-          file,
-          latest: read.latest,
-          undecided: read.undecided,
-        });
+        workflows.push({ file, ...decided });
       } catch (e) {
-        const status = (e as { status?: number }).status;
-        if (status === 304 && cached) {
-          workflows.push({
-            file,
-            latest: cached.latest,
-            undecided: cached.undecided,
-          });
-        } else if (status === 404) {
+        if ((e as { status?: number }).status === 404) {
           workflows.push({
             file,
             error: `GitHub has no workflow ${file} in ${owner}/${repo} (404), or the token may not read its Actions`,

@@ -4,7 +4,10 @@ import {
 } from '@backstage/integration';
 import { describeError } from '@production-readiness/plugin-production-readiness-node';
 import { DeploymentEnvironment, EnvironmentsFacts } from '../pipeline/facts';
-import { gitHubRepositoryClient } from './gitHubRepositoryClient';
+import {
+  ConditionalReads,
+  gitHubRepositoryClient,
+} from './gitHubRepositoryClient';
 
 /** Where a repository's deployment environments come from. */
 export interface EnvironmentsReader {
@@ -21,10 +24,7 @@ export interface EnvironmentsReader {
  * or `repo` (classic token) on a private repository.
  */
 export class GitHubEnvironments implements EnvironmentsReader {
-  private readonly cache = new Map<
-    string,
-    { etag: string; environments: DeploymentEnvironment[] }
-  >();
+  private readonly answers = new ConditionalReads<DeploymentEnvironment[]>();
 
   constructor(
     private readonly integrations: ScmIntegrationRegistry,
@@ -43,35 +43,31 @@ export class GitHubEnvironments implements EnvironmentsReader {
     );
     if (!client.ok) return { state: 'unavailable', reason: client.reason };
     const { octokit, host, owner, repo } = client;
-    const key = `${host}/${owner}/${repo}`;
-    const cached = this.cache.get(key);
     try {
-      const response = await octokit.rest.repos.getAllEnvironments({
-        owner,
-        repo,
-        per_page: 100,
-        headers: cached ? { 'if-none-match': cached.etag } : {},
-      });
-      const environments = (response.data.environments ?? []).map(env => ({
-        name: env.name,
-        reviewers: (env.protection_rules ?? []).flatMap(rule =>
-          'reviewers' in rule && Array.isArray(rule.reviewers)
-            ? rule.reviewers.map(r => {
-                const who = r.reviewer as { login?: string; slug?: string };
-                return who?.login ?? who?.slug ?? String(r.type);
-              })
-            : [],
-        ),
-      }));
-      if (response.headers.etag) {
-        this.cache.set(key, { etag: response.headers.etag, environments });
-      }
+      const environments = await this.answers.read(
+        `${host}/${owner}/${repo}`,
+        headers =>
+          octokit.rest.repos.getAllEnvironments({
+            owner,
+            repo,
+            per_page: 100,
+            headers,
+          }),
+        data =>
+          (data.environments ?? []).map(env => ({
+            name: env.name,
+            reviewers: (env.protection_rules ?? []).flatMap(rule =>
+              'reviewers' in rule && Array.isArray(rule.reviewers)
+                ? rule.reviewers.map(r => {
+                    const who = r.reviewer as { login?: string; slug?: string };
+                    return who?.login ?? who?.slug ?? String(r.type);
+                  })
+                : [],
+            ),
+          })),
+      );
       return { state: 'read', environments };
     } catch (e) {
-      const status = (e as { status?: number }).status;
-      if (status === 304 && cached) {
-        return { state: 'read', environments: cached.environments };
-      }
       return {
         state: 'unavailable',
         reason: `Listing the deployment environments of ${owner}/${repo} failed: ${describeError(

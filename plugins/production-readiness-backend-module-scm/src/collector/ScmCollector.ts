@@ -1,6 +1,10 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseLocationRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { isError } from '@backstage/errors';
 import {
   CollectedFacts,
@@ -27,22 +31,41 @@ export function sourceLocationOf(
 ): { ok: true; url: string } | { ok: false; error: string } | undefined {
   const value = entity.metadata.annotations?.[SOURCE_LOCATION]?.trim();
   if (!value) return undefined;
-  if (!value.startsWith('url:')) {
+  const shown = value.slice(0, 120);
+  let location: { type: string; target: string };
+  try {
+    location = parseLocationRef(value);
+  } catch {
+    // `url:` with nothing usable after it is still meant as a URL.
+    location = { type: value.startsWith('url:') ? 'url' : '', target: '' };
+  }
+  if (location.type !== 'url') {
     return {
       ok: false,
-      error: `${SOURCE_LOCATION} "${value.slice(
-        0,
-        120,
-      )}" is not a url: location; only repositories read through an integration can be judged`,
+      error: `${SOURCE_LOCATION} "${shown}" is not a url: location; only repositories read through an integration can be judged`,
     };
   }
   try {
-    const url = new URL(value.slice(4));
-    return { ok: true, url: url.toString() };
+    return { ok: true, url: new URL(location.target).toString() };
   } catch {
     return {
       ok: false,
-      error: `${SOURCE_LOCATION} "${value.slice(0, 120)}" is not a URL`,
+      error: `${SOURCE_LOCATION} "${shown}" is not a URL`,
+    };
+  }
+}
+
+/** What a reader answers, or `unavailable` with why it threw: the rest of the facts stand. */
+async function orUnavailable<T>(
+  what: string,
+  read: () => Promise<T>,
+): Promise<T | { state: 'unavailable'; reason: string }> {
+  try {
+    return await read();
+  } catch (e) {
+    return {
+      state: 'unavailable',
+      reason: `${what} failed: ${describeError(e)}`,
     };
   }
 }
@@ -146,27 +169,18 @@ export class ScmCollector implements FactCollector<ScmFacts> {
     read: ScmFacts,
     signal: AbortSignal,
   ): Promise<ScmFacts> {
+    const { environments } = this.options;
     const deploysToEnvironment = read.pipelines.some(
       p => p.provider === 'github-actions' && p.jobs.some(j => j.environment),
     );
-    if (!this.options.environments || !deploysToEnvironment) return read;
-    try {
-      const environments = await this.options.environments.read({
-        url: read.sourceLocation,
-        signal,
-      });
-      return { ...read, environments };
-    } catch (e) {
-      return {
-        ...read,
-        environments: {
-          state: 'unavailable',
-          reason: `Reading the deployment environments of ${
-            read.sourceLocation
-          } failed: ${describeError(e)}`,
-        },
-      };
-    }
+    if (!environments || !deploysToEnvironment) return read;
+    return {
+      ...read,
+      environments: await orUnavailable(
+        `Reading the deployment environments of ${read.sourceLocation}`,
+        () => environments.read({ url: read.sourceLocation, signal }),
+      ),
+    };
   }
 
   /** Adds the latest run of each GitHub Actions workflow that runs on the default branch. */
@@ -174,32 +188,27 @@ export class ScmCollector implements FactCollector<ScmFacts> {
     read: ScmFacts,
     signal: AbortSignal,
   ): Promise<ScmFacts> {
-    if (!this.options.runs) return read;
+    const { runs } = this.options;
+    if (!runs) return read;
     const workflowFiles = read.pipelines
       .filter(
         p =>
           p.provider === 'github-actions' && !p.error && p.runsOnDefaultBranch,
       )
       .map(p => p.file);
-    try {
-      const runs = await this.options.runs.read({
-        url: read.sourceLocation,
-        workflowFiles,
-        branch: read.defaultBranch,
-        signal,
-      });
-      return { ...read, runs };
-    } catch (e) {
-      return {
-        ...read,
-        runs: {
-          state: 'unavailable',
-          reason: `Reading the workflow runs of ${
-            read.sourceLocation
-          } failed: ${describeError(e)}`,
-        },
-      };
-    }
+    return {
+      ...read,
+      runs: await orUnavailable(
+        `Reading the workflow runs of ${read.sourceLocation}`,
+        () =>
+          runs.read({
+            url: read.sourceLocation,
+            workflowFiles,
+            branch: read.defaultBranch,
+            signal,
+          }),
+      ),
+    };
   }
 
   private async read(url: string, signal: AbortSignal): Promise<ScmFacts> {

@@ -3,6 +3,7 @@ import {
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { Octokit } from '@octokit/rest';
+import { repositoryOf } from './repositoryUrl';
 
 /** An API client for the repository a URL points into, or why there is none. */
 export type GitHubRepositoryClient =
@@ -28,8 +29,8 @@ export async function gitHubRepositoryClient(
       } is not a GitHub integration: run results and environments are read from GitHub only (integrations.github in app-config)`,
     };
   }
-  const [owner, repo] = new URL(url).pathname.split('/').filter(Boolean);
-  if (!owner || !repo) {
+  const repository = repositoryOf(url);
+  if (!repository) {
     return {
       ok: false,
       reason: `${url} names no GitHub repository (https://<host>/<owner>/<repo>/…)`,
@@ -44,7 +45,39 @@ export async function gitHubRepositoryClient(
       request: { signal },
     }),
     host: integration.config.host,
-    owner,
-    repo: repo.replace(/\.git$/, ''),
+    owner: repository.owner,
+    repo: repository.repo,
   };
+}
+
+/**
+ * GitHub's conditional requests: the last answer per key with its ETag. A request carries
+ * `If-None-Match`; a `304 Not Modified` (not counted against the rate limit) answers with the
+ * value kept.
+ */
+export class ConditionalReads<T> {
+  private readonly answers = new Map<string, { etag: string; value: T }>();
+
+  async read<D>(
+    key: string,
+    request: (
+      headers: Record<string, string>,
+    ) => Promise<{ data: D; headers: { etag?: string } }>,
+    toValue: (data: D) => T,
+  ): Promise<T> {
+    const kept = this.answers.get(key);
+    try {
+      const response = await request(
+        kept ? { 'if-none-match': kept.etag } : {},
+      );
+      const value = toValue(response.data);
+      if (response.headers.etag) {
+        this.answers.set(key, { etag: response.headers.etag, value });
+      }
+      return value;
+    } catch (e) {
+      if (kept && (e as { status?: number }).status === 304) return kept.value;
+      throw e;
+    }
+  }
 }

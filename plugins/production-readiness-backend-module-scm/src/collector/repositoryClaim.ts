@@ -6,18 +6,15 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { EvidenceClaim } from '@production-readiness/plugin-production-readiness-node';
+import { repositoryOf } from './repositoryUrl';
 
-/** `https://host/owner/repo`, lower-cased: the repository a URL points into. */
-function repositoryOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    const [owner, repo] = parsed.pathname.split('/').filter(Boolean);
-    return owner && repo
-      ? `${parsed.host}/${owner}/${repo.replace(/\.git$/, '')}`.toLowerCase()
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** `host/owner/repo`, lower-cased: the repository a URL points into. */
+function repositoryKey(url: string): string | undefined {
+  const repository = repositoryOf(url);
+  return (
+    repository &&
+    `${repository.host}/${repository.owner}/${repository.repo}`.toLowerCase()
+  );
 }
 
 /** Whether the catalog read the entity from a file of that repository. */
@@ -26,7 +23,7 @@ function registeredFrom(entity: Entity, repository: string): boolean {
   if (!location) return false;
   try {
     const { type, target } = parseLocationRef(location);
-    return type === 'url' && repositoryOf(target) === repository;
+    return type === 'url' && repositoryKey(target) === repository;
   } catch {
     return false;
   }
@@ -41,7 +38,7 @@ function registeredFrom(entity: Entity, repository: string): boolean {
  * nothing.
  */
 export function repositoryClaim(entity: Entity, url: string): EvidenceClaim {
-  const repository = repositoryOf(url);
+  const repository = repositoryKey(url);
   const folder = url.toLowerCase().replace(/\/+$/, '');
   return {
     kind: 'repository',
