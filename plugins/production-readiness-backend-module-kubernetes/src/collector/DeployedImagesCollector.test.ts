@@ -63,6 +63,34 @@ describe('deployed images', () => {
     );
   });
 
+  it("binds each entity's workloads once per listing, for both collectors", async () => {
+    const snapshots = ClusterSnapshots.create({
+      clusters: clusters.definitions,
+      settings: TEST_SETTINGS,
+    });
+    const kubernetes = new KubernetesCollector(snapshots);
+    const context = {
+      logger: mockServices.logger.mock(),
+      signal: new AbortController().signal,
+      now: NOW,
+    };
+    try {
+      const first = await kubernetes.collect([ENTITIES.checkoutApi], context);
+      const again = await kubernetes.collect([ENTITIES.checkoutApi], context);
+      const ref = 'component:default/checkout-api';
+      expect(again.facts.get(ref)).toBe(first.facts.get(ref));
+      // A later refresh lists the clusters again and builds the facts anew.
+      const later = await kubernetes.collect([ENTITIES.checkoutApi], {
+        ...context,
+        now: new Date(NOW.getTime() + 60_000),
+      });
+      expect(later.facts.get(ref)).not.toBe(first.facts.get(ref));
+      expect(later.facts.get(ref)).toEqual(first.facts.get(ref));
+    } finally {
+      snapshots.close();
+    }
+  });
+
   it('is an error, not "no images", where the workloads could not be listed', async () => {
     clusters.us.faults.set('/apis/apps/v1/deployments', { status: 500 });
     const collected = await collectImages();

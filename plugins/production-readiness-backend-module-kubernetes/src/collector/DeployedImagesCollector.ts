@@ -22,8 +22,9 @@ const WORKLOAD_KINDS: ResourceKind[] = [
 /**
  * Provides `deployed-images` (see `-node`): per entity, the image of every container (init
  * containers included) of the workloads the Kubernetes collector binds to it. It reads the
- * Kubernetes collector's facts of the same refresh, whose cluster listings are shared, so it
- * costs no upstream call and binds workloads exactly as the Kubernetes checks do, with the
+ * Kubernetes collector's facts of the same refresh (the listing is shared and each entity's
+ * facts are built once per listing), so it costs no upstream call and binds workloads exactly
+ * as the Kubernetes checks do, with the
  * same claims (a contested workload fails the checks reading its images). A workload
  * listing that failed where the entity could run is an error, never "no images".
  */

@@ -7,7 +7,7 @@ import {
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
 import { kubernetesClaims } from './claims';
-import { buildEntityFacts, EntityTarget } from './buildFacts';
+import { buildEntityFacts, ClusterSnapshot, EntityTarget } from './buildFacts';
 import { ClusterSnapshots } from './ClusterSnapshots';
 import { ARGOCD_APP_NAME_ANNOTATION, parseArgoAppNames } from './gitops';
 import {
@@ -100,6 +100,15 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
   readonly id = KUBERNETES_COLLECTOR_ID;
   readonly title = 'Kubernetes';
 
+  /**
+   * Each entity's facts and claims, per listing: the collectors that read this one's facts
+   * (deployed-images) in the same refresh get them without binding the workloads again.
+   */
+  private readonly built = new WeakMap<
+    ClusterSnapshot[],
+    Map<string, { facts: KubernetesFacts; claims: EvidenceClaim[] }>
+  >();
+
   constructor(private readonly clusters: ClusterSnapshots) {}
 
   appliesTo(entity: Entity): boolean {
@@ -126,6 +135,8 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
     const snapshots = targets.some(t => t.resolved.ok)
       ? await this.clusters.of(context)
       : [];
+    const built = this.built.get(snapshots) ?? new Map();
+    this.built.set(snapshots, built);
     for (const { entity, resolved } of targets) {
       const entityRef = stringifyEntityRef(entity);
       if (!resolved.ok) {
@@ -138,17 +149,22 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
         });
         continue;
       }
-      const argoApps = parseArgoAppNames(
-        annotation(entity, ARGOCD_APP_NAME_ANNOTATION),
-      );
-      const entityFacts = buildEntityFacts(
-        { ...resolved.target, argoApps: argoApps.ok ? argoApps.names : [] },
-        resolved.text,
-        snapshots,
-      );
-      if (!argoApps.ok) entityFacts.gitOpsAnnotationError = argoApps.error;
-      facts.set(entityRef, entityFacts);
-      claims.set(entityRef, kubernetesClaims(entityFacts));
+      let entry = built.get(entityRef);
+      if (!entry) {
+        const argoApps = parseArgoAppNames(
+          annotation(entity, ARGOCD_APP_NAME_ANNOTATION),
+        );
+        const entityFacts = buildEntityFacts(
+          { ...resolved.target, argoApps: argoApps.ok ? argoApps.names : [] },
+          resolved.text,
+          snapshots,
+        );
+        if (!argoApps.ok) entityFacts.gitOpsAnnotationError = argoApps.error;
+        entry = { facts: entityFacts, claims: kubernetesClaims(entityFacts) };
+        built.set(entityRef, entry);
+      }
+      facts.set(entityRef, entry.facts);
+      claims.set(entityRef, entry.claims);
     }
     return { facts, claims };
   }
