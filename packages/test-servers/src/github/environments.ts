@@ -1,5 +1,9 @@
-import { json, Route } from './standInHttp';
-import { ActionsRepository } from './workflowRuns';
+import { json, pageOf, Route } from './standInHttp';
+import {
+  repositoryKey,
+  StandInRepositories,
+  StandInRepository,
+} from './workflowRuns';
 
 /** A deployment environment of a repository, as a test configures it. */
 export interface EnvironmentSpec {
@@ -15,15 +19,8 @@ export interface EnvironmentSpec {
  * `GET /repos/{owner}/{repo}/environments` with GitHub's shapes (protection rules of types
  * `required_reviewers` and `wait_timer`) and pages.
  */
-export function createEnvironments(deps: {
-  findRepo(owner: string, name: string): ActionsRepository;
-  api(path: string): string;
-  webUrl(path: string): string;
-  now(): string;
-}) {
+export function createEnvironments(deps: StandInRepositories) {
   const environments = new Map<string, EnvironmentSpec[]>();
-  const repoKey = (repo: ActionsRepository) =>
-    `${repo.owner.toLowerCase()}/${repo.name.toLowerCase()}`;
   let nextId = 161_000_001;
   const ids = new Map<string, number>();
   const idOf = (key: string) => {
@@ -31,16 +28,16 @@ export function createEnvironments(deps: {
     return ids.get(key)!;
   };
 
-  const set = (repo: ActionsRepository, spec: EnvironmentSpec) => {
-    const list = (environments.get(repoKey(repo)) ?? []).filter(
+  const set = (repo: StandInRepository, spec: EnvironmentSpec) => {
+    const list = (environments.get(repositoryKey(repo)) ?? []).filter(
       e => e.name.toLowerCase() !== spec.name.toLowerCase(),
     );
-    environments.set(repoKey(repo), [...list, spec]);
+    environments.set(repositoryKey(repo), [...list, spec]);
   };
 
-  const environmentJson = (repo: ActionsRepository, env: EnvironmentSpec) => {
+  const environmentJson = (repo: StandInRepository, env: EnvironmentSpec) => {
     const full = `${repo.owner}/${repo.name}`;
-    const id = idOf(`${repoKey(repo)}:${env.name.toLowerCase()}`);
+    const id = idOf(`${repositoryKey(repo)}:${env.name.toLowerCase()}`);
     return {
       id,
       node_id: `EN_${Buffer.from(String(id)).toString('base64url')}`,
@@ -92,12 +89,8 @@ export function createEnvironments(deps: {
       query: ['per_page', 'page'],
       handle: async ({ params, url }) => {
         const repo = deps.findRepo(params[0], params[1]);
-        const perPage = Math.min(
-          100,
-          Math.max(1, Number(url.searchParams.get('per_page') ?? 30)),
-        );
-        const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
-        const all = environments.get(repoKey(repo)) ?? [];
+        const { perPage, page } = pageOf(url);
+        const all = environments.get(repositoryKey(repo)) ?? [];
         return json(200, {
           total_count: all.length,
           environments: all

@@ -16,12 +16,17 @@ import {
   HttpError,
   json,
   NoRouteError,
+  pageOf,
   conditionalReply,
   Reply,
   Route,
 } from './standInHttp';
 import { createEnvironments, EnvironmentSpec } from './environments';
-import { createWorkflowRuns, WorkflowRunSpec } from './workflowRuns';
+import {
+  createWorkflowRuns,
+  StandInRepositories,
+  WorkflowRunSpec,
+} from './workflowRuns';
 
 /** A repository the stand-in serves, created as a real bare git repository. */
 export interface GitHubStandInRepository {
@@ -440,19 +445,14 @@ export async function startGitHubApiStandIn(
     return sha;
   };
 
-  const workflowRuns = createWorkflowRuns({
+  const standInRepositories: StandInRepositories = {
     findRepo: (owner, name) => findRepo(owner, name),
     api,
     webUrl: path => `${state.baseUrl}${path}`,
     now: isoNow,
-  });
-
-  const environments = createEnvironments({
-    findRepo: (owner, name) => findRepo(owner, name),
-    api,
-    webUrl: path => `${state.baseUrl}${path}`,
-    now: isoNow,
-  });
+  };
+  const workflowRuns = createWorkflowRuns(standInRepositories);
+  const environments = createEnvironments(standInRepositories);
 
   const routes: Route[] = [
     ...workflowRuns.routes,
@@ -554,14 +554,7 @@ export async function startGitHubApiStandIn(
           repo,
           url.searchParams.get('sha') ?? repo.defaultBranch,
         );
-        const perPage = Math.min(
-          100,
-          Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30),
-        );
-        const page = Math.max(
-          1,
-          Number(url.searchParams.get('page') ?? 1) || 1,
-        );
+        const { perPage, page } = pageOf(url);
         const shas = await repo.git.listCommits(start, {
           skip: (page - 1) * perPage,
           max: perPage + 1,
@@ -1120,26 +1113,18 @@ export async function startGitHubApiStandIn(
     return { headSha };
   };
 
-  state.addWorkflowRun = (owner, name, run) => {
+  /** A repository a test names; throws (the test is wrong) when there is none. */
+  const testRepository = (owner: string, name: string): RepoState => {
     const repo = repos.get(key(owner, name));
     if (!repo)
       throw new Error(`No repository ${owner}/${name} on the stand-in`);
-    return workflowRuns.add(repo, run);
+    return repo;
   };
-
-  state.setEnvironment = (owner, name, environment) => {
-    const repo = repos.get(key(owner, name));
-    if (!repo)
-      throw new Error(`No repository ${owner}/${name} on the stand-in`);
-    environments.set(repo, environment);
-  };
-
-  state.gitRepository = (owner, name) => {
-    const repo = repos.get(key(owner, name));
-    if (!repo)
-      throw new Error(`No repository ${owner}/${name} on the stand-in`);
-    return repo.git;
-  };
+  state.addWorkflowRun = (owner, name, run) =>
+    workflowRuns.add(testRepository(owner, name), run);
+  state.setEnvironment = (owner, name, environment) =>
+    environments.set(testRepository(owner, name), environment);
+  state.gitRepository = (owner, name) => testRepository(owner, name).git;
 
   state.stop = async () => {
     server.closeAllConnections();

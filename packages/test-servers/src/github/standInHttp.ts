@@ -73,3 +73,13 @@ export function conditionalReply(
   }
   return { ...reply, headers: { ...reply.headers, etag } };
 }
+
+/** GitHub's `per_page` (1 to 100, default 30) and `page` (from 1) of a list request. */
+export function pageOf(url: URL): { perPage: number; page: number } {
+  const perPage = Math.min(
+    100,
+    Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30),
+  );
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+  return { perPage, page };
+}

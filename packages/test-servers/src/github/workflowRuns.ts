@@ -1,5 +1,5 @@
 import { GitRepository } from './GitRepository';
-import { DOCS, HttpError, json, Route } from './standInHttp';
+import { DOCS, HttpError, json, pageOf, Route } from './standInHttp';
 
 /** A GitHub Actions run recorded on the stand-in, as a test wants it to have happened. */
 export interface WorkflowRunSpec {
@@ -30,13 +30,25 @@ export interface WorkflowRunSpec {
   updatedAt?: string;
 }
 
-/** The part of a stand-in repository the Actions routes read. */
-export interface ActionsRepository {
+/** The part of a stand-in repository the Actions and environments routes read. */
+export interface StandInRepository {
   owner: string;
   name: string;
   defaultBranch: string;
   git: GitRepository;
 }
+
+/** What the route factories read of the stand-in: its repositories and addresses. */
+export interface StandInRepositories {
+  findRepo(owner: string, name: string): StandInRepository;
+  api(path: string): string;
+  webUrl(path: string): string;
+  now(): string;
+}
+
+/** `owner/name`, lower-cased, as GitHub matches repositories. */
+export const repositoryKey = (repo: StandInRepository) =>
+  `${repo.owner.toLowerCase()}/${repo.name.toLowerCase()}`;
 
 interface RecordedRun {
   id: number;
@@ -68,30 +80,23 @@ const STATUSES = new Set([
  * with GitHub's filters (branch, event, status or conclusion, head_sha), pages and shapes.
  * A workflow exists when its file is on the repository's default branch, as on GitHub.
  */
-export function createWorkflowRuns(deps: {
-  findRepo(owner: string, name: string): ActionsRepository;
-  api(path: string): string;
-  webUrl(path: string): string;
-  now(): string;
-}) {
+export function createWorkflowRuns(deps: StandInRepositories) {
   const runs = new Map<string, RecordedRun[]>();
   const workflowIds = new Map<string, number>();
   let nextRunId = 7_000_000_001;
-  const repoKey = (repo: ActionsRepository) =>
-    `${repo.owner.toLowerCase()}/${repo.name.toLowerCase()}`;
-  const workflowId = (repo: ActionsRepository, path: string) => {
-    const k = `${repoKey(repo)}:${path}`;
+  const workflowId = (repo: StandInRepository, path: string) => {
+    const k = `${repositoryKey(repo)}:${path}`;
     if (!workflowIds.has(k)) workflowIds.set(k, 160_000_000 + workflowIds.size);
     return workflowIds.get(k)!;
   };
-  const pathOfWorkflow = (repo: ActionsRepository, id: number) => {
-    const prefix = `${repoKey(repo)}:`;
+  const pathOfWorkflow = (repo: StandInRepository, id: number) => {
+    const prefix = `${repositoryKey(repo)}:`;
     const found = [...workflowIds].find(
       ([k, v]) => v === id && k.startsWith(prefix),
     );
     return found?.[0].slice(prefix.length);
   };
-  const onDefaultBranch = async (repo: ActionsRepository, path: string) => {
+  const onDefaultBranch = async (repo: StandInRepository, path: string) => {
     try {
       await repo.git.git([
         'rev-parse',
@@ -104,7 +109,7 @@ export function createWorkflowRuns(deps: {
       return false;
     }
   };
-  const runJson = (repo: ActionsRepository, run: RecordedRun) => {
+  const runJson = (repo: StandInRepository, run: RecordedRun) => {
     const full = `${repo.owner}/${repo.name}`;
     return {
       id: run.id,
@@ -139,7 +144,7 @@ export function createWorkflowRuns(deps: {
   };
 
   const add = async (
-    repo: ActionsRepository,
+    repo: StandInRepository,
     spec: WorkflowRunSpec,
   ): Promise<{ id: number }> => {
     if (!WORKFLOW_PATH.test(spec.workflow)) {
@@ -162,7 +167,7 @@ export function createWorkflowRuns(deps: {
     }
     const status = spec.status ?? 'completed';
     const createdAt = spec.createdAt ?? deps.now();
-    const list = runs.get(repoKey(repo)) ?? [];
+    const list = runs.get(repositoryKey(repo)) ?? [];
     const run: RecordedRun = {
       id: nextRunId++,
       workflowId: workflowId(repo, spec.workflow),
@@ -179,7 +184,7 @@ export function createWorkflowRuns(deps: {
       createdAt,
       updatedAt: spec.updatedAt ?? createdAt,
     };
-    runs.set(repoKey(repo), [...list, run]);
+    runs.set(repositoryKey(repo), [...list, run]);
     return { id: run.id };
   };
 
@@ -210,9 +215,8 @@ export function createWorkflowRuns(deps: {
         }
         const q = (name: string) => url.searchParams.get(name) ?? undefined;
         const status = q('status');
-        const perPage = Math.min(100, Math.max(1, Number(q('per_page') ?? 30)));
-        const page = Math.max(1, Number(q('page') ?? 1));
-        const matching = (runs.get(repoKey(repo)) ?? [])
+        const { perPage, page } = pageOf(url);
+        const matching = (runs.get(repositoryKey(repo)) ?? [])
           .filter(
             r =>
               r.path === workflowPath &&
