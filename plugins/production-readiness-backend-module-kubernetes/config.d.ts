@@ -1,37 +1,6 @@
 import { HumanDuration } from '@backstage/types';
 
 export interface Config {
-  /**
-   * The clusters, configured once for the Backstage Kubernetes plugin and this module. Only
-   * `type: config` locators and the `serviceAccount` auth provider are read by Production
-   * Readiness; other clusters are skipped with a warning.
-   */
-  kubernetes?: {
-    clusterLocatorMethods?: Array<{
-      /** `config` is read; other locator types are skipped. */
-      type: string;
-      clusters?: Array<{
-        /** Cluster name, shown in evidence. */
-        name: string;
-        /** API server URL, e.g. https://k8s.example.com:6443 */
-        url: string;
-        /** `serviceAccount` is the provider this module supports. */
-        authProvider: string;
-        /**
-         * Token of a service account that may `list` the kinds this module reads (see README).
-         * @visibility secret
-         */
-        serviceAccountToken?: string;
-        /**
-         * Base64-encoded PEM of the CA that signed the API server's certificate.
-         * @visibility secret
-         */
-        caData?: string;
-        /** Do not verify the API server's certificate (tests and labs only). */
-        skipTLSVerify?: boolean;
-      }>;
-    }>;
-  };
   productionReadiness?: {
     kubernetes?: {
       /** Objects per list page (`limit`). Default 500. */

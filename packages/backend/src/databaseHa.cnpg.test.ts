@@ -18,6 +18,7 @@ import {
   startReadinessTestBackend,
 } from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import databaseHaModule from '@production-readiness/plugin-production-readiness-backend-module-database-ha';
+import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import { CheckResult } from '@production-readiness/plugin-production-readiness-common';
 import { kubernetesRootConfig } from './__testUtils__/kubernetesConfig';
@@ -121,7 +122,7 @@ describe('availability.data-store-ha from CloudNativePG', () => {
       ],
     });
     backend = await startReadinessTestBackend({
-      features: [kubernetesModule, databaseHaModule],
+      features: [kubernetesBackend, kubernetesModule, databaseHaModule],
       entities: [database('ledger-db'), database('audit-db'), LEDGER_API],
       rootConfig: kubernetesRootConfig({
         url: cluster.baseUrl,

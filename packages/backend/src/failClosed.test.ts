@@ -18,6 +18,7 @@ import {
   startReadinessTestBackend,
 } from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
+import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
 import scmModule from '@production-readiness/plugin-production-readiness-backend-module-scm';
@@ -209,7 +210,13 @@ describe('Fail closed: what a production entity does not declare fails; it is ne
     cluster = await startFakeKubeApiServer({ objects: [], token: TOKEN, tls });
     backend = await startReadinessTestBackend({
       entities,
-      features: [kubernetesModule, prometheusModule, backupModule, scmModule],
+      features: [
+        kubernetesBackend,
+        kubernetesModule,
+        prometheusModule,
+        backupModule,
+        scmModule,
+      ],
       rootConfig: kubernetesRootConfig({
         url: cluster.baseUrl,
         token: TOKEN,

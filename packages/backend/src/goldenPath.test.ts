@@ -62,6 +62,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import backupModule from '@production-readiness/plugin-production-readiness-backend-module-backup';
 import databaseHaModule from '@production-readiness/plugin-production-readiness-backend-module-database-ha';
+import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import kubernetesModule from '@production-readiness/plugin-production-readiness-backend-module-kubernetes';
 import loggingModule from '@production-readiness/plugin-production-readiness-backend-module-logging';
 import prometheusModule from '@production-readiness/plugin-production-readiness-backend-module-prometheus';
@@ -897,6 +898,7 @@ describe('golden path: a service rendered with the BLM bundle and deployed', () 
 
     backend = await startReadinessTestBackend({
       features: [
+        kubernetesBackend,
         kubernetesModule,
         prometheusModule,
         backupModule,

@@ -52,12 +52,18 @@ export { runJobScript } from './jobScript';
 export type { WorkDir } from './workDir';
 export {
   createSelfSignedCertificate,
+  eksTokenProblem,
   fieldsV1Of,
   managedFieldsEntry,
   objectUid,
   startFakeKubeApiServer,
 } from './kubernetes';
-export type { FakeKubeApiServer, Fault, KubeObject } from './kubernetes';
+export type {
+  EksIdentity,
+  FakeKubeApiServer,
+  Fault,
+  KubeObject,
+} from './kubernetes';
 export { GitRepository, startGitHubApiStandIn } from './github';
 export type {
   GitCommit,

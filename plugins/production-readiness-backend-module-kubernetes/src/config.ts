@@ -1,20 +1,10 @@
 import { readPositiveDurationMs } from '@production-readiness/plugin-production-readiness-node';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   DeclaredLogRotation,
   quantityBytes,
 } from './collector/containerLogRotation';
-
-/** A cluster this module can read, from `kubernetes.clusterLocatorMethods`. */
-export interface ClusterDefinition {
-  name: string;
-  url: string;
-  serviceAccountToken: string;
-  caData?: string;
-  skipTLSVerify: boolean;
-}
 
 /** Settings of the module, from `productionReadiness.kubernetes`. */
 export interface KubernetesModuleSettings {
@@ -175,82 +165,4 @@ export function readKubernetesModuleSettings(
     requireAutomatedSync:
       config?.getOptionalBoolean('requireAutomatedSync') ?? false,
   };
-}
-
-/**
- * Reads the clusters the Backstage Kubernetes plugin is configured with. Locators other than
- * `config` and auth providers other than `serviceAccount` are skipped with a warning; a
- * malformed cluster entry throws, naming its key.
- */
-export function readClusterDefinitions(
-  root: Config,
-  logger: LoggerService,
-): ClusterDefinition[] {
-  const methods =
-    root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
-  const clusters: ClusterDefinition[] = [];
-  const names = new Set<string>();
-  methods.forEach((method, methodIndex) => {
-    const methodKey = `kubernetes.clusterLocatorMethods[${methodIndex}]`;
-    const type = method.getString('type');
-    if (type !== 'config') {
-      logger.warn(
-        `${methodKey} has type "${type}"; Production Readiness reads only "config" locators, so its clusters are not checked`,
-      );
-      return;
-    }
-    (method.getOptionalConfigArray('clusters') ?? []).forEach(
-      (cluster, clusterIndex) => {
-        const key = `${methodKey}.clusters[${clusterIndex}]`;
-        const name = cluster.getString('name');
-        const url = cluster.getString('url');
-        const authProvider = cluster.getString('authProvider');
-        if (names.has(name)) {
-          throw new InputError(
-            `${key}.name: cluster "${name}" is declared twice`,
-          );
-        }
-        let parsed: URL;
-        try {
-          parsed = new URL(url);
-        } catch {
-          throw new InputError(`${key}.url: "${url}" is not a URL`);
-        }
-        if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-          throw new InputError(`${key}.url must be an http(s) URL`);
-        }
-        const skipTLSVerify =
-          cluster.getOptionalBoolean('skipTLSVerify') ?? false;
-        if (parsed.protocol === 'http:' && !skipTLSVerify) {
-          throw new InputError(
-            `${key}.url is plain http; use https, or set skipTLSVerify: true for a lab cluster`,
-          );
-        }
-        if (authProvider !== 'serviceAccount') {
-          logger.warn(
-            `${key} (cluster "${name}") uses authProvider "${authProvider}"; Production Readiness supports "serviceAccount" only, so this cluster is not checked`,
-          );
-          return;
-        }
-        const serviceAccountToken = cluster.getOptionalString(
-          'serviceAccountToken',
-        );
-        if (!serviceAccountToken) {
-          logger.warn(
-            `${key} (cluster "${name}") has no serviceAccountToken; Production Readiness needs one, so this cluster is not checked`,
-          );
-          return;
-        }
-        names.add(name);
-        clusters.push({
-          name,
-          url: url.replace(/\/+$/, ''),
-          serviceAccountToken,
-          caData: cluster.getOptionalString('caData'),
-          skipTLSVerify,
-        });
-      },
-    );
-  });
-  return clusters;
 }

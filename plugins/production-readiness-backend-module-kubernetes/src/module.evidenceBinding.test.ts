@@ -6,6 +6,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-backend/testUtils';
 import { startTestClusters, TestClusters } from './__testUtils__/clusters';
 import { ENTITIES } from './__testUtils__/fixtures';
+import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import productionReadinessModuleKubernetes from './index';
 
 jest.setTimeout(60_000);
@@ -42,7 +43,7 @@ describe('evidence in the clusters counts for one entity only', () => {
   beforeAll(async () => {
     clusters = await startTestClusters();
     backend = await startReadinessTestBackend({
-      features: [productionReadinessModuleKubernetes],
+      features: [kubernetesBackend, productionReadinessModuleKubernetes],
       entities: [ENTITIES.checkoutApi, copyById, copyBySelector],
       rootConfig: clusters.config,
       config: { refresh: { minInterval: { milliseconds: 1 } } },

@@ -8,6 +8,7 @@ import {
   TestClusters,
 } from './__testUtils__/clusters';
 import { ENTITIES } from './__testUtils__/fixtures';
+import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import productionReadinessModuleKubernetes from './index';
 
 jest.setTimeout(60_000);
@@ -19,7 +20,7 @@ describe('the module in a backend with the readiness plugin', () => {
   beforeAll(async () => {
     clusters = await startTestClusters();
     backend = await startReadinessTestBackend({
-      features: [productionReadinessModuleKubernetes],
+      features: [kubernetesBackend, productionReadinessModuleKubernetes],
       entities: [
         ENTITIES.checkoutApi,
         ENTITIES.legacyReports,

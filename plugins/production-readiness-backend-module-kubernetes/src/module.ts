@@ -12,13 +12,16 @@ import { DeployedImagesCollector } from './collector/DeployedImagesCollector';
 import { OperatorDatabaseClustersCollector } from './collector/OperatorDatabaseClustersCollector';
 import { ClusterSnapshots } from './collector/ClusterSnapshots';
 import { KubernetesCollector } from './collector/KubernetesCollector';
-import { readClusterDefinitions, readKubernetesModuleSettings } from './config';
+import { KubernetesPluginClusters } from './clusters/KubernetesPluginClusters';
+import { serviceLocatorMethodOf } from './clusters/serviceLocator';
+import { readKubernetesModuleSettings } from './config';
 
 /**
  * Kubernetes checks for Production Readiness: availability, security, logging, backup
- * CronJobs, Velero and monitoring objects, read for the whole fleet from the clusters
- * configured for the Backstage Kubernetes plugin; and the runs of backup jobs
- * (`backup-job-runs`) for the backup module's `backup.errors`.
+ * CronJobs, Velero and monitoring objects, read for the whole fleet from every cluster the
+ * Backstage Kubernetes plugin of the same backend knows, through its proxy and with its
+ * credentials; and the runs of backup jobs (`backup-job-runs`) for the backup module's
+ * `backup.errors`.
  *
  * @public
  */
@@ -30,26 +33,37 @@ export const productionReadinessModuleKubernetes = createBackendModule({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         lifecycle: coreServices.lifecycle,
         checks: productionReadinessChecksExtensionPoint,
         collectors: productionReadinessCollectorsExtensionPoint,
       },
-      async init({ config, logger, lifecycle, checks, collectors }) {
+      async init({
+        config,
+        logger,
+        discovery,
+        auth,
+        lifecycle,
+        checks,
+        collectors,
+      }) {
         const settings = readKubernetesModuleSettings(config);
-        const clusters = readClusterDefinitions(config, logger);
-        if (clusters.length === 0) {
-          logger.warn(
-            'No usable cluster in kubernetes.clusterLocatorMethods; Kubernetes checks will report unknown',
-          );
-        } else {
-          logger.info(
-            `Kubernetes checks read clusters ${clusters
-              .map(c => c.name)
-              .join(', ')}`,
-          );
-        }
-        // Every collector reads one listing of the clusters per refresh.
-        const snapshots = ClusterSnapshots.create({ clusters, settings });
+        const clusters = new KubernetesPluginClusters({
+          discovery,
+          auth,
+          logger,
+          requestTimeoutMs: settings.requestTimeoutMs,
+        });
+        // Every collector reads one listing of the clusters per refresh. An entity's clusters
+        // are those the Kubernetes plugin's service locator gives it.
+        const snapshots = ClusterSnapshots.create({
+          clusters,
+          settings,
+          serviceLocator: serviceLocatorMethodOf(
+            config.getOptionalString('kubernetes.serviceLocatorMethod.type'),
+          ),
+        });
         lifecycle.addShutdownHook(() => snapshots.close());
         const kubernetes = new KubernetesCollector(snapshots);
         collectors.addCollectors(

@@ -169,6 +169,8 @@ export interface FakeKubeApiServer {
   }>;
   /** Objects served; replace to change what the cluster holds. */
   objects: KubeObject[];
+  /** Why requests were refused (401), in order. */
+  refusals: string[];
   /** Faults by resource path, e.g. `/apis/apps/v1/deployments`. */
   faults: Map<string, Fault>;
   /** API groups whose CRDs are not installed (their paths answer 404). */
@@ -205,13 +207,20 @@ function status(
  */
 export async function startFakeKubeApiServer(options: {
   objects: KubeObject[];
-  token: string;
+  /** The bearer token it accepts (a service account's). */
+  token?: string;
+  /**
+   * Instead of `token`: why the request's Authorization header is refused, or undefined when
+   * it is accepted (e.g. `eksTokenProblem` for an EKS cluster).
+   */
+  authenticate?: (authorization: string | undefined) => string | undefined;
   tls?: { key: string; cert: string };
   notInstalled?: string[];
 }): Promise<FakeKubeApiServer> {
   const state: FakeKubeApiServer = {
     baseUrl: '',
     requests: [],
+    refusals: [],
     objects: options.objects,
     faults: new Map(),
     notInstalled: new Set(options.notInstalled ?? []),
@@ -235,7 +244,12 @@ export async function startFakeKubeApiServer(options: {
       });
       res.end(body);
     };
-    if (req.headers.authorization !== `Bearer ${options.token}`) {
+    const refused = options.authenticate
+      ? options.authenticate(req.headers.authorization)
+      : req.headers.authorization !== `Bearer ${options.token}` &&
+        'Unauthorized';
+    if (refused) {
+      state.refusals.push(refused);
       send(401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }

@@ -5,3 +5,5 @@ export {
 export type { FakeKubeApiServer, Fault, KubeObject } from './fakeKubeApiServer';
 export { objectUid } from './objectUid';
 export { fieldsV1Of, managedFieldsEntry } from './managedFields';
+export { eksTokenProblem } from './eksToken';
+export type { EksIdentity } from './eksToken';

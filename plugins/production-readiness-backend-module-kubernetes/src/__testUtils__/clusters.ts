@@ -4,11 +4,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { CollectedFacts } from '@production-readiness/plugin-production-readiness-node';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { createKubernetesChecks } from '../checks/createKubernetesChecks';
-import { ClusterSnapshots } from '../collector/ClusterSnapshots';
+import { ClusterSnapshots, fixedClusters } from '../collector/ClusterSnapshots';
+import { ClusterConnection } from '../client/ClusterConnection';
 import { KubernetesCollector } from '../collector/KubernetesCollector';
 import { KubernetesFacts } from '../collector/facts';
 import {
-  ClusterDefinition,
   DEFAULT_DEPLOY_MANAGERS,
   DEFAULT_LOG_SHIPPER_IMAGES,
   DEFAULT_MANUAL_MANAGERS,
@@ -41,11 +41,57 @@ export const TEST_SETTINGS: KubernetesModuleSettings = {
   requireAutomatedSync: false,
 };
 
+/** A cluster the tests read directly with a service account token, as a config cluster is. */
+export interface TestCluster {
+  name: string;
+  url: string;
+  serviceAccountToken: string;
+  caData?: string;
+  skipTLSVerify: boolean;
+}
+
+/**
+ * A direct connection to a test cluster's API server with its token: the module's checks and
+ * collectors are tested on it; the module itself reaches clusters through the Kubernetes
+ * plugin's proxy (module.test.ts, clusters/KubernetesPluginClusters.test.ts).
+ */
+export function directConnection(cluster: TestCluster): ClusterConnection {
+  return {
+    name: cluster.name,
+    url: cluster.url,
+    caData: cluster.caData,
+    skipTLSVerify: cluster.skipTLSVerify,
+    headers: async () => ({
+      authorization: `Bearer ${cluster.serviceAccountToken}`,
+    }),
+    credentials: {
+      what: 'the service account token',
+      remedy: `renew the serviceAccountToken of cluster "${cluster.name}"`,
+    },
+  };
+}
+
+/** The snapshots of `clusters`, read directly. */
+export function snapshotsOf(
+  clusters: TestCluster[],
+  settings: Partial<KubernetesModuleSettings> = {},
+): ClusterSnapshots {
+  return ClusterSnapshots.create({
+    clusters: fixedClusters(
+      clusters.map(cluster => ({
+        name: cluster.name,
+        connection: directConnection(cluster),
+      })),
+    ),
+    settings: { ...TEST_SETTINGS, ...settings },
+  });
+}
+
 /** Two clusters: prod-eu over HTTPS verified with caData, prod-us over plain HTTP (skipTLSVerify). */
 export interface TestClusters {
   eu: FakeKubeApiServer;
   us: FakeKubeApiServer;
-  definitions: ClusterDefinition[];
+  definitions: TestCluster[];
   /** The clusters as app-config declares them. */
   config: Record<string, unknown>;
   stop(): Promise<void>;
@@ -63,7 +109,7 @@ export async function startTestClusters(): Promise<TestClusters> {
     token: TOKENS['prod-us'],
     notInstalled: ['velero.io', 'postgresql.cnpg.io'],
   });
-  const definitions: ClusterDefinition[] = [
+  const definitions: TestCluster[] = [
     {
       name: 'prod-eu',
       url: eu.baseUrl,
@@ -84,6 +130,7 @@ export async function startTestClusters(): Promise<TestClusters> {
     definitions,
     config: {
       kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
         clusterLocatorMethods: [
           {
             type: 'config',
@@ -130,17 +177,14 @@ export function useTestClusters(): TestClusters {
 
 /** Runs the real collector against the clusters, as the engine would. */
 export async function collect(
-  definitions: ClusterDefinition[],
+  definitions: TestCluster[],
   entities: Entity[],
   options: {
     settings?: Partial<KubernetesModuleSettings>;
     signal?: AbortSignal;
   } = {},
 ): Promise<CollectedFacts<KubernetesFacts>> {
-  const snapshots = ClusterSnapshots.create({
-    clusters: definitions,
-    settings: { ...TEST_SETTINGS, ...options.settings },
-  });
+  const snapshots = snapshotsOf(definitions, options.settings);
   try {
     return await new KubernetesCollector(snapshots).collect(entities, {
       logger: mockServices.logger.mock(),

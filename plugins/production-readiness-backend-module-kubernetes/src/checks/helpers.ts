@@ -14,6 +14,7 @@ import {
   KUBERNETES_COLLECTOR_ID,
   KubernetesFacts,
   ObjectRef,
+  unreadable,
   WorkloadFact,
 } from '../collector/facts';
 
@@ -138,18 +139,19 @@ export function withKubernetesFacts(
             source: 'catalog',
           },
         ],
-        `Fix the annotation in catalog-info.yaml; selectors use kubectl syntax, e.g. "app.kubernetes.io/name=orders-api,tier in (api,worker)".`,
+        `Fix the annotation (or the relation) in catalog-info.yaml; selectors use kubectl syntax, e.g. "app.kubernetes.io/name=orders-api,tier in (api,worker)".`,
       );
     }
     if (facts.clusters.length === 0) {
       return checkResult.unknown(
-        'No Kubernetes cluster is configured for Production Readiness',
+        'The Backstage Kubernetes plugin knows no cluster',
         [],
-        'Declare clusters under kubernetes.clusterLocatorMethods (type: config) with authProvider: serviceAccount and a serviceAccountToken.',
+        'Configure clusters for the Kubernetes plugin (kubernetes.clusterLocatorMethods: config, catalog, gke or localKubectlProxy); Production Readiness reads the clusters it knows, through its proxy.',
       );
     }
     const withObjects = clustersWithObjects(facts);
     const errors: string[] = [];
+    const unavailable = new Set<string>();
     const notInstalled = new Map<
       string,
       Partial<Record<ResourceKind, string>>
@@ -157,14 +159,14 @@ export function withKubernetesFacts(
     const discovery = [...DISCOVERY, ...(options.discovery ?? [])];
     for (const cluster of facts.clusters) {
       const sources = facts.sources[cluster] ?? {};
-      const discoveryFailed = discovery.some(
-        k => sources[k]?.state === 'error',
-      );
+      const discoveryFailed = discovery.some(k => unreadable(sources[k]));
       if (!withObjects.has(cluster) && !discoveryFailed) continue;
       for (const kind of new Set([...discovery, ...kinds])) {
         const state = sources[kind];
         if (state?.state === 'error') {
           errors.push(state.reason);
+        } else if (state?.state === 'unavailable') {
+          unavailable.add(state.reason);
         } else if (state?.state === 'not-installed' && kinds.includes(kind)) {
           notInstalled.set(cluster, {
             ...notInstalled.get(cluster),
@@ -182,6 +184,19 @@ export function withKubernetesFacts(
         }`,
         errors.map(reason => ({
           label: 'list failed',
+          value: reason,
+          source: 'kubernetes',
+        })),
+      );
+    }
+    if (unavailable.size) {
+      // The entity runs, or may run, on a cluster that cannot be read without a user's token:
+      // what is there is not known, so neither is the verdict.
+      const reasons = [...unavailable];
+      return checkResult.unknown(
+        reasons.join('; '),
+        reasons.map(reason => ({
+          label: 'cluster not read',
           value: reason,
           source: 'kubernetes',
         })),

@@ -399,7 +399,7 @@ describe('entities the clusters cannot answer for', () => {
       verdict('availability.replicas', ENTITIES.checkoutApi, none),
     ).resolves.toMatchObject({
       status: 'unknown',
-      summary: 'No Kubernetes cluster is configured for Production Readiness',
+      summary: 'The Backstage Kubernetes plugin knows no cluster',
     });
   });
 });

@@ -7,9 +7,9 @@ import {
   CoreV1Api,
   createConfiguration,
   CustomObjectsApi,
-  KubeConfig,
   NetworkingV1Api,
   PolicyV1Api,
+  SecurityAuthentication,
   ServerConfiguration,
   V1CronJob,
   V1DaemonSet,
@@ -25,7 +25,7 @@ import {
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import * as http from 'node:http';
-import { ClusterDefinition } from '../config';
+import { ClusterConnection } from './ClusterConnection';
 import { createClusterAgent } from './clusterAgent';
 import {
   createBoundedHttpLibrary,
@@ -91,7 +91,9 @@ export type ListOutcome<T> =
   | { state: 'ok'; items: T[]; pages: number }
   /** A custom resource whose CRD the cluster does not serve (404). */
   | { state: 'not-installed'; reason: string }
-  | { state: 'error'; reason: string };
+  | { state: 'error'; reason: string }
+  /** Not listed: the cluster cannot be read without a signed-in user's token. */
+  | { state: 'unavailable'; reason: string };
 
 interface Page {
   items: unknown[];
@@ -175,20 +177,54 @@ function slimPod(pod: V1Pod): V1Pod {
 
 const MAX_PAGES = 1000;
 
-/** Text of a Kubernetes `Status` body, when the server sent one. */
-function statusMessage(body: unknown): string | undefined {
+/**
+ * What an error answer says: the message of a Kubernetes `Status` (from the API server), or of
+ * a Backstage error body (from the Kubernetes plugin's proxy: unknown cluster, credentials the
+ * auth strategy could not get, cluster unreachable), with its cause.
+ */
+function answerOf(
+  body: unknown,
+): { from: 'cluster' | 'proxy'; message: string } | undefined {
   const text = typeof body === 'string' ? body : undefined;
   if (!text) {
     return undefined;
   }
   try {
-    const status = JSON.parse(text) as { kind?: string; message?: string };
-    return status.kind === 'Status' && typeof status.message === 'string'
-      ? status.message.slice(0, 300)
-      : undefined;
+    const parsed = JSON.parse(text) as {
+      kind?: unknown;
+      message?: unknown;
+      error?: { message?: unknown; cause?: { message?: unknown } };
+    };
+    if (parsed.kind === 'Status' && typeof parsed.message === 'string') {
+      return { from: 'cluster', message: parsed.message.slice(0, 300) };
+    }
+    if (typeof parsed.error?.message === 'string') {
+      const cause = parsed.error.cause?.message;
+      return {
+        from: 'proxy',
+        message: `${parsed.error.message}${
+          typeof cause === 'string' ? `: ${cause}` : ''
+        }`.slice(0, 300),
+      };
+    }
+    return undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Adds the connection's headers (credentials, proxy cluster header) to every request. */
+function connectionHeaders(
+  connection: ClusterConnection,
+): SecurityAuthentication {
+  return {
+    getName: () => 'production-readiness',
+    async applySecurityAuthentication(context) {
+      for (const [name, value] of Object.entries(await connection.headers())) {
+        context.setHeaderParam(name, value);
+      }
+    },
+  };
 }
 
 /**
@@ -197,8 +233,7 @@ function statusMessage(body: unknown): string | undefined {
  */
 export class ClusterClient {
   private constructor(
-    readonly cluster: ClusterDefinition,
-    private readonly kubeConfig: KubeConfig,
+    readonly cluster: ClusterConnection,
     private readonly agent: http.Agent,
     private readonly options: {
       pageSize: number;
@@ -208,41 +243,14 @@ export class ClusterClient {
   ) {}
 
   static create(
-    cluster: ClusterDefinition,
+    cluster: ClusterConnection,
     options: {
       pageSize: number;
       requestTimeoutMs: number;
       maxResponseBytes: number;
     },
   ): ClusterClient {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [
-        {
-          name: cluster.name,
-          server: cluster.url,
-          caData: cluster.caData,
-          skipTLSVerify: cluster.skipTLSVerify,
-        },
-      ],
-      users: [
-        { name: 'production-readiness', token: cluster.serviceAccountToken },
-      ],
-      contexts: [
-        {
-          name: cluster.name,
-          cluster: cluster.name,
-          user: 'production-readiness',
-        },
-      ],
-      currentContext: cluster.name,
-    });
-    return new ClusterClient(
-      cluster,
-      kubeConfig,
-      createClusterAgent(cluster),
-      options,
-    );
+    return new ClusterClient(cluster, createClusterAgent(cluster), options);
   }
 
   /** Closes the cluster's idle connections; a later request opens new ones. */
@@ -254,7 +262,7 @@ export class ClusterClient {
   private apis(signal: AbortSignal): Apis {
     const configuration: Configuration = createConfiguration({
       baseServer: new ServerConfiguration(this.cluster.url, {}),
-      authMethods: { default: this.kubeConfig },
+      authMethods: { default: connectionHeaders(this.cluster) },
       httpApi: createBoundedHttpLibrary({
         signal,
         timeoutMs: this.options.requestTimeoutMs,
@@ -341,14 +349,15 @@ export class ClusterClient {
       return { state: 'ok', data: map.data ?? {} };
     } catch (e) {
       if (e instanceof ApiException) {
-        const detail = statusMessage(e.body);
-        if (e.code === 404) {
+        const answer = answerOf(e.body);
+        if (e.code === 404 && answer?.from !== 'proxy') {
           return { state: 'absent', reason: `${where} has no ${what}` };
         }
+        const detail = answer?.message;
         return {
           state: 'error',
           reason:
-            e.code === 403
+            e.code === 403 && answer?.from !== 'proxy'
               ? `${where} forbids get on ${what} (403 Forbidden); grant the service account the RBAC verb "get" on configmaps named "${name}" in namespace ${namespace} (Role + RoleBinding)`
               : `${where} answered ${e.code} reading ${what}${
                   detail ? `: ${detail}` : ''
@@ -376,12 +385,19 @@ export class ClusterClient {
     const resource = resourceName(kind);
     const where = `cluster "${this.cluster.name}"`;
     if (e instanceof ApiException) {
-      const detail = statusMessage(e.body);
+      const answer = answerOf(e.body);
+      const detail = answer?.message;
+      if (answer?.from === 'proxy') {
+        return {
+          state: 'error',
+          reason: `${where}: the Kubernetes plugin's proxy answered ${e.code} listing ${resource}: ${detail}`,
+        };
+      }
       switch (e.code) {
         case 401:
           return {
             state: 'error',
-            reason: `${where} rejected the service account token (401 Unauthorized) listing ${resource}; renew serviceAccountToken of this cluster in kubernetes.clusterLocatorMethods`,
+            reason: `${where} rejected ${this.cluster.credentials.what} (401 Unauthorized) listing ${resource}; ${this.cluster.credentials.remedy}`,
           };
         case 403:
           return {

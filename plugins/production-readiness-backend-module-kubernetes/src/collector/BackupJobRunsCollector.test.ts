@@ -1,9 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
-import { TEST_SETTINGS, useTestClusters } from '../__testUtils__/clusters';
+import { snapshotsOf, useTestClusters } from '../__testUtils__/clusters';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
 import { BackupJobRunsCollector } from './BackupJobRunsCollector';
-import { ClusterSnapshots } from './ClusterSnapshots';
 import { KubernetesCollector } from './KubernetesCollector';
 
 jest.setTimeout(60_000);
@@ -12,10 +11,7 @@ const clusters = useTestClusters();
 
 /** Both collectors of the module on one listing, as the module registers them. */
 function moduleCollectors() {
-  const snapshots = ClusterSnapshots.create({
-    clusters: clusters.definitions,
-    settings: TEST_SETTINGS,
-  });
+  const snapshots = snapshotsOf(clusters.definitions);
   return {
     kubernetes: new KubernetesCollector(snapshots),
     jobs: new BackupJobRunsCollector(snapshots),

@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import { CollectorContext } from '@production-readiness/plugin-production-readiness-node';
 import pLimit from 'p-limit';
 import {
@@ -6,50 +7,102 @@ import {
   ResourceTypes,
 } from '../client/ClusterClient';
 import { RESOURCE_KINDS, ResourceKind } from '../client/resources';
-import { ClusterDefinition, KubernetesModuleSettings } from '../config';
+import { ClusterConnection } from '../client/ClusterConnection';
+import {
+  clustersOfEntity,
+  ServiceLocatorMethod,
+} from '../clusters/serviceLocator';
+import { KubernetesModuleSettings } from '../config';
 import { ClusterSnapshot } from './buildFacts';
 import {
   containerLogRotationOf,
-  DeclaredLogRotation,
   KUBELET_CONFIG_MAP,
 } from './containerLogRotation';
 
+/** One cluster of a refresh: how to read it, or why it cannot be read. */
+export type ClusterAccess =
+  | { name: string; connection: ClusterConnection }
+  | { name: string; unavailable: string };
+
+/** The clusters to read, asked once per refresh (the Kubernetes plugin's may change). */
+export interface ClusterSource {
+  clusters(context: CollectorContext): Promise<ClusterAccess[]>;
+}
+
+/** A source of clusters that never change. */
+export function fixedClusters(accesses: ClusterAccess[]): ClusterSource {
+  return { clusters: async () => accesses };
+}
+
 /**
- * The objects of every configured cluster, listed once per refresh: one paginated list per
- * cluster and kind, and one read of kubeadm's kubelet ConfigMap, whatever the number of entities, shared by the module's collectors. The
- * collectors of one refresh get the same `now`, so a refresh is known by it; the snapshot of
- * the latest refresh is kept until the next one.
+ * The objects of every cluster, listed once per refresh: one paginated list per cluster and
+ * kind, and one read of kubeadm's kubelet ConfigMap, whatever the number of entities, shared by
+ * the module's collectors. The collectors of one refresh get the same `now`, so a refresh is
+ * known by it; the snapshot of the latest refresh is kept until the next one. A cluster that
+ * cannot be read without a user's token is a snapshot whose every kind is `unavailable`.
  */
 export class ClusterSnapshots {
   private latest?: { at: number; snapshots: Promise<ClusterSnapshot[]> };
+  /** One client per cluster, kept across refreshes for its keep-alive connections. */
+  private readonly clients = new Map<string, ClusterClient>();
 
   private constructor(
-    private readonly clients: ClusterClient[],
-    private readonly concurrency: number,
-    private readonly logShipperImages: string[],
-    private readonly kubeletLogRotation: DeclaredLogRotation | undefined,
+    private readonly source: ClusterSource,
+    private readonly settings: KubernetesModuleSettings,
+    private readonly serviceLocator: ServiceLocatorMethod,
   ) {}
 
   static create(options: {
-    clusters: ClusterDefinition[];
+    clusters: ClusterSource;
     settings: KubernetesModuleSettings;
+    /** How the Kubernetes plugin locates an entity's clusters; default multiTenant (all). */
+    serviceLocator?: ServiceLocatorMethod;
   }): ClusterSnapshots {
-    const { clusters, settings } = options;
     return new ClusterSnapshots(
-      clusters.map(cluster => ClusterClient.create(cluster, settings)),
-      settings.concurrency,
-      settings.logShipperImages,
-      settings.kubeletLogRotation,
+      options.clusters,
+      options.settings,
+      options.serviceLocator ?? 'multiTenant',
     );
+  }
+
+  /**
+   * The snapshots of the clusters the entity's workloads are looked for in, as the Kubernetes
+   * plugin's service locator decides; or why there are none.
+   */
+  forEntity(
+    entity: Entity,
+    snapshots: ClusterSnapshot[],
+  ): { ok: true; snapshots: ClusterSnapshot[] } | { ok: false; error: string } {
+    const located = clustersOfEntity(
+      entity,
+      snapshots.map(s => s.cluster),
+      this.serviceLocator,
+    );
+    return located.ok
+      ? {
+          ok: true,
+          snapshots: snapshots.filter(s =>
+            located.clusters.includes(s.cluster),
+          ),
+        }
+      : located;
   }
 
   /** Every cluster's objects as of the refresh `context` belongs to. */
   of(context: CollectorContext): Promise<ClusterSnapshot[]> {
     const at = context.now.getTime();
     if (this.latest?.at !== at) {
-      const snapshots = Promise.all(
-        this.clients.map(client => this.list(client, context)),
-      );
+      const snapshots = this.source
+        .clusters(context)
+        .then(accesses =>
+          Promise.all(
+            accesses.map(access =>
+              'connection' in access
+                ? this.list(this.clientOf(access.connection), context)
+                : this.unavailable(access.name, access.unavailable),
+            ),
+          ),
+        );
       this.latest = { at, snapshots };
       // A failed listing is not kept for another collector of a later refresh to reuse.
       snapshots.catch(() => {
@@ -62,16 +115,45 @@ export class ClusterSnapshots {
   /** Closes the keep-alive connections to every cluster (at backend shutdown). */
   close(): void {
     this.latest = undefined;
-    for (const client of this.clients) {
+    for (const client of this.clients.values()) {
       client.close();
     }
+    this.clients.clear();
+  }
+
+  /** The cluster's client, new when the cluster is new or now reached elsewhere. */
+  private clientOf(connection: ClusterConnection): ClusterClient {
+    const known = this.clients.get(connection.name);
+    if (
+      known &&
+      known.cluster.url === connection.url &&
+      known.cluster.caData === connection.caData &&
+      known.cluster.skipTLSVerify === connection.skipTLSVerify
+    ) {
+      return known;
+    }
+    known?.close();
+    const client = ClusterClient.create(connection, this.settings);
+    this.clients.set(connection.name, client);
+    return client;
+  }
+
+  private unavailable(cluster: string, reason: string): ClusterSnapshot {
+    const lists = Object.fromEntries(
+      RESOURCE_KINDS.map(kind => [kind, { state: 'unavailable', reason }]),
+    ) as { [K in ResourceKind]: ListOutcome<ResourceTypes[K]> };
+    return new ClusterSnapshot(cluster, lists, this.settings.logShipperImages, {
+      cluster,
+      state: 'unknown',
+      reason,
+    });
   }
 
   private async list(
     client: ClusterClient,
     context: CollectorContext,
   ): Promise<ClusterSnapshot> {
-    const limit = pLimit(this.concurrency);
+    const limit = pLimit(this.settings.concurrency);
     const [outcomes, kubeletConfig] = await Promise.all([
       Promise.all(
         RESOURCE_KINDS.map(kind =>
@@ -99,11 +181,11 @@ export class ClusterSnapshots {
     return new ClusterSnapshot(
       client.cluster.name,
       lists,
-      this.logShipperImages,
+      this.settings.logShipperImages,
       containerLogRotationOf(
         client.cluster.name,
         kubeletConfig,
-        this.kubeletLogRotation,
+        this.settings.kubeletLogRotation,
       ),
     );
   }

@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { TEST_SETTINGS, useTestClusters } from '../__testUtils__/clusters';
+import { snapshotsOf, useTestClusters } from '../__testUtils__/clusters';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
-import { ClusterSnapshots } from './ClusterSnapshots';
 import { DeployedImagesCollector } from './DeployedImagesCollector';
 import { KubernetesCollector } from './KubernetesCollector';
 
@@ -10,10 +9,7 @@ jest.setTimeout(60_000);
 const clusters = useTestClusters();
 
 async function collectImages() {
-  const snapshots = ClusterSnapshots.create({
-    clusters: clusters.definitions,
-    settings: TEST_SETTINGS,
-  });
+  const snapshots = snapshotsOf(clusters.definitions);
   const kubernetes = new KubernetesCollector(snapshots);
   const images = new DeployedImagesCollector(kubernetes);
   const context = {
@@ -64,10 +60,7 @@ describe('deployed images', () => {
   });
 
   it("binds each entity's workloads once per listing, for both collectors", async () => {
-    const snapshots = ClusterSnapshots.create({
-      clusters: clusters.definitions,
-      settings: TEST_SETTINGS,
-    });
+    const snapshots = snapshotsOf(clusters.definitions);
     const kubernetes = new KubernetesCollector(snapshots);
     const context = {
       logger: mockServices.logger.mock(),

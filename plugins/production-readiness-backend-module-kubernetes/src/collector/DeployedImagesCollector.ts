@@ -7,6 +7,7 @@ import {
   FactCollector,
 } from '@production-readiness/plugin-production-readiness-node';
 import { ResourceKind } from '../client/resources';
+import { unreadable } from './facts';
 import {
   hasKubernetesAnnotations,
   KubernetesCollector,
@@ -54,8 +55,8 @@ export class DeployedImagesCollector
       }
       const failed = k8s.clusters.flatMap(cluster =>
         WORKLOAD_KINDS.flatMap(kind => {
-          const state = k8s.sources[cluster]?.[kind];
-          return state?.state === 'error' ? [state.reason] : [];
+          const reason = unreadable(k8s.sources[cluster]?.[kind]);
+          return reason ? [reason] : [];
         }),
       );
       if (failed.length) {

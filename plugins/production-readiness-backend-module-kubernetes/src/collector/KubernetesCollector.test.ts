@@ -5,13 +5,13 @@ import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   collect,
+  snapshotsOf,
   TEST_SETTINGS,
   verdict,
   useTestClusters,
 } from '../__testUtils__/clusters';
 import { createSelfSignedCertificate } from '@internal/test-servers';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
-import { ClusterSnapshots } from './ClusterSnapshots';
 import { KubernetesCollector } from './KubernetesCollector';
 
 jest.setTimeout(60_000);
@@ -129,10 +129,7 @@ describe('connections', () => {
     const plain = jest.spyOn(http.Agent.prototype, 'createConnection');
     const opened = (spy: jest.SpyInstance) =>
       spy.mock.results.map(r => r.value as Socket);
-    const snapshots = ClusterSnapshots.create({
-      clusters: clusters.definitions,
-      settings: TEST_SETTINGS,
-    });
+    const snapshots = snapshotsOf(clusters.definitions);
     const collector = new KubernetesCollector(snapshots);
     const refresh = (now: Date) =>
       collector.collect([ENTITIES.checkoutApi], {
@@ -324,7 +321,7 @@ describe('upstream failures', () => {
     expect(result).toMatchObject({
       status: 'error',
       summary:
-        'cluster "prod-eu" rejected the service account token (401 Unauthorized) listing deployments.apps; renew serviceAccountToken of this cluster in kubernetes.clusterLocatorMethods (and 3 more list failures)',
+        'cluster "prod-eu" rejected the service account token (401 Unauthorized) listing deployments.apps; renew the serviceAccountToken of cluster "prod-eu" (and 3 more list failures)',
     });
   });
 

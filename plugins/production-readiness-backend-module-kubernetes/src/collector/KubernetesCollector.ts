@@ -149,6 +149,14 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
         });
         continue;
       }
+      const located = this.clusters.forEntity(entity, snapshots);
+      if (!located.ok) {
+        facts.set(entityRef, {
+          ...emptyKubernetesFacts(resolved.text, []),
+          annotationError: located.error,
+        });
+        continue;
+      }
       let entry = built.get(entityRef);
       if (!entry) {
         const argoApps = parseArgoAppNames(
@@ -157,7 +165,7 @@ export class KubernetesCollector implements FactCollector<KubernetesFacts> {
         const entityFacts = buildEntityFacts(
           { ...resolved.target, argoApps: argoApps.ok ? argoApps.names : [] },
           resolved.text,
-          snapshots,
+          located.snapshots,
         );
         if (!argoApps.ok) entityFacts.gitOpsAnnotationError = argoApps.error;
         entry = { facts: entityFacts, claims: kubernetesClaims(entityFacts) };

@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { TEST_SETTINGS, useTestClusters } from '../__testUtils__/clusters';
+import { snapshotsOf, useTestClusters } from '../__testUtils__/clusters';
 import { ENTITIES, NOW } from '../__testUtils__/fixtures';
-import { ClusterSnapshots } from './ClusterSnapshots';
 import { OperatorDatabaseClustersCollector } from './OperatorDatabaseClustersCollector';
 
 jest.setTimeout(60_000);
@@ -9,10 +8,7 @@ jest.setTimeout(60_000);
 const clusters = useTestClusters();
 
 async function collect(entities = Object.values(ENTITIES)) {
-  const snapshots = ClusterSnapshots.create({
-    clusters: clusters.definitions,
-    settings: TEST_SETTINGS,
-  });
+  const snapshots = snapshotsOf(clusters.definitions);
   try {
     return await new OperatorDatabaseClustersCollector(snapshots).collect(
       entities,

@@ -10,12 +10,13 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import { objectClaim } from './claims';
 import { ClusterSnapshots } from './ClusterSnapshots';
+import { ClusterSnapshot } from './buildFacts';
 import {
   CNPG_HEALTHY_PHASE,
   CNPG_ROUTINE_PHASES,
   cnpgClusterFacts,
 } from './cnpgClusters';
-import { CnpgClusterFact } from './facts';
+import { CnpgClusterFact, unreadable } from './facts';
 import {
   hasKubernetesAnnotations,
   resolveEntityTarget,
@@ -66,15 +67,16 @@ export class OperatorDatabaseClustersCollector
     const errors = new Map<string, string>();
     const claims = new Map<string, EvidenceClaim[]>();
     if (!entities.length) return { facts, errors, claims };
-    const snapshots = await this.clusters.of(context);
-    const unlisted = snapshots.flatMap(snapshot => {
-      const state = snapshot.state('cnpgclusters');
-      return state.state === 'error'
-        ? [
-            `cluster ${snapshot.cluster}: listing CloudNativePG Clusters failed: ${state.reason}`,
-          ]
-        : [];
-    });
+    const all = await this.clusters.of(context);
+    const unlistedIn = (snapshots: ClusterSnapshot[]) =>
+      snapshots.flatMap(snapshot => {
+        const reason = unreadable(snapshot.state('cnpgclusters'));
+        return reason
+          ? [
+              `cluster ${snapshot.cluster}: listing CloudNativePG Clusters failed: ${reason}`,
+            ]
+          : [];
+      });
     for (const entity of entities) {
       const entityRef = stringifyEntityRef(entity);
       const target = resolveEntityTarget(entity);
@@ -82,11 +84,19 @@ export class OperatorDatabaseClustersCollector
         errors.set(entityRef, target.error);
         continue;
       }
+      const located = this.clusters.forEntity(entity, all);
+      if (!located.ok) {
+        errors.set(entityRef, located.error);
+        continue;
+      }
+      const unlisted = unlistedIn(located.snapshots);
       if (unlisted.length) {
         errors.set(entityRef, unlisted.join('; '));
         continue;
       }
-      const found = snapshots.flatMap(s => cnpgClusterFacts(s, target.target));
+      const found = located.snapshots.flatMap(s =>
+        cnpgClusterFacts(s, target.target),
+      );
       facts.set(entityRef, { clusters: found.map(toOperatorCluster) });
       claims.set(
         entityRef,

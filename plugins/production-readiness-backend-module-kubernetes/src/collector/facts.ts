@@ -14,7 +14,16 @@ export const KUBERNETES_COLLECTOR_ID = 'kubernetes';
 export type SourceState =
   | { state: 'ok' }
   | { state: 'not-installed'; reason: string }
-  | { state: 'error'; reason: string };
+  | { state: 'error'; reason: string }
+  /** Not listed: reading the cluster needs a signed-in user's token. */
+  | { state: 'unavailable'; reason: string };
+
+/** Why a kind could not be read from a cluster (failed or unavailable), if it could not. */
+export function unreadable(state: SourceState | undefined): string | undefined {
+  return state?.state === 'error' || state?.state === 'unavailable'
+    ? state.reason
+    : undefined;
+}
 
 /** Where an object is. */
 export interface ObjectRef {
