@@ -203,7 +203,9 @@ function answerOf(
       return {
         from: 'proxy',
         message: `${parsed.error.message}${
-          typeof cause === 'string' ? `: ${cause}` : ''
+          typeof cause === 'string' && !parsed.error.message.includes(cause)
+            ? `: ${cause}`
+            : ''
         }`.slice(0, 300),
       };
     }
