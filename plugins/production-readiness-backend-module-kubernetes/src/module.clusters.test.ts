@@ -199,6 +199,22 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
     expect(eks.refusals).toEqual([]);
   });
 
+  it("names the aws identity to grant when the EKS cluster's RBAC forbids a list", async () => {
+    eks.forbidden.add('deployments.apps');
+    try {
+      await expect(
+        result('checkout-eks', 'availability.replicas'),
+      ).resolves.toMatchObject({
+        status: 'error',
+        summary: expect.stringMatching(
+          /^cluster "eks-orders" forbids list on deployments\.apps \(403 Forbidden\); grant the identity the Kubernetes plugin's "aws" auth provider signs in as the RBAC verb "list" on resource "deployments" in API group "apps"/,
+        ),
+      });
+    } finally {
+      eks.forbidden.clear();
+    }
+  });
+
   it('says the EKS cluster refused a token signed for another cluster id', async () => {
     const replicas = await result('checkout-misnamed', 'availability.replicas');
     expect(replicas).toMatchObject({
@@ -209,7 +225,9 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
     });
     expect(misnamed.refusals.length).toBeGreaterThan(0);
     expect(
-      misnamed.refusals.every(r => r.startsWith('the signature does not match')),
+      misnamed.refusals.every(r =>
+        r.startsWith('the signature does not match'),
+      ),
     ).toBe(true);
   });
 

@@ -67,6 +67,7 @@ export function directConnection(cluster: TestCluster): ClusterConnection {
     credentials: {
       what: 'the service account token',
       remedy: `renew the serviceAccountToken of cluster "${cluster.name}"`,
+      identity: 'the service account',
     },
   };
 }

@@ -360,7 +360,7 @@ export class ClusterClient {
           state: 'error',
           reason:
             e.code === 403 && answer?.from !== 'proxy'
-              ? `${where} forbids get on ${what} (403 Forbidden); grant the service account the RBAC verb "get" on configmaps named "${name}" in namespace ${namespace} (Role + RoleBinding)`
+              ? `${where} forbids get on ${what} (403 Forbidden); grant ${this.cluster.credentials.identity} the RBAC verb "get" on configmaps named "${name}" in namespace ${namespace} (Role + RoleBinding)`
               : `${where} answered ${e.code} reading ${what}${
                   detail ? `: ${detail}` : ''
                 }`,
@@ -404,9 +404,9 @@ export class ClusterClient {
         case 403:
           return {
             state: 'error',
-            reason: `${where} forbids list on ${resource} (403 Forbidden); grant the service account the RBAC verb "list" on resource "${
-              spec.plural
-            }" in API group "${
+            reason: `${where} forbids list on ${resource} (403 Forbidden); grant ${
+              this.cluster.credentials.identity
+            } the RBAC verb "list" on resource "${spec.plural}" in API group "${
               spec.group
             }" at cluster scope (ClusterRole + ClusterRoleBinding)${
               detail ? `: ${detail}` : ''

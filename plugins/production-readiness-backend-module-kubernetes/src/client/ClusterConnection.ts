@@ -14,6 +14,9 @@ export interface ClusterConnection {
   skipTLSVerify?: boolean;
   /** Headers of every request: credentials, the proxy's cluster header. */
   headers(): Promise<Record<string, string>>;
-  /** For a refusal (401): whose credentials were refused and what to do about it. */
-  credentials: { what: string; remedy: string };
+  /**
+   * For refusals: whose credentials a 401 refused and what to do about it; who a 403's RBAC
+   * grant is for ("the service account", "the identity the aws auth provider signs in as").
+   */
+  credentials: { what: string; remedy: string; identity: string };
 }

@@ -126,6 +126,10 @@ export class KubernetesPluginClusters implements ClusterSource {
       credentials: {
         what: `the credentials of the Kubernetes plugin's "${authProvider}" auth provider`,
         remedy: `fix the credentials the Kubernetes plugin has for cluster "${name}"`,
+        identity:
+          authProvider === 'serviceAccount'
+            ? 'the service account'
+            : `the identity the Kubernetes plugin's "${authProvider}" auth provider signs in as`,
       },
     };
     return { name, connection };

@@ -73,7 +73,7 @@ describe('clustersOfEntity, as the Kubernetes plugin locates services', () => {
     ).toEqual({
       ok: false,
       error:
-        'the Kubernetes plugin locates workloads by catalog relation (serviceLocatorMethod catalogRelation), and the entity dependsOn none of its clusters (prod-eu, prod-us, lab): add the cluster\'s Resource to spec.dependsOn',
+        "the Kubernetes plugin locates workloads by catalog relation (serviceLocatorMethod catalogRelation), and the entity dependsOn none of its clusters (prod-eu, prod-us, lab): add the cluster's Resource to spec.dependsOn",
     });
   });
 
