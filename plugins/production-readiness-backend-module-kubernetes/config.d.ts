@@ -41,6 +41,21 @@ export interface Config {
        */
       requireAutomatedSync?: boolean;
       /**
+       * Server-side tokens for clusters the Kubernetes plugin reads with the signed-in user's
+       * token (auth provider google, oidc or aks), which a scheduled check does not have: e.g. a
+       * service account's token for an OIDC-authenticated cluster. Sent through the plugin's
+       * proxy (`Backstage-Kubernetes-Authorization`); without one such a cluster is not read.
+       */
+      clusterTokens?: Array<{
+        /** The cluster's name, as the Kubernetes plugin lists it. */
+        cluster: string;
+        /**
+         * Bearer token for the cluster's API server.
+         * @visibility secret
+         */
+        token: string;
+      }>;
+      /**
        * How the kubelets rotate container logs on clusters where kubeadm's ConfigMap
        * kube-system/kubelet-config cannot be read (managed clusters, no RBAC): the node pools'
        * KubeletConfiguration values. A readable ConfigMap wins.

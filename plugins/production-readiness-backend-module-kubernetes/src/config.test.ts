@@ -22,7 +22,28 @@ describe('readKubernetesModuleSettings', () => {
       deployManagers: DEFAULT_DEPLOY_MANAGERS,
       manualManagers: DEFAULT_MANUAL_MANAGERS,
       requireAutomatedSync: false,
+      clusterTokens: new Map(),
     });
+  });
+
+  it('reads the tokens of clusters read with user tokens, one per cluster', () => {
+    const settingsOf = (clusterTokens: JsonObject[]) =>
+      readKubernetesModuleSettings(
+        new ConfigReader({
+          productionReadiness: { kubernetes: { clusterTokens } },
+        }),
+      );
+    expect(
+      settingsOf([{ cluster: 'office', token: 'ey…' }]).clusterTokens,
+    ).toEqual(new Map([['office', 'ey…']]));
+    expect(() =>
+      settingsOf([
+        { cluster: 'office', token: 'a' },
+        { cluster: 'office', token: 'b' },
+      ]),
+    ).toThrow(
+      'productionReadiness.kubernetes.clusterTokens[1]: cluster "office" has a token already',
+    );
   });
 
   it('reads the declared kubelet log rotation and the per-container limit, refusing bad sizes', () => {

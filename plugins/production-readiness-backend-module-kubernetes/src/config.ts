@@ -32,6 +32,8 @@ export interface KubernetesModuleSettings {
   manualManagers: string[];
   /** GitOps objects must sync by themselves (Argo CD `syncPolicy.automated`, Flux not suspended). */
   requireAutomatedSync: boolean;
+  /** Server-side tokens, by cluster name, for clusters whose auth provider takes a user's token. */
+  clusterTokens: Map<string, string>;
 }
 
 /** Orchestrators recognised by default: CD controllers and deploy tools. */
@@ -126,6 +128,22 @@ function readDeclaredLogRotation(
   return { containerLogMaxSize: size, containerLogMaxFiles: files };
 }
 
+function readClusterTokens(config: Config | undefined): Map<string, string> {
+  const tokens = new Map<string, string>();
+  (config?.getOptionalConfigArray('clusterTokens') ?? []).forEach(
+    (entry, index) => {
+      const cluster = entry.getString('cluster');
+      if (tokens.has(cluster)) {
+        throw new InputError(
+          `${SETTINGS_KEY}.clusterTokens[${index}]: cluster "${cluster}" has a token already`,
+        );
+      }
+      tokens.set(cluster, entry.getString('token'));
+    },
+  );
+  return tokens;
+}
+
 /** Reads `productionReadiness.kubernetes`; throws naming the key when a value is invalid. */
 export function readKubernetesModuleSettings(
   root: Config,
@@ -164,5 +182,6 @@ export function readKubernetesModuleSettings(
       DEFAULT_MANUAL_MANAGERS,
     requireAutomatedSync:
       config?.getOptionalBoolean('requireAutomatedSync') ?? false,
+    clusterTokens: readClusterTokens(config),
   };
 }

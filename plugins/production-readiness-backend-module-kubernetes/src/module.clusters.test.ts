@@ -101,7 +101,12 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
     });
     backend = await startReadinessTestBackend({
       features: [kubernetesBackend, productionReadinessModuleKubernetes],
-      config: { refresh: { minInterval: { milliseconds: 1 } } },
+      config: {
+        refresh: { minInterval: { milliseconds: 1 } },
+        kubernetes: {
+          clusterTokens: [{ cluster: 'office-oidc', token: TOKENS['prod-eu'] }],
+        },
+      },
       entities: [
         clusterResource('eks-orders', eks.baseUrl, tls.cert, AWS.clusterId),
         // An id that is not the API server's: the token signed for it cannot be accepted.
@@ -115,6 +120,7 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
         checkoutOn('checkout-eks', 'eks-orders'),
         checkoutOn('checkout-misnamed', 'eks-misnamed'),
         checkoutOn('checkout-office', 'office'),
+        checkoutOn('checkout-oidc', 'office-oidc'),
         checkoutOn('checkout-lab', 'lab'),
         ENTITIES.ghost,
       ],
@@ -137,6 +143,14 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
                   name: 'office',
                   url: 'https://office.k8s.example.com',
                   authProvider: 'google',
+                },
+                // Read with users' OIDC tokens, and a service token configured for the module.
+                {
+                  name: 'office-oidc',
+                  url: eu.baseUrl,
+                  authProvider: 'oidc',
+                  oidcTokenProvider: 'okta',
+                  caData: Buffer.from(tls.cert).toString('base64'),
                 },
                 // Down.
                 {
@@ -236,8 +250,17 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
     expect(replicas).toMatchObject({
       status: 'unknown',
       summary:
-        'cluster "office" is not read: the Kubernetes plugin authenticates to it with the signed-in user\'s google token (authProvider google), which a scheduled check does not have; give it server-side credentials (authProvider serviceAccount, aws, azure or googleServiceAccount) to have its workloads checked',
+        'cluster "office" is not read: the Kubernetes plugin authenticates to it with the signed-in user\'s google token (authProvider google), which a scheduled check does not have; give it server-side credentials (authProvider serviceAccount, aws, azure or googleServiceAccount), or a token in productionReadiness.kubernetes.clusterTokens, to have its workloads checked',
     });
+  });
+
+  it('reads a user-token cluster with the token configured for it', async () => {
+    eu.requests.length = 0;
+    const replicas = await result('checkout-oidc', 'availability.replicas');
+    expect(replicas).toMatchObject({ status: 'pass' });
+    expect(replicas?.evidence.map(e => e.source)).toContain(
+      'kubernetes:office-oidc',
+    );
   });
 
   it('gives error to the entities on a cluster that is down, and judges the others', async () => {

@@ -54,6 +54,7 @@ export const productionReadinessModuleKubernetes = createBackendModule({
           auth,
           logger,
           requestTimeoutMs: settings.requestTimeoutMs,
+          clusterTokens: settings.clusterTokens,
         });
         // Every collector reads one listing of the clusters per refresh. An entity's clusters
         // are those the Kubernetes plugin's service locator gives it.

@@ -39,6 +39,7 @@ export const TEST_SETTINGS: KubernetesModuleSettings = {
   deployManagers: DEFAULT_DEPLOY_MANAGERS,
   manualManagers: DEFAULT_MANUAL_MANAGERS,
   requireAutomatedSync: false,
+  clusterTokens: new Map(),
 };
 
 /** A cluster the tests read directly with a service account token, as a config cluster is. */

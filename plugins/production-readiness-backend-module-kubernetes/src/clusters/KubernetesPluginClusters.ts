@@ -17,6 +17,8 @@ export const USER_TOKEN_AUTH_PROVIDERS = ['google', 'oidc', 'aks'];
 
 /** The proxy's header naming the cluster a request is for. */
 const CLUSTER_HEADER = 'Backstage-Kubernetes-Cluster';
+/** The proxy's header whose value it sends to the cluster as Authorization. */
+const AUTHORIZATION_HEADER = 'Backstage-Kubernetes-Authorization';
 
 /** A cluster as `GET /api/kubernetes/clusters` lists it. */
 interface ListedCluster {
@@ -74,6 +76,8 @@ export class KubernetesPluginClusters implements ClusterSource {
       auth: AuthService;
       logger: LoggerService;
       requestTimeoutMs: number;
+      /** Server-side tokens for clusters whose auth provider takes a user's token. */
+      clusterTokens?: Map<string, string>;
     },
   ) {}
 
@@ -113,8 +117,11 @@ export class KubernetesPluginClusters implements ClusterSource {
 
   private accessOf(cluster: ListedCluster, base: string): ClusterAccess {
     const { name, authProvider } = cluster;
+    const clusterToken = this.options.clusterTokens?.get(name);
     if (USER_TOKEN_AUTH_PROVIDERS.includes(authProvider)) {
-      return { name, unavailable: this.needsUser(cluster) };
+      return clusterToken
+        ? { name, connection: this.withToken(name, base, clusterToken) }
+        : { name, unavailable: this.needsUser(cluster) };
     }
     const connection: ClusterConnection = {
       name,
@@ -135,13 +142,38 @@ export class KubernetesPluginClusters implements ClusterSource {
     return { name, connection };
   }
 
+  /**
+   * A cluster read with the token configured for it: the proxy sends what
+   * `Backstage-Kubernetes-Authorization` carries as the cluster's Authorization.
+   */
+  private withToken(
+    name: string,
+    base: string,
+    clusterToken: string,
+  ): ClusterConnection {
+    return {
+      name,
+      url: `${base}/proxy`,
+      headers: async () => ({
+        authorization: `Bearer ${await this.token()}`,
+        [CLUSTER_HEADER]: name,
+        [AUTHORIZATION_HEADER]: `Bearer ${clusterToken}`,
+      }),
+      credentials: {
+        what: `the token of productionReadiness.kubernetes.clusterTokens for cluster "${name}"`,
+        remedy: `renew that token`,
+        identity: `the identity of the token configured for cluster "${name}"`,
+      },
+    };
+  }
+
   /** Why the cluster is not read, said in the log the first time. */
   private needsUser(cluster: ListedCluster): string {
     const token =
       cluster.authProvider === 'oidc'
         ? `OIDC token of provider "${cluster.oidcTokenProvider ?? '?'}"`
         : `${cluster.authProvider} token`;
-    const reason = `cluster "${cluster.name}" is not read: the Kubernetes plugin authenticates to it with the signed-in user's ${token} (authProvider ${cluster.authProvider}), which a scheduled check does not have; give it server-side credentials (authProvider serviceAccount, aws, azure or googleServiceAccount) to have its workloads checked`;
+    const reason = `cluster "${cluster.name}" is not read: the Kubernetes plugin authenticates to it with the signed-in user's ${token} (authProvider ${cluster.authProvider}), which a scheduled check does not have; give it server-side credentials (authProvider serviceAccount, aws, azure or googleServiceAccount), or a token in productionReadiness.kubernetes.clusterTokens, to have its workloads checked`;
     if (!this.reported.has(cluster.name)) {
       this.reported.add(cluster.name);
       this.options.logger.warn(reason);
