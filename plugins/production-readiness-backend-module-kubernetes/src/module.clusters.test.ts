@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
 import kubernetesBackend from '@backstage/plugin-kubernetes-backend';
 import {
   ReadinessTestBackend,
@@ -75,6 +76,9 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
   let misnamed: FakeKubeApiServer;
   let backend: ReadinessTestBackend;
   const environment = { ...process.env };
+  /** Every plugin's logger, to count what the module says. */
+  const logger = mockServices.logger.mock();
+  logger.child.mockImplementation(() => logger);
 
   beforeAll(async () => {
     // The backend's AWS credentials, as the default provider chain finds them.
@@ -101,6 +105,7 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
     });
     backend = await startReadinessTestBackend({
       features: [kubernetesBackend, productionReadinessModuleKubernetes],
+      services: [logger.factory],
       config: {
         refresh: { minInterval: { milliseconds: 1 } },
         kubernetes: {
@@ -252,6 +257,13 @@ describe('the clusters of the Kubernetes plugin, with its credentials', () => {
       summary:
         'cluster "office" is not read: the Kubernetes plugin authenticates to it with the signed-in user\'s google token (authProvider google), which a scheduled check does not have; give it server-side credentials (authProvider serviceAccount, aws, azure or googleServiceAccount), or a token in productionReadiness.kubernetes.clusterTokens, to have its workloads checked',
     });
+    await result('checkout-office', 'availability.replicas');
+    // Said once in the log, however many refreshes meet it.
+    expect(
+      logger.warn.mock.calls.filter(([message]) =>
+        String(message).startsWith('cluster "office" is not read'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('reads a user-token cluster with the token configured for it', async () => {
