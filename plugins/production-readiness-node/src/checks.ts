@@ -5,6 +5,7 @@ import {
   EvaluatedStatus,
   Evidence,
 } from '@production-readiness/plugin-production-readiness-common';
+import type { FactCollectorRef } from './factsEnvelope';
 
 /** What an evaluator returns for one entity. @public */
 export interface CheckEvaluation {
@@ -27,6 +28,8 @@ export interface CheckContext {
    * in the check's `collectors` never reach the evaluator: the engine reports `error`.
    */
   facts<T>(collectorId: string): T | undefined;
+  /** The same, typed by the collector's reference (`createFactCollectorRef`). */
+  facts<T>(collector: FactCollectorRef<T>): T | undefined;
   /**
    * The current results of another entity (e.g. a database the entity depends on), or
    * undefined when that entity was never evaluated. Only for checks with

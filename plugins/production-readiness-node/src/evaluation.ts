@@ -10,6 +10,7 @@ import {
   ReadinessCheck,
 } from './checks';
 import { CollectedFacts } from './collectors';
+import { FactCollectorRef } from './factsEnvelope';
 import { ContestedClaim, contestedEvaluation } from './evidenceBinding';
 
 /** How one collector fared in a refresh. @public */
@@ -146,8 +147,10 @@ export async function evaluateCheck(options: {
       entityRef,
       now,
       resultsOf,
-      facts: <T>(collectorId: string) => {
-        const outcome = outcomes.get(collectorId);
+      facts: <T>(collector: string | FactCollectorRef<T>) => {
+        const outcome = outcomes.get(
+          typeof collector === 'string' ? collector : collector.id,
+        );
         return outcome?.ok
           ? (outcome.collected.facts.get(entityRef) as T | undefined)
           : undefined;

@@ -13,6 +13,7 @@ export * from './operatorDatabaseClusters';
 export * from './deployedImages';
 export * from './checks';
 export * from './collectors';
+export * from './factsEnvelope';
 export {
   DEFAULT_NON_STATEFUL_TYPES,
   DEFAULT_STATEFUL_TYPES,
