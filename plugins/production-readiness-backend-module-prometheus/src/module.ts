@@ -7,7 +7,7 @@ import {
   productionReadinessCollectorsExtensionPoint,
   productionReadinessConfigChecksExtensionPoint,
 } from '@production-readiness/plugin-production-readiness-node';
-import { createPrometheusChecks } from './checks/prometheusChecks';
+import { createPrometheusChecks } from './checks/createPrometheusChecks';
 import {
   createQueryCheckFactory,
   readQueryChecks,
@@ -17,10 +17,10 @@ import { HaproxyBackendsCollector } from './collectors/HaproxyBackendsCollector'
 import { PostgresReplicationCollector } from './collectors/PostgresReplicationCollector';
 import { PrometheusCollector } from './collectors/PrometheusCollector';
 import { VmHostsCollector } from './collectors/VmHostsCollector';
-import { createVmHostsUpCheck } from './checks/vm/vmHostsUp';
-import { createVmLogRotationCheck } from './checks/vm/vmLogRotation';
-import { createVmDiskFillAlertCheck } from './checks/vm/vmDiskFillAlert';
-import { createVmServiceActiveCheck } from './checks/vm/vmServiceActive';
+import { createVmHostsUpCheck } from './checks/availability/vmHostsUp';
+import { createVmLogRotationCheck } from './checks/logging/vmLogRotation';
+import { createVmDiskFillAlertCheck } from './checks/logging/vmDiskFillAlert';
+import { createVmServiceActiveCheck } from './checks/availability/vmServiceActive';
 import { readPrometheusModuleConfig } from './config';
 
 /**

@@ -21,7 +21,7 @@ import {
 import { AddressInfo } from 'node:net';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
-import { createPrometheusChecks } from '../checks/prometheusChecks';
+import { createPrometheusChecks } from '../checks/createPrometheusChecks';
 import {
   createQueryCheckFactory,
   readQueryChecks,

@@ -3,7 +3,7 @@ import {
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from './vmFacts';
+import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from '../vmFacts';
 
 const EXAMPLE =
   'predict_linear(node_filesystem_avail_bytes{fstype!~"tmpfs|overlay"}[6h], 24*3600) < 0';

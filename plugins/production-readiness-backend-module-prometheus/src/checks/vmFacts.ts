@@ -11,7 +11,7 @@ import {
   VM_HOSTS_COLLECTOR_ID,
   VmHostFact,
   VmHostsFacts,
-} from '../../collectors/VmHostsCollector';
+} from '../collectors/VmHostsCollector';
 
 /** Facts of an entity whose hosts were looked up. */
 export type ReadVmFacts = Extract<VmHostsFacts, { state: 'ok' }>;

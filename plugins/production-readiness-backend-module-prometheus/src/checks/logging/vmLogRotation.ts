@@ -8,7 +8,7 @@ import {
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from './vmFacts';
+import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from '../vmFacts';
 
 /**
  * `logging.vm-log-rotation`: logrotate runs on every host of a VM service and keeps its log

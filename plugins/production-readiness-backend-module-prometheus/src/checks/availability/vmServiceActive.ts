@@ -4,7 +4,7 @@ import {
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from './vmFacts';
+import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from '../vmFacts';
 
 /**
  * `availability.vm-service-active`: the service's systemd units are active on every host, as

@@ -3,7 +3,7 @@ import {
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from './vmFacts';
+import { hostsEvidence, VM_CHECK_COMMON, withVmHosts } from '../vmFacts';
 
 /** `availability.vm-hosts-up`: every host of a VM service is scraped by node_exporter and up. */
 export function createVmHostsUpCheck(): ReadinessCheck {

@@ -1,0 +1,202 @@
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATIONS,
+  Evidence,
+} from '@production-readiness/plugin-production-readiness-common';
+import {
+  CheckEvaluation,
+  checkResult,
+  createReadinessCheck,
+  ReadinessCheck,
+} from '@production-readiness/plugin-production-readiness-node';
+import { matchRoutes } from '../../alertmanager/routing';
+import {
+  AlertmanagerEntityFacts,
+  PrometheusEntityFacts,
+} from '../../collectors/facts';
+import {
+  ALERTMANAGER_CHECK_SCOPE,
+  amSource,
+  selector,
+  serviceEvidence,
+  withAlertmanager,
+} from '../prometheusFacts';
+
+/** The label sets the service's alerts carry (exact when firing, else from the rule). */
+function alertLabelSets(
+  f: PrometheusEntityFacts,
+): Array<{ rule: string; labels: Record<string, string>; observed: boolean }> {
+  const sets = new Map<
+    string,
+    { rule: string; labels: Record<string, string>; observed: boolean }
+  >();
+  for (const rule of f.rules) {
+    if (rule.type !== 'alerting') {
+      continue;
+    }
+    const observed = rule.alerts.filter(
+      a => (a.labels[f.serviceLabel] ?? f.service) === f.service,
+    );
+    const candidates = observed.length
+      ? observed.map(a => ({ labels: a.labels, observed: true }))
+      : [
+          {
+            labels: {
+              [f.serviceLabel]: f.service,
+              ...rule.labels,
+              alertname: rule.name,
+            },
+            observed: false,
+          },
+        ];
+    for (const c of candidates) {
+      const key = JSON.stringify(Object.entries(c.labels).sort());
+      if (!sets.has(key)) {
+        sets.set(key, { rule: rule.name, ...c });
+      }
+    }
+  }
+  return [...sets.values()];
+}
+
+function ownerName(entity: Entity): string | undefined {
+  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+  if (typeof owner !== 'string' || !owner) {
+    return undefined;
+  }
+  try {
+    return parseEntityRef(owner, { defaultKind: 'group' }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+function evaluateRouting(
+  f: PrometheusEntityFacts,
+  am: AlertmanagerEntityFacts,
+  entity: Entity,
+): CheckEvaluation {
+  const { route, receivers } = am.routing;
+  const sets = alertLabelSets(f);
+  const evidence: Evidence[] = [serviceEvidence(f)];
+  if (sets.length === 0) {
+    return checkResult.unknown(
+      `No alerting rules for ${selector(f)}, so there is nothing to route`,
+      evidence,
+      'Add alerting rules for the service first (see the alert rules check).',
+    );
+  }
+  const expected =
+    entity.metadata.annotations?.[ANNOTATIONS.alertReceiver]?.trim();
+  const owner = ownerName(entity)?.toLocaleLowerCase('en-US');
+  const defaultOnly: string[] = [];
+  const dropped: string[] = [];
+  const missingExpected: string[] = [];
+  const toOwner: string[] = [];
+  const routedTo = new Set<string>();
+  for (const set of sets) {
+    const matched = matchRoutes(route, set.labels);
+    const names = [...new Set(matched.map(r => r.receiver))];
+    names.forEach(n => routedTo.add(n));
+    evidence.push({
+      label: `alert ${set.rule}`,
+      value: {
+        labels: set.labels,
+        labelsFrom: set.observed ? 'firing alert' : 'rule definition',
+        routes: matched.map(r => r.path),
+        receivers: names,
+      },
+      source: amSource(am),
+      url: `${am.baseUrl}/#/status`,
+    });
+    if (names.every(n => n === route.receiver)) {
+      defaultOnly.push(set.rule);
+    } else if (
+      names.every(n => (receivers.get(n)?.integrations.length ?? 0) === 0)
+    ) {
+      dropped.push(`${set.rule} → ${names.join(', ')}`);
+    }
+    if (expected && !names.includes(expected)) {
+      missingExpected.push(set.rule);
+    }
+    if (
+      owner &&
+      names.some(n => n.toLocaleLowerCase('en-US').includes(owner))
+    ) {
+      toOwner.push(set.rule);
+    }
+  }
+  const total = sets.length;
+  if (defaultOnly.length) {
+    return checkResult.fail(
+      `${
+        defaultOnly.length
+      } of ${total} alerts reach only the default receiver "${
+        route.receiver
+      }": ${defaultOnly.join(', ')}`,
+      evidence,
+      `Add an Alertmanager route that matches the service's alerts (e.g. matchers: ['${f.serviceLabel}="${f.service}"'] or a team label on the rules) and sends them to the owning team's receiver.`,
+    );
+  }
+  if (dropped.length) {
+    return checkResult.fail(
+      `${
+        dropped.length
+      } of ${total} alerts route to receivers without any integration (dropped): ${dropped.join(
+        '; ',
+      )}`,
+      evidence,
+      'Route the alerts to a receiver with a notification integration (email, webhook, PagerDuty, ...).',
+    );
+  }
+  if (expected) {
+    return missingExpected.length
+      ? checkResult.fail(
+          `${
+            missingExpected.length
+          } of ${total} alerts do not reach receiver "${expected}" named in ${
+            ANNOTATIONS.alertReceiver
+          }: ${missingExpected.join(', ')}`,
+          evidence,
+          `Route the service's alerts to "${expected}", or correct ${ANNOTATIONS.alertReceiver}.`,
+        )
+      : checkResult.pass(
+          `All ${total} alerts reach receiver "${expected}"`,
+          evidence,
+        );
+  }
+  if (owner && toOwner.length === total) {
+    return checkResult.pass(
+      `All ${total} alerts reach the owner's receiver (${[...routedTo].join(
+        ', ',
+      )})`,
+      evidence,
+    );
+  }
+  return checkResult.warn(
+    `All ${total} alerts reach a team receiver (${[...routedTo].join(
+      ', ',
+    )}), but none is recognisably the owner's${owner ? ` (${owner})` : ''}`,
+    evidence,
+    `Name the receiver after the owning team, or set ${ANNOTATIONS.alertReceiver} to the receiver that pages the owner.`,
+  );
+}
+
+/** `monitoring.alert-routing`. */
+export function createAlertRoutingCheck(): ReadinessCheck {
+  return createReadinessCheck({
+    ...ALERTMANAGER_CHECK_SCOPE,
+    id: 'monitoring.alert-routing',
+    pillar: 'monitoring',
+    title: 'Alerts reach the owning team',
+    description: `The Alertmanager route tree sends every alert of the service to a receiver other than the catch-all default, with a notification integration: the one named in ${ANNOTATIONS.alertReceiver}, or the owner's.`,
+    severity: 'critical',
+    remediation:
+      "Add an Alertmanager route for the service (or its team label) to the owning team's receiver.",
+    evaluate: withAlertmanager((f, am, missing, { entity }) =>
+      am
+        ? evaluateRouting(f, am, entity)
+        : checkResult.unknown(missing!.reason, [], missing!.remediation),
+    ),
+  });
+}

@@ -1,0 +1,148 @@
+import {
+  ANNOTATIONS,
+  EntityFilter,
+  Evidence,
+} from '@production-readiness/plugin-production-readiness-common';
+import {
+  CheckContext,
+  CheckEvaluation,
+  checkResult,
+} from '@production-readiness/plugin-production-readiness-node';
+import {
+  ALERTMANAGER_COLLECTOR_ID,
+  AlertmanagerEntityFacts,
+  AlertmanagerFacts,
+  PROMETHEUS_COLLECTOR_ID,
+  PrometheusEntityFacts,
+  PrometheusFacts,
+} from '../collectors/facts';
+import { RuleFact } from '../promql/rules';
+
+/** Services and websites, plus anything that names its Prometheus service or instance. */
+export const PROMETHEUS_CHECKS_APPLY_TO: EntityFilter = {
+  anyOf: [
+    { kind: ['Component'], type: ['service', 'website'] },
+    { hasAnnotations: [ANNOTATIONS.prometheusService] },
+    { hasAnnotations: [ANNOTATIONS.prometheusInstance] },
+  ],
+};
+
+/**
+ * Where coverage requires monitoring, every Component faces these checks: one that declares
+ * nothing is looked up under its name and fails when Prometheus knows no such service.
+ */
+export const PROMETHEUS_CHECKS_REQUIRED_OF: EntityFilter = {
+  kind: ['Component'],
+};
+
+/** What every check reading the Prometheus facts shares. */
+export const PROMETHEUS_CHECK_SCOPE = {
+  appliesTo: PROMETHEUS_CHECKS_APPLY_TO,
+  requiredOf: PROMETHEUS_CHECKS_REQUIRED_OF,
+  sources: [PROMETHEUS_COLLECTOR_ID],
+  collectors: [PROMETHEUS_COLLECTOR_ID],
+};
+
+/** What every check reading the Prometheus and Alertmanager facts shares. */
+export const ALERTMANAGER_CHECK_SCOPE = {
+  appliesTo: PROMETHEUS_CHECKS_APPLY_TO,
+  requiredOf: PROMETHEUS_CHECKS_REQUIRED_OF,
+  sources: [PROMETHEUS_COLLECTOR_ID, ALERTMANAGER_COLLECTOR_ID],
+  collectors: [PROMETHEUS_COLLECTOR_ID, ALERTMANAGER_COLLECTOR_ID],
+};
+
+export const source = (f: { instance: string }) => `prometheus:${f.instance}`;
+export const amSource = (f: { instance: string }) =>
+  `alertmanager:${f.instance}`;
+export const selector = (f: PrometheusEntityFacts) =>
+  `${f.serviceLabel}=${JSON.stringify(f.service)}`;
+
+export function serviceEvidence(f: PrometheusEntityFacts): Evidence {
+  return {
+    label: 'service',
+    value: {
+      instance: f.instance,
+      label: f.serviceLabel,
+      value: f.service,
+      from: f.serviceSource,
+    },
+    source: source(f),
+  };
+}
+
+/** Runs `evaluate` with the entity's Prometheus facts; `unknown` (saying why) without them. */
+export function withPrometheus(
+  evaluate: (
+    facts: PrometheusEntityFacts,
+    context: CheckContext,
+  ) => CheckEvaluation,
+): (context: CheckContext) => CheckEvaluation {
+  return context => {
+    const facts = context.facts<PrometheusFacts>(PROMETHEUS_COLLECTOR_ID);
+    if (!facts) {
+      return checkResult.unknown(
+        'Prometheus returned no facts for this entity',
+        [],
+        `Declare productionReadiness.prometheus.instances and add the annotation ${ANNOTATIONS.prometheusInstance}.`,
+      );
+    }
+    if (!facts.configured) {
+      return checkResult.unknown(facts.reason, [], facts.remediation);
+    }
+    return evaluate(facts, context);
+  };
+}
+
+export function withAlertmanager(
+  evaluate: (
+    prometheus: PrometheusEntityFacts,
+    alertmanager: AlertmanagerEntityFacts | undefined,
+    alertmanagerReason: { reason: string; remediation: string } | undefined,
+    context: CheckContext,
+  ) => CheckEvaluation,
+): (context: CheckContext) => CheckEvaluation {
+  return withPrometheus((prometheus, context) => {
+    const am = context.facts<AlertmanagerFacts>(ALERTMANAGER_COLLECTOR_ID);
+    if (!am) {
+      return evaluate(
+        prometheus,
+        undefined,
+        {
+          reason: 'Alertmanager returned no facts for this entity',
+          remediation:
+            'Set alertmanager.baseUrl on the Prometheus instance in productionReadiness.prometheus.instances.',
+        },
+        context,
+      );
+    }
+    return am.configured
+      ? evaluate(prometheus, am, undefined, context)
+      : evaluate(prometheus, undefined, am, context);
+  });
+}
+
+export const ruleRef = (r: RuleFact) => `${r.group}/${r.name}`;
+
+export function ruleEvidence(
+  rule: RuleFact,
+  facts: PrometheusEntityFacts,
+): Evidence {
+  return {
+    label: `${rule.type} rule ${rule.name}`,
+    value: {
+      group: rule.group,
+      file: rule.file,
+      health: rule.health,
+      ...(rule.lastError ? { lastError: rule.lastError } : {}),
+      expr: rule.query.slice(0, 300),
+    },
+    source: source(facts),
+    url: `${facts.baseUrl}/rules`,
+  };
+}
+
+export function ageMs(iso: string | undefined, now: Date): number | undefined {
+  const at = iso ? Date.parse(iso) : NaN;
+  // Prometheus reports "0001-01-01T00:00:00Z" for never.
+  return Number.isFinite(at) && at > 0 ? now.getTime() - at : undefined;
+}
