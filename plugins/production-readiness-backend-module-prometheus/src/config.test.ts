@@ -46,8 +46,7 @@ describe('readPrometheusModuleConfig', () => {
       ),
     ).toEqual({
       ok: false,
-      facts: {
-        configured: false,
+      problem: {
         reason:
           'No Prometheus instance is configured (productionReadiness.prometheus.instances)',
         remediation:

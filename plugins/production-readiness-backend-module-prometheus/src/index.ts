@@ -5,16 +5,24 @@
  */
 
 export { productionReadinessModulePrometheus as default } from './module';
-export { VM_HOSTS_COLLECTOR_ID } from './collectors/VmHostsCollector';
-export type { VmHostFact, VmHostsFacts } from './collectors/VmHostsCollector';
+export {
+  VM_HOSTS_COLLECTOR_ID,
+  VM_HOSTS_FACTS,
+} from './collectors/VmHostsCollector';
+export type {
+  VmHostFact,
+  VmHostsFacts,
+  VmHostsRead,
+} from './collectors/VmHostsCollector';
 export {
   PROMETHEUS_COLLECTOR_ID,
+  PROMETHEUS_FACTS,
   ALERTMANAGER_COLLECTOR_ID,
+  ALERTMANAGER_FACTS,
 } from './collectors/facts';
 export type {
   PrometheusFacts,
   PrometheusEntityFacts,
   AlertmanagerFacts,
   AlertmanagerEntityFacts,
-  UnconfiguredFacts,
 } from './collectors/facts';

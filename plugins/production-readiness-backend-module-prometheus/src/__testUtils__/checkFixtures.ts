@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { factsEnvelope } from '@production-readiness/plugin-production-readiness-node';
 import { PrometheusEntityFacts } from '../collectors/facts';
 import { readPrometheusModuleConfig } from '../config';
 import { RuleFact } from '../promql/rules';
@@ -33,8 +34,7 @@ export const rule = (overrides: Partial<RuleFact>): RuleFact => ({
 
 /** The Prometheus facts of service orders (job="orders") on instance main, with `overrides`. */
 export const facts = (overrides: Partial<PrometheusEntityFacts>) => ({
-  prometheus: {
-    configured: true,
+  prometheus: factsEnvelope.ok<PrometheusEntityFacts>({
     instance: 'main',
     service: 'orders',
     serviceSource: 'metadata.name',
@@ -48,5 +48,5 @@ export const facts = (overrides: Partial<PrometheusEntityFacts>) => ({
     slos: [],
     queries: {},
     ...overrides,
-  } satisfies PrometheusEntityFacts,
+  }),
 });

@@ -7,14 +7,15 @@ import {
   CheckContext,
   CheckEvaluation,
   checkResult,
+  withFacts,
 } from '@production-readiness/plugin-production-readiness-node';
 import {
   ALERTMANAGER_COLLECTOR_ID,
+  ALERTMANAGER_FACTS,
   AlertmanagerEntityFacts,
-  AlertmanagerFacts,
   PROMETHEUS_COLLECTOR_ID,
+  PROMETHEUS_FACTS,
   PrometheusEntityFacts,
-  PrometheusFacts,
 } from '../collectors/facts';
 import { RuleFact } from '../promql/rules';
 
@@ -76,48 +77,48 @@ export function withPrometheus(
     facts: PrometheusEntityFacts,
     context: CheckContext,
   ) => CheckEvaluation,
-): (context: CheckContext) => CheckEvaluation {
-  return context => {
-    const facts = context.facts<PrometheusFacts>(PROMETHEUS_COLLECTOR_ID);
-    if (!facts) {
-      return checkResult.unknown(
-        'Prometheus returned no facts for this entity',
-        [],
-        `Declare productionReadiness.prometheus.instances and add the annotation ${ANNOTATIONS.prometheusInstance}.`,
-      );
-    }
-    if (!facts.configured) {
-      return checkResult.unknown(facts.reason, [], facts.remediation);
-    }
-    return evaluate(facts, context);
-  };
+) {
+  return withFacts(PROMETHEUS_FACTS, evaluate, {
+    missing: {
+      summary: 'Prometheus returned no facts for this entity',
+      remediation: `Declare productionReadiness.prometheus.instances and add the annotation ${ANNOTATIONS.prometheusInstance}.`,
+    },
+  });
 }
 
+/**
+ * Runs `evaluate` with the entity's Prometheus facts and its Alertmanager's, or, where the
+ * Alertmanager has none for the entity, why (each check decides what that means).
+ */
 export function withAlertmanager(
   evaluate: (
     prometheus: PrometheusEntityFacts,
     alertmanager: AlertmanagerEntityFacts | undefined,
-    alertmanagerReason: { reason: string; remediation: string } | undefined,
+    alertmanagerReason: { reason: string; remediation?: string } | undefined,
     context: CheckContext,
   ) => CheckEvaluation,
-): (context: CheckContext) => CheckEvaluation {
+) {
   return withPrometheus((prometheus, context) => {
-    const am = context.facts<AlertmanagerFacts>(ALERTMANAGER_COLLECTOR_ID);
-    if (!am) {
-      return evaluate(
-        prometheus,
-        undefined,
-        {
-          reason: 'Alertmanager returned no facts for this entity',
-          remediation:
-            'Set alertmanager.baseUrl on the Prometheus instance in productionReadiness.prometheus.instances.',
-        },
-        context,
-      );
+    const am = context.facts(ALERTMANAGER_FACTS);
+    switch (am?.state) {
+      case 'ok':
+        return evaluate(prometheus, am.facts, undefined, context);
+      case 'unconfigured':
+        return evaluate(prometheus, undefined, am, context);
+      case 'failed':
+        return checkResult.error(am.error);
+      default:
+        return evaluate(
+          prometheus,
+          undefined,
+          {
+            reason: 'Alertmanager returned no facts for this entity',
+            remediation:
+              'Set alertmanager.baseUrl on the Prometheus instance in productionReadiness.prometheus.instances.',
+          },
+          context,
+        );
     }
-    return am.configured
-      ? evaluate(prometheus, am, undefined, context)
-      : evaluate(prometheus, undefined, am, context);
   });
 }
 

@@ -3,7 +3,8 @@ import {
   checkResult,
   ConfigCheckFactory,
 } from '@production-readiness/plugin-production-readiness-node';
-import { PROMETHEUS_COLLECTOR_ID, PrometheusFacts } from '../collectors/facts';
+import { PROMETHEUS_COLLECTOR_ID } from '../collectors/facts';
+import { withPrometheus } from './prometheusFacts';
 import { QueryCheckSpec } from '../collectors/PrometheusCollector';
 import { parseQueryTemplate } from '../promql/promql';
 
@@ -93,16 +94,7 @@ export function createQueryCheckFactory(
         ...definition,
         sources: [PROMETHEUS_COLLECTOR_ID],
         collectors: [PROMETHEUS_COLLECTOR_ID],
-        evaluate: ({ facts }) => {
-          const f = facts<PrometheusFacts>(PROMETHEUS_COLLECTOR_ID);
-          if (!f) {
-            return checkResult.unknown(
-              'Prometheus returned no facts for this entity',
-            );
-          }
-          if (!f.configured) {
-            return checkResult.unknown(f.reason, [], f.remediation);
-          }
+        evaluate: withPrometheus(f => {
           const source = `prometheus:${spec.instance ?? f.instance}`;
           const outcome = f.queries[definition.id];
           const service = `${spec.template.label}=${JSON.stringify(f.service)}`;
@@ -142,7 +134,7 @@ export function createQueryCheckFactory(
                 `${service}: ${shown} (expected ${expectation})`,
                 evidence,
               );
-        },
+        }),
       };
     },
   };

@@ -6,15 +6,17 @@ import {
   CheckContext,
   CheckEvaluation,
   checkResult,
+  withFacts,
 } from '@production-readiness/plugin-production-readiness-node';
 import {
   VM_HOSTS_COLLECTOR_ID,
+  VM_HOSTS_FACTS,
   VmHostFact,
-  VmHostsFacts,
+  VmHostsRead,
 } from '../collectors/VmHostsCollector';
 
 /** Facts of an entity whose hosts were looked up. */
-export type ReadVmFacts = Extract<VmHostsFacts, { state: 'ok' }>;
+export type ReadVmFacts = VmHostsRead;
 
 /** The runtime these checks judge; on it they replace the Kubernetes checks of their pillar. */
 export const VM_RUNTIME = 'vm';
@@ -49,24 +51,21 @@ export function withVmHosts(
     hosts: VmHostFact[],
     context: CheckContext,
   ) => CheckEvaluation,
-): (context: CheckContext) => CheckEvaluation {
-  return context => {
-    const facts = context.facts<VmHostsFacts>(VM_HOSTS_COLLECTOR_ID);
-    if (!facts) {
-      return checkResult.unknown(
-        'The VM hosts collector found nothing for this entity',
-      );
-    }
-    if (facts.state === 'unconfigured') {
-      return checkResult.fail(facts.reason, [], facts.remediation);
-    }
-    if (!facts.hosts.length) {
-      return checkResult.fail(
-        `No VM host found on prometheus:${facts.instance}: no ${facts.how}`,
-        [hostsEvidence(facts)],
-        'Scrape every host of the service with node_exporter and label its target with the service value (or the backstage_entity ref), or name the hosts in production-readiness.io/vm-hosts.',
-      );
-    }
-    return evaluate(facts, facts.hosts, context);
-  };
+) {
+  return withFacts(
+    VM_HOSTS_FACTS,
+    (facts, context) =>
+      facts.hosts.length
+        ? evaluate(facts, facts.hosts, context)
+        : checkResult.fail(
+            `No VM host found on prometheus:${facts.instance}: no ${facts.how}`,
+            [hostsEvidence(facts)],
+            'Scrape every host of the service with node_exporter and label its target with the service value (or the backstage_entity ref), or name the hosts in production-readiness.io/vm-hosts.',
+          ),
+    {
+      missing: {
+        summary: 'The VM hosts collector found nothing for this entity',
+      },
+    },
+  );
 }

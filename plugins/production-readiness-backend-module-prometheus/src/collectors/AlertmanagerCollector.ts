@@ -4,6 +4,7 @@ import {
   CollectorContext,
   describeError,
   FactCollector,
+  factsEnvelope,
 } from '@production-readiness/plugin-production-readiness-node';
 import { PrometheusModuleConfig } from '../config';
 import { parseAlertmanagerConfig } from '../alertmanager/routing';
@@ -68,16 +69,19 @@ export class AlertmanagerCollector implements FactCollector<AlertmanagerFacts> {
       const ref = stringifyEntityRef(entity);
       const resolved = resolveEntityTarget(entity, this.config);
       if (!resolved.ok) {
-        facts.set(ref, resolved.facts);
+        const { reason, remediation } = resolved.problem;
+        facts.set(ref, factsEnvelope.unconfigured(reason, remediation));
         continue;
       }
       const { instance } = resolved.target;
       if (!this.clients.has(instance)) {
-        facts.set(ref, {
-          configured: false,
-          reason: `Prometheus instance "${instance}" has no Alertmanager configured`,
-          remediation: `Set productionReadiness.prometheus.instances[name=${instance}].alertmanager.baseUrl to the Alertmanager that instance sends alerts to.`,
-        });
+        facts.set(
+          ref,
+          factsEnvelope.unconfigured(
+            `Prometheus instance "${instance}" has no Alertmanager configured`,
+            `Set productionReadiness.prometheus.instances[name=${instance}].alertmanager.baseUrl to the Alertmanager that instance sends alerts to.`,
+          ),
+        );
         continue;
       }
       byInstance.set(instance, [...(byInstance.get(instance) ?? []), ref]);
@@ -96,14 +100,13 @@ export class AlertmanagerCollector implements FactCollector<AlertmanagerFacts> {
           if (typeof original !== 'string') {
             throw new Error('status answer has no config.original');
           }
-          const shared: AlertmanagerEntityFacts = {
-            configured: true,
+          const shared = factsEnvelope.ok<AlertmanagerEntityFacts>({
             instance,
             baseUrl: client.baseUrl,
             observedAt: context.now.toISOString(),
             routing: parseAlertmanagerConfig(original),
             alerts: parseAlerts(alertsBody),
-          };
+          });
           for (const ref of refs) {
             facts.set(ref, shared);
           }

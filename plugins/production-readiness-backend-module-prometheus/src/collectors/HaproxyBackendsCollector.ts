@@ -130,7 +130,7 @@ export class HaproxyBackendsCollector
       }
       const resolved = resolveEntityTarget(entity, this.config);
       if (!resolved.ok) {
-        errors.set(ref, resolved.facts.reason);
+        errors.set(ref, resolved.problem.reason);
         continue;
       }
       const { instance } = resolved.target;

@@ -86,7 +86,7 @@ export class PostgresReplicationCollector
         facts.set(ref, {
           source: 'prometheus',
           selector: '',
-          unavailable: resolved.facts.reason,
+          unavailable: resolved.problem.reason,
           servers: [],
           standbys: [],
         });

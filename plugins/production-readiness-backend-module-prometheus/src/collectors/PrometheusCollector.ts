@@ -5,6 +5,7 @@ import {
   describeError,
   EvidenceClaim,
   FactCollector,
+  factsEnvelope,
 } from '@production-readiness/plugin-production-readiness-node';
 import { adoptedRuleClaim, ruleSelectsEntity, serviceClaim } from './claims';
 import {
@@ -138,7 +139,8 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
       const ref = stringifyEntityRef(entity);
       const resolved = resolveEntityTarget(entity, this.config);
       if (!resolved.ok) {
-        facts.set(ref, resolved.facts);
+        const { reason, remediation } = resolved.problem;
+        facts.set(ref, factsEnvelope.unconfigured(reason, remediation));
         continue;
       }
       const { instance } = resolved.target;
@@ -189,7 +191,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
                 entityFacts.queries[checkId] = outcome;
               }
             }
-            facts.set(ref, entityFacts);
+            facts.set(ref, factsEnvelope.ok(entityFacts));
           }
         } catch (e) {
           const reason = describeError(e);
@@ -314,7 +316,6 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         }
       }
       result.set(ref, {
-        configured: true,
         ...target,
         serviceLabel: instance.serviceLabel,
         baseUrl: instance.prometheus.baseUrl,

@@ -8,9 +8,12 @@ import {
 import {
   CollectedFacts,
   CollectorContext,
+  createFactCollectorRef,
   describeError,
   EvidenceClaim,
   FactCollector,
+  FactsEnvelope,
+  factsEnvelope,
 } from '@production-readiness/plugin-production-readiness-node';
 import { PrometheusModuleConfig } from '../config';
 import { queryVectors, VectorSample } from '../upstream/parseVector';
@@ -62,19 +65,27 @@ export interface DiskFillRulesFact {
   unreadable: Array<{ rule: string; error: string }>;
 }
 
-/** What the collector knows about one entity's VM hosts. */
-export type VmHostsFacts =
-  | { state: 'unconfigured'; reason: string; remediation: string }
-  | {
-      state: 'ok';
-      instance: string;
-      /** How the hosts were found, e.g. `production-readiness.io/vm-hosts` or `job=orders-api`. */
-      how: string;
-      hosts: VmHostFact[];
-      /** The systemd units the service runs as, e.g. `invoice-batch.service`. */
-      units: string[];
-      diskFillRules: DiskFillRulesFact;
-    };
+/** What Prometheus shows of one entity's VM hosts. */
+export interface VmHostsRead {
+  instance: string;
+  /** How the hosts were found, e.g. `production-readiness.io/vm-hosts` or `job=orders-api`. */
+  how: string;
+  hosts: VmHostFact[];
+  /** The systemd units the service runs as, e.g. `invoice-batch.service`. */
+  units: string[];
+  diskFillRules: DiskFillRulesFact;
+}
+
+/**
+ * What the collector knows about one entity's VM hosts: what Prometheus shows, or what the
+ * entity must declare (`unconfigured` with verdict `fail`: the VM checks fail closed).
+ */
+export type VmHostsFacts = FactsEnvelope<VmHostsRead>;
+
+/** The typed handle the VM checks read the hosts with. */
+export const VM_HOSTS_FACTS = createFactCollectorRef<VmHostsFacts>({
+  id: VM_HOSTS_COLLECTOR_ID,
+});
 
 /** What a host name may be: an `instance` label value such as `vm-1.example.com:9100`. */
 const HOST = /^[A-Za-z0-9_.:[\]-]{1,253}$/;
@@ -150,11 +161,8 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
       const ref = stringifyEntityRef(entity);
       const resolved = resolveEntityTarget(entity, this.config);
       if (!resolved.ok) {
-        facts.set(ref, {
-          state: 'unconfigured',
-          reason: resolved.facts.reason,
-          remediation: resolved.facts.remediation,
-        });
+        const { reason, remediation } = resolved.problem;
+        facts.set(ref, factsEnvelope.unconfigured(reason, remediation, 'fail'));
         continue;
       }
       const text = entity.metadata.annotations?.[ANNOTATIONS.vmHosts];
@@ -164,26 +172,32 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
         .filter(Boolean);
       const invalid = declared?.find(h => !HOST.test(h));
       if (declared && (!declared.length || invalid !== undefined)) {
-        facts.set(ref, {
-          state: 'unconfigured',
-          reason: `Annotation ${ANNOTATIONS.vmHosts} ${
-            invalid !== undefined
-              ? `names ${JSON.stringify(
-                  invalid.slice(0, 80),
-                )}, which is not an instance label value (host or host:port)`
-              : 'is empty'
-          }`,
-          remediation: `Set ${ANNOTATIONS.vmHosts} to the instance labels of the hosts' node_exporter targets, comma-separated, e.g. vm-1.example.com:9100,vm-2.example.com:9100.`,
-        });
+        facts.set(
+          ref,
+          factsEnvelope.unconfigured(
+            `Annotation ${ANNOTATIONS.vmHosts} ${
+              invalid !== undefined
+                ? `names ${JSON.stringify(
+                    invalid.slice(0, 80),
+                  )}, which is not an instance label value (host or host:port)`
+                : 'is empty'
+            }`,
+            `Set ${ANNOTATIONS.vmHosts} to the instance labels of the hosts' node_exporter targets, comma-separated, e.g. vm-1.example.com:9100,vm-2.example.com:9100.`,
+            'fail',
+          ),
+        );
         continue;
       }
       const units = readUnits(entity);
       if (!units.ok) {
-        facts.set(ref, {
-          state: 'unconfigured',
-          reason: units.reason,
-          remediation: `Set ${ANNOTATIONS.systemdUnit} to the service's systemd units, comma-separated, e.g. ${entity.metadata.name}.service.`,
-        });
+        facts.set(
+          ref,
+          factsEnvelope.unconfigured(
+            units.reason,
+            `Set ${ANNOTATIONS.systemdUnit} to the service's systemd units, comma-separated, e.g. ${entity.metadata.name}.service.`,
+            'fail',
+          ),
+        );
         continue;
       }
       const { instance, service } = resolved.target;
@@ -220,20 +234,22 @@ export class VmHostsCollector implements FactCollector<VmHostsFacts> {
             const hosts =
               w.declared ??
               hostsLabelledFor(uname, serviceLabel, w.service, w.ref);
-            facts.set(w.ref, {
-              state: 'ok',
-              instance: instanceName,
-              how: w.declared
-                ? ANNOTATIONS.vmHosts
-                : `node_exporter targets with ${serviceLabel}=${JSON.stringify(
-                    w.service,
-                  )} or ${EVIDENCE_OWNER.prometheusLabel}=${JSON.stringify(
-                    w.ref,
-                  )}`,
-              hosts: hosts.map(host => hostFact(host, byHost, rules.alerts)),
-              units: w.units,
-              diskFillRules: rules.fact,
-            });
+            facts.set(
+              w.ref,
+              factsEnvelope.ok({
+                instance: instanceName,
+                how: w.declared
+                  ? ANNOTATIONS.vmHosts
+                  : `node_exporter targets with ${serviceLabel}=${JSON.stringify(
+                      w.service,
+                    )} or ${EVIDENCE_OWNER.prometheusLabel}=${JSON.stringify(
+                      w.ref,
+                    )}`,
+                hosts: hosts.map(host => hostFact(host, byHost, rules.alerts)),
+                units: w.units,
+                diskFillRules: rules.fact,
+              }),
+            );
             // Hosts may be shared by several services; a unit on a host is one service's.
             claims.set(
               w.ref,

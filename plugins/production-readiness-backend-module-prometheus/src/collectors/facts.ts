@@ -1,4 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
+import {
+  createFactCollectorRef,
+  FactsEnvelope,
+} from '@production-readiness/plugin-production-readiness-node';
 import { ANNOTATIONS } from '@production-readiness/plugin-production-readiness-common';
 import { PrometheusModuleConfig } from '../config';
 import { validateServiceValue } from '../promql/promql';
@@ -16,9 +20,8 @@ export interface EntityTarget {
   serviceSource: string;
 }
 
-/** Facts for an entity this module cannot look up, with what to configure. */
-export interface UnconfiguredFacts {
-  configured: false;
+/** Why an entity cannot be looked up, with what to configure. */
+export interface TargetProblem {
   reason: string;
   remediation: string;
 }
@@ -53,7 +56,6 @@ export type QueryOutcome =
 
 /** What the Prometheus collector found for one entity. */
 export interface PrometheusEntityFacts extends EntityTarget {
-  configured: true;
   serviceLabel: string;
   baseUrl: string;
   observedAt: string;
@@ -73,7 +75,13 @@ export interface PrometheusEntityFacts extends EntityTarget {
   queries: Record<string, QueryOutcome>;
 }
 
-export type PrometheusFacts = PrometheusEntityFacts | UnconfiguredFacts;
+/** The Prometheus collector's envelope for one entity: its facts, or what to configure. */
+export type PrometheusFacts = FactsEnvelope<PrometheusEntityFacts>;
+
+/** The typed handle checks read the Prometheus facts with. */
+export const PROMETHEUS_FACTS = createFactCollectorRef<PrometheusFacts>({
+  id: PROMETHEUS_COLLECTOR_ID,
+});
 
 /** An alert as Alertmanager holds it. */
 export interface AlertmanagerAlert {
@@ -85,7 +93,6 @@ export interface AlertmanagerAlert {
 
 /** What the Alertmanager collector found for one entity (shared per instance). */
 export interface AlertmanagerEntityFacts {
-  configured: true;
   instance: string;
   baseUrl: string;
   observedAt: string;
@@ -93,7 +100,13 @@ export interface AlertmanagerEntityFacts {
   alerts: AlertmanagerAlert[];
 }
 
-export type AlertmanagerFacts = AlertmanagerEntityFacts | UnconfiguredFacts;
+/** The Alertmanager collector's envelope for one entity: its facts, or what to configure. */
+export type AlertmanagerFacts = FactsEnvelope<AlertmanagerEntityFacts>;
+
+/** The typed handle checks read the Alertmanager facts with. */
+export const ALERTMANAGER_FACTS = createFactCollectorRef<AlertmanagerFacts>({
+  id: ALERTMANAGER_COLLECTOR_ID,
+});
 
 function annotation(entity: Entity, key: string): string | undefined {
   const value = entity.metadata.annotations?.[key];
@@ -109,9 +122,7 @@ const shown = (value: string) => JSON.stringify(value.slice(0, 80));
 export function resolveEntityTarget(
   entity: Entity,
   config: PrometheusModuleConfig,
-):
-  | { ok: true; target: EntityTarget }
-  | { ok: false; facts: UnconfiguredFacts } {
+): { ok: true; target: EntityTarget } | { ok: false; problem: TargetProblem } {
   const named = annotation(entity, ANNOTATIONS.prometheusInstance);
   const declared = [...config.instances.keys()].join(', ');
   let instance: string;
@@ -119,8 +130,7 @@ export function resolveEntityTarget(
     if (!config.instances.has(named)) {
       return {
         ok: false,
-        facts: {
-          configured: false,
+        problem: {
           reason: `Annotation ${ANNOTATIONS.prometheusInstance} names ${shown(
             named,
           )}, which is not a declared Prometheus instance (declared: ${declared})`,
@@ -134,8 +144,7 @@ export function resolveEntityTarget(
   } else if (config.instances.size === 0) {
     return {
       ok: false,
-      facts: {
-        configured: false,
+      problem: {
         reason:
           'No Prometheus instance is configured (productionReadiness.prometheus.instances)',
         remediation:
@@ -145,8 +154,7 @@ export function resolveEntityTarget(
   } else {
     return {
       ok: false,
-      facts: {
-        configured: false,
+      problem: {
         reason: `No Prometheus instance: annotation ${ANNOTATIONS.prometheusInstance} is missing and productionReadiness.prometheus.defaultInstance is not set`,
         remediation: `Add the annotation ${ANNOTATIONS.prometheusInstance} with one of: ${declared}, or set productionReadiness.prometheus.defaultInstance.`,
       },
@@ -166,8 +174,7 @@ export function resolveEntityTarget(
   if (invalid) {
     return {
       ok: false,
-      facts: {
-        configured: false,
+      problem: {
         reason: `The service label value from ${serviceSource} ${invalid}`,
         remediation: `Set ${
           ANNOTATIONS.prometheusService

@@ -1,3 +1,4 @@
+import { factsEnvelope } from '@production-readiness/plugin-production-readiness-node';
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { now } from '../../__testUtils__/checkFixtures';
 import { component } from '../../__testUtils__/harness';
@@ -8,11 +9,7 @@ describe('monitoring.alert-rules on fixture facts', () => {
     const result = await runCheckOnFixtures(createAlertRulesCheck(), {
       entity: component('orders'),
       facts: {
-        prometheus: {
-          configured: false,
-          reason: 'No instance',
-          remediation: 'Add it',
-        },
+        prometheus: factsEnvelope.unconfigured('No instance', 'Add it'),
       },
       now,
     });

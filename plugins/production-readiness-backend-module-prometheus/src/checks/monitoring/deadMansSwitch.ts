@@ -20,7 +20,7 @@ import {
 function evaluateDeadMansSwitch(
   f: PrometheusEntityFacts,
   am: AlertmanagerEntityFacts | undefined,
-  amMissing: { reason: string; remediation: string } | undefined,
+  amMissing: { reason: string; remediation?: string } | undefined,
 ): CheckEvaluation {
   const candidates = f.deadMansSwitches;
   const evidence: Evidence[] = candidates.map(r => ({
