@@ -29,6 +29,7 @@ export const rule = (overrides: Partial<RuleFact>): RuleFact => ({
   health: 'ok',
   alerts: [],
   categories: ['target-down'],
+  matchers: [{ name: 'job', op: '=', value: 'orders' }],
   ...overrides,
 });
 
@@ -44,6 +45,7 @@ export const facts = (overrides: Partial<PrometheusEntityFacts>) => ({
     targets: [],
     rules: [],
     fleetRules: [],
+    unreadableRules: [],
     deadMansSwitches: [],
     slos: [],
     queries: {},

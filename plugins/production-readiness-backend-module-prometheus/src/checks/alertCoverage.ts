@@ -10,7 +10,12 @@ import {
   FLEET_WIDE_CATEGORIES,
   RuleFact,
 } from '../promql/rules';
-import { ruleRef, serviceEvidence, source } from './prometheusFacts';
+import {
+  ruleRef,
+  serviceEvidence,
+  source,
+  unreadableRulesVerdict,
+} from './prometheusFacts';
 
 /** Rules that cover each category for the service (healthy alerting rules only). */
 function coverage(f: PrometheusEntityFacts) {
@@ -62,14 +67,14 @@ export function evaluateCoverage(
   }
   const missing = categories.filter(c => !covered.has(c));
   if (missing.length) {
-    return checkResult.fail(
-      `${categories.length - missing.length}/${
-        categories.length
-      } covered; no healthy alert for: ${missing
-        .map(c => BASELINE_TITLES[c])
-        .join(', ')}`,
-      evidence,
-      remediation,
+    const summary = `${categories.length - missing.length}/${
+      categories.length
+    } covered; no healthy alert for: ${missing
+      .map(c => BASELINE_TITLES[c])
+      .join(', ')}`;
+    return (
+      unreadableRulesVerdict(f, summary, evidence) ??
+      checkResult.fail(summary, evidence, remediation)
     );
   }
   return checkResult.pass(

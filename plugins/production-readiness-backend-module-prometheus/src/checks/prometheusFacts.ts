@@ -142,6 +142,40 @@ export function ruleEvidence(
   };
 }
 
+/**
+ * `unknown` instead of a failing verdict when alerting rules of the instance cannot be read by
+ * the PromQL grammar: one of them may be the missing alert. Undefined when all were read.
+ */
+export function unreadableRulesVerdict(
+  f: PrometheusEntityFacts,
+  failing: string,
+  evidence: Evidence[],
+): CheckEvaluation | undefined {
+  if (f.unreadableRules.length === 0) return undefined;
+  const shown = f.unreadableRules
+    .slice(0, 3)
+    .map(r => `${ruleRef(r)} (${r.unreadable})`)
+    .join('; ');
+  return checkResult.unknown(
+    `${failing}, but ${f.unreadableRules.length} alerting rule${
+      f.unreadableRules.length === 1 ? '' : 's'
+    } on Prometheus "${
+      f.instance
+    }" cannot be read by the PromQL grammar and may be it: ${shown}`,
+    [
+      ...evidence,
+      ...f.unreadableRules.slice(0, 20).map(r => ({
+        ...ruleEvidence(r, f),
+        value: {
+          unreadable: r.unreadable ?? null,
+          expr: r.query.slice(0, 300),
+        },
+      })),
+    ],
+    'Write the rule in PromQL the grammar of @prometheus-io/lezer-promql reads (or update the module when Prometheus added syntax), so that what it watches can be told.',
+  );
+}
+
 export function ageMs(iso: string | undefined, now: Date): number | undefined {
   const at = iso ? Date.parse(iso) : NaN;
   // Prometheus reports "0001-01-01T00:00:00Z" for never.

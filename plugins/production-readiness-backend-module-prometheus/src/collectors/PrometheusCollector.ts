@@ -251,9 +251,14 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
       throw new Error(`${client.displayName}: ${describeError(e)}`);
     }
 
-    const scoped: Array<{ rule: RuleFact; scope: RuleScope }> = rules.map(
-      rule => ({ rule, scope: ruleScope(rule, instance.serviceLabel) }),
+    // An alerting rule the PromQL grammar cannot read may be any service's: the checks it
+    // could decide say `unknown` rather than guess its scope from its text.
+    const unreadableRules = rules.filter(
+      r => r.type === 'alerting' && r.unreadable !== undefined,
     );
+    const scoped: Array<{ rule: RuleFact; scope: RuleScope }> = rules
+      .filter(rule => rule.unreadable === undefined)
+      .map(rule => ({ rule, scope: ruleScope(rule, instance.serviceLabel) }));
     const fleetRules = scoped
       .filter(s => s.scope.kind === 'fleet' && !isDeadMansSwitch(s.rule))
       .map(s => s.rule);
@@ -323,6 +328,7 @@ export class PrometheusCollector implements FactCollector<PrometheusFacts> {
         targets: serviceTargets,
         rules: serviceRules,
         fleetRules,
+        unreadableRules,
         deadMansSwitches,
         slos: sloFacts(target.service, serviceRules, objectives),
         sloError: 'error' in slo ? slo.error : undefined,

@@ -3,7 +3,7 @@ import {
   EVIDENCE_OWNER,
 } from '@production-readiness/plugin-production-readiness-common';
 import { EvidenceClaim } from '@production-readiness/plugin-production-readiness-node';
-import { findLabelMatchers, matcherAccepts } from '../promql/promql';
+import { matcherAccepts } from '../promql/promql';
 import { RuleFact } from '../promql/rules';
 import { EntityTarget } from './facts';
 
@@ -31,9 +31,7 @@ export function ruleSelectsEntity(
   ) {
     return true;
   }
-  const positive = findLabelMatchers(rule.query).filter(
-    m => m.op === '=' || m.op === '=~',
-  );
+  const positive = rule.matchers.filter(m => m.op === '=' || m.op === '=~');
   return positive.some(
     m =>
       (m.name === series.serviceLabel && matcherAccepts(m, series.service)) ||

@@ -67,6 +67,11 @@ export interface PrometheusEntityFacts extends EntityTarget {
   rules: RuleFact[];
   /** Rules not restricted to any service (shared by every entity of the instance). */
   fleetRules: RuleFact[];
+  /**
+   * Alerting rules of the instance the PromQL grammar cannot read (`unreadable` says where):
+   * they may be this service's, so a check they could satisfy is `unknown`, not `fail`.
+   */
+  unreadableRules: RuleFact[];
   deadMansSwitches: RuleFact[];
   slos: SloFact[];
   /** Set when the SLO objective query failed. */

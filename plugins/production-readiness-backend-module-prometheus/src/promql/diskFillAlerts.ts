@@ -1,8 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
-import { LabelMatcher, matcherAccepts, unquotePromQLString } from './promql';
+import { LabelMatcher, matcherAccepts } from './promql';
 import { RuleFact } from './rules';
-
-type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
+import { PromQLNode, readMatchers, unreadableAt } from './ruleExpr';
 
 /** node_exporter's free-space metrics: a rule on one of these watches a host's disks. */
 export const FREE_SPACE_METRICS: ReadonlySet<string> = new Set([
@@ -53,14 +52,9 @@ export function readDiskFillAlert(
   if (rule.type !== 'alerting') return { kind: 'none' };
   const expr = rule.query;
   const tree = parser.parse(expr);
-  let error: number | undefined;
+  const error = unreadableAt(tree);
   const selectors: LabelMatcher[][] = [];
   let mentioned = false;
-  tree.iterate({
-    enter: ref => {
-      if (ref.type.isError) error ??= ref.from;
-    },
-  });
   tree.iterate({
     enter: ref => {
       if (ref.name !== 'VectorSelector') return undefined;
@@ -91,7 +85,7 @@ export function readDiskFillAlert(
 }
 
 /** Whether the selector feeds a `predict_linear` call or a comparison. */
-function alertsOn(selector: SyntaxNode): boolean {
+function alertsOn(selector: PromQLNode): boolean {
   for (let node = selector.parent; node; node = node.parent) {
     if (
       node.name === 'FunctionCall' &&
@@ -107,35 +101,6 @@ function alertsOn(selector: SyntaxNode): boolean {
     }
   }
   return false;
-}
-
-function readMatchers(selector: SyntaxNode, expr: string): LabelMatcher[] {
-  const matchers: LabelMatcher[] = [];
-  const list = selector.getChild('LabelMatchers');
-  for (let child = list?.firstChild ?? null; child; child = child.nextSibling) {
-    if (child.name === 'QuotedLabelName') {
-      // {"metric_name", …}: the metric name, quoted.
-      matchers.push({ name: '__name__', op: '=', value: text(child, expr) });
-      continue;
-    }
-    const name =
-      child.getChild('LabelName') ?? child.getChild('QuotedLabelName');
-    const op = child.getChild('MatchOp');
-    const value = child.getChild('StringLiteral');
-    if (!name || !op || !value) continue;
-    matchers.push({
-      name: text(name, expr),
-      op: expr.slice(op.from, op.to) as LabelMatcher['op'],
-      value: unquotePromQLString(expr.slice(value.from, value.to)),
-    });
-  }
-  return matchers;
-}
-
-/** A label name or quoted label name as Prometheus reads it. */
-function text(node: SyntaxNode, expr: string): string {
-  const raw = expr.slice(node.from, node.to);
-  return node.name === 'QuotedLabelName' ? unquotePromQLString(raw) : raw;
 }
 
 /**

@@ -1,12 +1,19 @@
 import {
   escapeRegex,
   exactValuesRegexLiteral,
-  findLabelMatchers,
   parseQueryTemplate,
   renderQueryTemplate,
   validateServiceValue,
 } from './promql';
 import { classifyRule, ruleScope } from './rules';
+import { readRuleExpr } from './ruleExpr';
+
+/** The matchers of every selector of `expr`, as the PromQL grammar reads them. */
+function matchersOf(expr: string) {
+  const read = readRuleExpr(expr);
+  if (!read.ok) throw new Error(read.error);
+  return read.selectors.flatMap(s => s.matchers);
+}
 
 describe('query templates', () => {
   it('accepts $service only as an equality matcher value', () => {
@@ -43,7 +50,7 @@ describe('query templates', () => {
       [value],
     );
     // The rendered query has exactly one matcher value, and it decodes back to the escaped value.
-    const matchers = findLabelMatchers(rendered);
+    const matchers = matchersOf(rendered);
     expect(matchers).toEqual([
       { name: 'job', op: '=~', value: escapeRegex(value) },
     ]);
@@ -72,6 +79,7 @@ describe('rules', () => {
     type: 'alerting' as const,
     query,
     labels,
+    matchers: matchersOf(query),
   });
 
   it.each([
@@ -87,8 +95,42 @@ describe('rules', () => {
     ],
     ['node_filesystem_avail_bytes < 1e9', []],
     ['vector(1)', []],
+    // What the grammar reads, not words in the text: a label value is not a metric, and
+    // predict_linear must be over the filesystem metric itself.
+    ['probe_success{reason="up{"} == 0', []],
+    [
+      'predict_linear(queue_depth[1h], 3600) > 100 and on() node_filesystem_avail_bytes < 1e9',
+      [],
+    ],
+    [
+      'predict_linear(kubelet_volume_stats_available_bytes{namespace="orders"}[6h], 4 * 3600) < 0',
+      ['disk-fill'],
+    ],
+    [
+      'kube_pod_container_resource_limits{resource="cpu"} > 2',
+      ['saturation-cpu'],
+    ],
+    [
+      'sum(rate(grpc_server_handled_total{code=~"5.."}[5m])) > 0',
+      ['error-rate'],
+    ],
   ])('classifies %s', (query, expected) => {
-    expect(classifyRule(rule(query))).toEqual(expected);
+    expect(classifyRule(rule(query), readRuleExpr(query))).toEqual(expected);
+  });
+
+  it('says where the grammar stops reading an expression, and classifies nothing from it', () => {
+    const read = readRuleExpr('rate(http_errors_total{job=~"orders"[5m]) > 1');
+    expect(read).toEqual({
+      ok: false,
+      // Character 37 is the '[' where the selector's closing brace is missing.
+      error: 'the PromQL grammar cannot read it at character 37',
+    });
+    expect(classifyRule(rule('x'), read)).toEqual([]);
+    expect(readRuleExpr('vector(1)')).toMatchObject({
+      ok: true,
+      alwaysTrue: true,
+    });
+    expect(readRuleExpr('vector(1) > 0')).toMatchObject({ alwaysTrue: false });
   });
 
   it('scopes rules by matchers on the service label, static labels and sloth_service', () => {

@@ -1,7 +1,8 @@
 /**
- * The little PromQL this module needs: reading label matchers out of rule expressions (to
- * tell which service a rule watches), and building the only query that carries entity
- * data — a regex matcher over service names, escaped twice (regex, then string).
+ * The little PromQL this module writes and evaluates itself: unquoting string literals,
+ * evaluating label matchers against values, and building the only query that carries entity
+ * data — a regex matcher over service names, escaped twice (regex, then string). Rule
+ * expressions are read with the PromQL grammar (`ruleExpr.ts`).
  */
 
 /** A label matcher found in a selector. */
@@ -10,9 +11,6 @@ export interface LabelMatcher {
   op: '=' | '!=' | '=~' | '!~';
   value: string;
 }
-
-const MATCHER =
-  /([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)/g;
 
 const ESCAPES: Record<string, string> = {
   a: '\x07',
@@ -46,19 +44,6 @@ export function unquotePromQLString(literal: string): string {
       return ESCAPES[esc] ?? esc;
     },
   );
-}
-
-/** Every label matcher with a quoted value in an expression, in order. */
-export function findLabelMatchers(expr: string): LabelMatcher[] {
-  const found: LabelMatcher[] = [];
-  for (const match of expr.matchAll(MATCHER)) {
-    found.push({
-      name: match[1],
-      op: match[2] as LabelMatcher['op'],
-      value: unquotePromQLString(match[3]),
-    });
-  }
-  return found;
 }
 
 // Rule scopes are tested against every service of an instance: compile each pattern once.

@@ -1,4 +1,5 @@
-import { findLabelMatchers, matcherAccepts } from './promql';
+import { LabelMatcher, matcherAccepts } from './promql';
+import { readRuleExpr, RuleExpr } from './ruleExpr';
 
 /** A failure mode every production service must have an alert for. */
 export type BaselineCategory =
@@ -60,50 +61,82 @@ export interface RuleFact {
   alerts: RuleAlert[];
   categories: BaselineCategory[];
   slo?: { framework: 'sloth' | 'pyrra'; name: string };
+  /** The matchers of every selector of the expression, as the PromQL grammar reads them. */
+  matchers: LabelMatcher[];
+  /** Where the PromQL grammar stops reading the expression; set when it cannot read it. */
+  unreadable?: string;
+  /** The expression is `vector(1)`: it always fires. */
+  alwaysTrue?: boolean;
 }
 
-const has = (re: RegExp, text: string) => re.test(text);
+/** Label names that carry an HTTP or gRPC status: a 5xx matcher on one watches errors. */
+const STATUS_LABELS = new Set(['code', 'status', 'status_code', 'http_status']);
 
-/** Which baseline failure modes an alerting rule watches, judged from its expression. */
+/**
+ * Which baseline failure modes an alerting rule watches, judged from the metric names,
+ * matchers and functions the PromQL grammar reads in its expression (and its name and labels):
+ * `up` or `absent()` for target down, a 5xx status matcher or an error/failure counter for
+ * error rate, `histogram_quantile` or a duration/bucket metric for latency, CPU and memory
+ * metrics (or `resource="cpu"`) for saturation, and `predict_linear` over a filesystem, volume
+ * or disk metric for disk fill. An expression the grammar cannot read covers nothing.
+ */
 export function classifyRule(
-  rule: Pick<RuleFact, 'name' | 'type' | 'query' | 'labels'>,
+  rule: Pick<RuleFact, 'name' | 'type' | 'labels'>,
+  expr: RuleExpr,
 ): BaselineCategory[] {
-  if (rule.type !== 'alerting') {
+  if (rule.type !== 'alerting' || !expr.ok) {
     return [];
   }
-  const expr = rule.query;
   const name = rule.name;
+  const metrics = expr.selectors.flatMap(s => (s.metric ? [s.metric] : []));
+  const values = expr.selectors.flatMap(s =>
+    s.matchers.filter(m => m.name !== '__name__').map(m => m.value),
+  );
+  const metric = (re: RegExp) => metrics.some(m => re.test(m));
+  const calls = (fn: string) => expr.functions.includes(fn);
   const categories: BaselineCategory[] = [];
   if (
-    has(/(^|[^a-zA-Z0-9_:])up\s*(\{|==|<|!=|\)|$)/, expr) ||
-    has(/\babsent(_over_time)?\s*\(/, expr) ||
-    has(/TargetDown|InstanceDown|Absent/i, name)
+    metrics.includes('up') ||
+    calls('absent') ||
+    calls('absent_over_time') ||
+    /TargetDown|InstanceDown|Absent/i.test(name)
   ) {
     categories.push('target-down');
   }
   if (
-    has(/\b(code|status|status_code|http_status)\s*=~\s*["'`]5/, expr) ||
-    has(/errors?(_total)?\b|_fail(ed|ures?)(_total)?\b/i, expr) ||
-    has(/ErrorBudgetBurn|ErrorRate|5xx/i, name) ||
+    expr.selectors.some(s =>
+      s.matchers.some(
+        m =>
+          STATUS_LABELS.has(m.name) && m.op === '=~' && m.value.startsWith('5'),
+      ),
+    ) ||
+    metric(/errors?(_total)?(?!\w)|_fail(ed|ures?)(_total)?(?!\w)/i) ||
+    /ErrorBudgetBurn|ErrorRate|5xx/i.test(name) ||
     rule.labels.sloth_slo !== undefined
   ) {
     categories.push('error-rate');
   }
   if (
-    has(/histogram_quantile\s*\(|_duration_seconds|latency|_bucket\b/i, expr) ||
-    has(/Latency|Slow/i, name)
+    calls('histogram_quantile') ||
+    metric(/_duration_seconds|latency|_bucket(?!\w)/i) ||
+    /Latency|Slow/i.test(name)
   ) {
     categories.push('latency');
   }
-  if (has(/cpu/i, expr)) {
+  if (metric(/cpu/i) || values.some(v => /cpu/i.test(v))) {
     categories.push('saturation-cpu');
   }
-  if (has(/memory|resident|_rss\b|heap/i, expr)) {
+  const memory = /memory|resident|_rss(?!\w)|heap/i;
+  if (metric(memory) || values.some(v => memory.test(v))) {
     categories.push('saturation-memory');
   }
   if (
-    has(/\bpredict_linear\s*\(/, expr) &&
-    has(/filesystem|volume|disk/i, expr)
+    expr.selectors.some(
+      s =>
+        s.within.includes('predict_linear') &&
+        s.metric !== undefined &&
+        /filesystem|volume|disk/i.test(s.metric),
+    )
   ) {
     categories.push('disk-fill');
   }
@@ -150,14 +183,14 @@ export type RuleScope =
  * about the namespaces its `namespace` matchers select, or, without those, instance-wide.
  */
 export function ruleScope(
-  rule: Pick<RuleFact, 'query' | 'labels'>,
+  rule: Pick<RuleFact, 'matchers' | 'labels'>,
   serviceLabel: string,
 ): RuleScope {
   const fixed = rule.labels[serviceLabel] ?? rule.labels.sloth_service;
   if (fixed !== undefined) {
     return { kind: 'services', accepts: s => s === fixed };
   }
-  const all = findLabelMatchers(rule.query);
+  const all = rule.matchers;
   const matchers = all.filter(m => m.name === serviceLabel);
   const positive = matchers.filter(m => m.op === '=' || m.op === '=~');
   if (positive.length === 0) {
@@ -204,6 +237,7 @@ export function parseRulesResponse(body: unknown): RuleFact[] {
         query: String(raw.query ?? ''),
         labels,
       } as const;
+      const expr = readRuleExpr(base.query);
       rules.push({
         ...base,
         group: String(group.name ?? ''),
@@ -221,8 +255,12 @@ export function parseRulesResponse(body: unknown): RuleFact[] {
             activeAt: typeof a.activeAt === 'string' ? a.activeAt : undefined,
           }),
         ),
-        categories: classifyRule(base),
+        categories: classifyRule(base, expr),
         slo: recogniseSlo(base),
+        matchers: expr.ok ? expr.selectors.flatMap(sel => sel.matchers) : [],
+        ...(expr.ok
+          ? { alwaysTrue: expr.alwaysTrue }
+          : { unreadable: expr.error }),
       });
     }
   }
@@ -236,6 +274,6 @@ export function isDeadMansSwitch(rule: RuleFact): boolean {
     (/^(Watchdog|DeadMans?Switch|DeadMansSnitch|AlwaysFiring|Heartbeat)$/i.test(
       rule.name,
     ) ||
-      /^\s*vector\s*\(\s*1(\.0*)?\s*\)\s*$/.test(rule.query))
+      rule.alwaysTrue === true)
   );
 }

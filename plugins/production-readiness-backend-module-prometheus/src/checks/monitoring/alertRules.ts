@@ -12,6 +12,7 @@ import {
   ruleRef,
   selector,
   serviceEvidence,
+  unreadableRulesVerdict,
   withPrometheus,
 } from '../prometheusFacts';
 
@@ -24,14 +25,20 @@ function evaluateAlertRules(f: PrometheusEntityFacts): CheckEvaluation {
     ...f.rules.slice(0, 50).map(r => ruleEvidence(r, f)),
   ];
   if (alerting.length === 0) {
-    return checkResult.fail(
-      `No alerting rule on Prometheus "${f.instance}" selects ${selector(f)}`,
-      evidence,
-      `Add alerting rules for the service that select ${selector(
-        f,
-      )} (or carry that label), or list their names in ${
-        ANNOTATIONS.prometheusAlert
-      }.`,
+    const summary = `No alerting rule on Prometheus "${
+      f.instance
+    }" selects ${selector(f)}`;
+    return (
+      unreadableRulesVerdict(f, summary, evidence) ??
+      checkResult.fail(
+        summary,
+        evidence,
+        `Add alerting rules for the service that select ${selector(
+          f,
+        )} (or carry that label), or list their names in ${
+          ANNOTATIONS.prometheusAlert
+        }.`,
+      )
     );
   }
   if (broken.length) {
