@@ -1,0 +1,85 @@
+import { factsEnvelope } from '@production-readiness/plugin-production-readiness-node';
+import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
+import { parseAlertmanagerConfig } from '../../alertmanager/routing';
+import { AlertmanagerEntityFacts } from '../../collectors/facts';
+import { facts, now, rule } from '../../__testUtils__/checkFixtures';
+import { component } from '../../__testUtils__/harness';
+import { createAlertRoutingCheck } from './alertRouting';
+
+const ROUTES = `
+route:
+  receiver: catch-all
+  routes:
+    - receiver: team-shop
+      matchers: ['job="orders"']
+    - receiver: nobody
+      matchers: ['job="payments"']
+receivers:
+  - name: catch-all
+    webhook_configs: [{ url: 'http://127.0.0.1:9/' }]
+  - name: team-shop
+    email_configs: [{ to: 'shop@example.com' }]
+  - name: nobody
+`;
+
+const alertmanager = factsEnvelope.ok<AlertmanagerEntityFacts>({
+  instance: 'main',
+  baseUrl: 'http://127.0.0.1:9093',
+  observedAt: now.toISOString(),
+  routing: parseAlertmanagerConfig(ROUTES),
+  alerts: [],
+});
+
+const evaluate = (service: string, owner = 'group:default/team-shop') =>
+  runCheckOnFixtures(createAlertRoutingCheck(), {
+    entity: { ...component(service), spec: { type: 'service', owner } },
+    facts: {
+      ...facts({
+        service,
+        rules: [rule({ name: 'Down', labels: { severity: 'critical' } })],
+      }),
+      alertmanager,
+    },
+    now,
+  });
+
+describe('monitoring.alert-routing on fixture facts', () => {
+  it("passes when every alert reaches the owner's receiver", async () => {
+    await expect(evaluate('orders')).resolves.toMatchObject({
+      status: 'pass',
+      summary: "All 1 alerts reach the owner's receiver (team-shop)",
+    });
+  });
+
+  it('fails alerts that reach only the default receiver, or a receiver that notifies nobody', async () => {
+    await expect(evaluate('inventory')).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        '1 of 1 alerts reach only the default receiver "catch-all": Down',
+    });
+    await expect(evaluate('payments')).resolves.toMatchObject({
+      status: 'fail',
+      summary:
+        '1 of 1 alerts route to receivers without any integration (dropped): Down → nobody',
+    });
+  });
+
+  it('is unknown without an Alertmanager for the instance', async () => {
+    await expect(
+      runCheckOnFixtures(createAlertRoutingCheck(), {
+        entity: component('orders'),
+        facts: {
+          ...facts({ rules: [rule({})] }),
+          alertmanager: factsEnvelope.unconfigured(
+            'Prometheus instance "main" has no Alertmanager configured',
+            'Set alertmanager.baseUrl.',
+          ),
+        },
+        now,
+      }),
+    ).resolves.toMatchObject({
+      status: 'unknown',
+      summary: 'Prometheus instance "main" has no Alertmanager configured',
+    });
+  });
+});
