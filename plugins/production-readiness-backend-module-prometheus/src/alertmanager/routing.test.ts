@@ -2,6 +2,7 @@ import {
   matchRoutes,
   parseAlertmanagerConfig,
   parseMatcherList,
+  UndecidableRouteError,
 } from './routing';
 
 const CONFIG = `
@@ -123,12 +124,37 @@ describe('matchRoutes', () => {
     expect(all.get('deadman')?.integrations).toEqual([]);
   });
 
-  it('names the route with a bad matcher', () => {
+  it('names the route with a malformed matcher', () => {
     expect(() =>
       parseAlertmanagerConfig(
-        'route:\n  receiver: a\n  routes:\n    - matchers: ["job=~\\"(\\""]\nreceivers: [{name: a}]\n',
+        'route:\n  receiver: a\n  routes:\n    - matchers: [\'job="a"b"\']\nreceivers: [{name: a}]\n',
       ),
-    ).toThrow(/route\.routes\[0\]\.matchers/);
+    ).toThrow(
+      'route.routes[0].matchers: matcher value contains unescaped double quote: "a"b"',
+    );
+  });
+
+  it('leaves only the alerts that reach a regex RE2 rejects undecided', () => {
+    const { route: tree } = parseAlertmanagerConfig(
+      [
+        'route:',
+        '  receiver: a',
+        '  routes:',
+        '    - receiver: b',
+        '      matchers: [\'team="db"\']',
+        '    - receiver: c',
+        '      matchers: [\'job=~"x(?=y)"\']',
+        'receivers: [{name: a}, {name: b}, {name: c}]',
+        '',
+      ].join('\n'),
+    );
+    expect(matchRoutes(tree, { team: 'db' }).map(r => r.receiver)).toEqual([
+      'b',
+    ]);
+    expect(() => matchRoutes(tree, { job: 'x' })).toThrow(UndecidableRouteError);
+    expect(() => matchRoutes(tree, { job: 'x' })).toThrow(
+      /^route\.routes\[1\] matches job=~"x\(\?=y\)", a regex RE2 rejects: /,
+    );
   });
 });
 

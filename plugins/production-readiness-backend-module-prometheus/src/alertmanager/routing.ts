@@ -9,8 +9,10 @@ import {
 export interface RouteNode {
   /** Receiver of this node (inherited from the parent when not set). */
   receiver: string;
-  matchers: LabelMatcher[];
+  matchers: RouteMatcher[];
   continue: boolean;
+  /** Set when a matcher's regex is one RE2 rejects: whether an alert matches is not known. */
+  undecidable?: string;
   routes: RouteNode[];
   /** Where the node is in the tree, for evidence: `route.routes[1].routes[0]`. */
   path: string;
@@ -29,69 +31,129 @@ export interface AlertmanagerRouting {
   receivers: Map<string, ReceiverInfo>;
 }
 
-/** Splits `a="x,y", b=~"z"` on commas outside quotes. */
-function splitMatchers(text: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\' && quoted) {
-      current += c + (text[i + 1] ?? '');
-      i += 1;
+/** A matcher of a route; `invalid` when RE2 rejects its regex (Alertmanager would too). */
+export interface RouteMatcher extends LabelMatcher {
+  invalid?: string;
+}
+
+/** Go's `\s`: what Alertmanager's matcher syntax trims around its tokens. */
+const MATCHER_SYNTAX =
+  /^[\t\n\f\r ]*([a-zA-Z_:][a-zA-Z0-9_:]*)[\t\n\f\r ]*(=~|=|!=|!~)[\t\n\f\r ]*([\s\S]*?)[\t\n\f\r ]*$/;
+
+/** A matcher; a regex that RE2 rejects is kept, marked invalid, for the routes it affects. */
+function routeMatcher(
+  name: string,
+  op: LabelMatcher['op'],
+  value: string,
+): RouteMatcher {
+  if (op === '=~' || op === '!~') {
+    try {
+      compileAnchoredRegex(value);
+    } catch (e) {
+      return { name, op, value, invalid: (e as Error).message };
+    }
+  }
+  return { name, op, value };
+}
+
+/**
+ * One matcher of Alertmanager's matcher syntax, unescaped as its `labels.ParseMatcher` does:
+ * `\"`, `\n` and `\\` are escapes, any other backslash stays literal (`\d` is `\d`), a value
+ * may be bare or in double quotes, and an unescaped quote inside the value is an error.
+ */
+function parseMatcher(token: string): RouteMatcher {
+  const match = MATCHER_SYNTAX.exec(token);
+  if (!match) {
+    throw new Error(`bad matcher format: ${token}`);
+  }
+  let raw = match[3];
+  let expectTrailingQuote = false;
+  if (raw.startsWith('"')) {
+    raw = raw.slice(1);
+    expectTrailingQuote = true;
+  }
+  let value = '';
+  let escaped = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (escaped) {
+      escaped = false;
+      if (c === 'n') value += '\n';
+      else if (c === '"' || c === '\\') value += c;
+      else value += `\\${c}`;
+      continue;
+    }
+    if (c === '\\') {
+      if (i < raw.length - 1) {
+        escaped = true;
+        continue;
+      }
+      value += '\\';
+    } else if (c === '"') {
+      if (!expectTrailingQuote || i < raw.length - 1) {
+        throw new Error(
+          `matcher value contains unescaped double quote: ${match[3]}`,
+        );
+      }
+      expectTrailingQuote = false;
+    } else {
+      value += c;
+    }
+  }
+  if (expectTrailingQuote) {
+    throw new Error(
+      `matcher value contains unescaped double quote: ${match[3]}`,
+    );
+  }
+  return routeMatcher(match[1], match[2] as LabelMatcher['op'], value);
+}
+
+/**
+ * Parses one entry of a route's `matchers` list as Alertmanager's `labels.ParseMatchers` does:
+ * optional braces, matchers separated by commas outside unescaped double quotes, a trailing
+ * comma allowed.
+ */
+export function parseMatcherList(text: string): RouteMatcher[] {
+  let body = text.startsWith('{') ? text.slice(1) : text;
+  body = body.endsWith('}') ? body.slice(0, -1) : body;
+  const tokens: string[] = [];
+  let insideQuotes = false;
+  let escaped = false;
+  let token = '';
+  for (const c of body) {
+    if (c === ',' && !insideQuotes) {
+      tokens.push(token);
+      token = '';
       continue;
     }
     if (c === '"') {
-      quoted = !quoted;
+      if (!escaped) insideQuotes = !insideQuotes;
+      else escaped = false;
+    } else if (c === '\\') {
+      escaped = !escaped;
+    } else {
+      escaped = false;
     }
-    if (c === ',' && !quoted) {
-      parts.push(current);
-      current = '';
-      continue;
-    }
-    current += c;
+    token += c;
   }
-  parts.push(current);
-  return parts.map(p => p.trim()).filter(p => p !== '');
+  if (token.trim() !== '') tokens.push(token.trim());
+  return tokens.map(parseMatcher);
 }
 
-const MATCHER_TEXT =
-  /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
+/** A YAML mapping's entries, or none. */
+const entriesOf = (value: unknown): Array<[string, unknown]> =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.entries(value)
+    : [];
 
 /**
- * Parses one entry of a route's `matchers` list as Alertmanager does: one or more
- * comma-separated matchers, optionally in braces, values quoted or bare.
+ * Reads a route. `text` is the same route read with YAML's failsafe schema: the legacy `match`
+ * and `match_re` values are taken from it as written (`2.10` stays `2.10`, as Alertmanager's
+ * map of strings keeps it), not as YAML 1.2 would type them.
  */
-export function parseMatcherList(text: string): LabelMatcher[] {
-  let body = text.trim();
-  if (body.startsWith('{') && body.endsWith('}')) {
-    body = body.slice(1, -1);
-  }
-  return splitMatchers(body).map(part => {
-    const match = MATCHER_TEXT.exec(part);
-    if (!match) {
-      throw new Error(`bad matcher ${JSON.stringify(part)}`);
-    }
-    let value = match[3];
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-      value = value
-        .slice(1, -1)
-        .replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
-    const matcher: LabelMatcher = {
-      name: match[1],
-      op: match[2] as LabelMatcher['op'],
-      value,
-    };
-    if (matcher.op === '=~' || matcher.op === '!~') {
-      compileAnchoredRegex(value);
-    }
-    return matcher;
-  });
-}
-
 function readRoute(
   raw: Record<string, unknown>,
+  text: Record<string, unknown>,
   parentReceiver: string | undefined,
   path: string,
 ): RouteNode {
@@ -100,18 +162,14 @@ function readRoute(
   if (receiver === undefined) {
     throw new Error(`${path} has no receiver`);
   }
-  const matchers: LabelMatcher[] = [];
-  for (const [name, value] of Object.entries(
-    (raw.match as Record<string, unknown>) ?? {},
-  )) {
-    matchers.push({ name, op: '=', value: String(value) });
-  }
-  for (const [name, value] of Object.entries(
-    (raw.match_re as Record<string, unknown>) ?? {},
-  )) {
-    compileAnchoredRegex(String(value));
-    matchers.push({ name, op: '=~', value: String(value) });
-  }
+  const matchers: RouteMatcher[] = [
+    ...entriesOf(text.match).map(([name, value]) =>
+      routeMatcher(name, '=', String(value ?? '')),
+    ),
+    ...entriesOf(text.match_re).map(([name, value]) =>
+      routeMatcher(name, '=~', String(value ?? '')),
+    ),
+  ];
   for (const entry of (raw.matchers as unknown[]) ?? []) {
     try {
       matchers.push(...parseMatcherList(String(entry)));
@@ -119,14 +177,26 @@ function readRoute(
       throw new Error(`${path}.matchers: ${(e as Error).message}`);
     }
   }
+  const invalid = matchers.find(m => m.invalid !== undefined);
   const children = Array.isArray(raw.routes) ? raw.routes : [];
+  const childTexts = Array.isArray(text.routes) ? text.routes : [];
   return {
     receiver,
     matchers,
     continue: raw.continue === true,
+    ...(invalid
+      ? {
+          undecidable: `${path} matches ${invalid.name}${
+            invalid.op
+          }${JSON.stringify(invalid.value)}, a regex RE2 rejects: ${
+            invalid.invalid
+          }`,
+        }
+      : {}),
     routes: children.map((child, i) =>
       readRoute(
         (child ?? {}) as Record<string, unknown>,
+        (childTexts[i] ?? {}) as Record<string, unknown>,
         receiver,
         `${path}.routes[${i}]`,
       ),
@@ -136,8 +206,8 @@ function readRoute(
 }
 
 /** Parses `alertmanager.yml` text (as `/api/v2/status` returns in `config.original`). */
-export function parseAlertmanagerConfig(text: string): AlertmanagerRouting {
-  const doc = parseYaml(text) as Record<string, unknown> | null;
+export function parseAlertmanagerConfig(source: string): AlertmanagerRouting {
+  const doc = parseYaml(source) as Record<string, unknown> | null;
   if (!doc || typeof doc !== 'object' || typeof doc.route !== 'object') {
     throw new Error('configuration has no route');
   }
@@ -154,10 +224,23 @@ export function parseAlertmanagerConfig(text: string): AlertmanagerRouting {
       ),
     });
   }
+  const text = parseYaml(source, { schema: 'failsafe' }) as {
+    route: Record<string, unknown>;
+  };
   return {
-    route: readRoute(doc.route as Record<string, unknown>, undefined, 'route'),
+    route: readRoute(
+      doc.route as Record<string, unknown>,
+      text.route,
+      undefined,
+      'route',
+    ),
     receivers,
   };
+}
+
+/** The route an alert reaches depends on a matcher whose regex RE2 rejects. */
+export class UndecidableRouteError extends Error {
+  readonly name = 'UndecidableRouteError';
 }
 
 function routeMatches(node: RouteNode, labels: Record<string, string>) {
@@ -168,13 +251,17 @@ function routeMatches(node: RouteNode, labels: Record<string, string>) {
  * The routes an alert with these labels ends up in, as Alertmanager's dispatcher decides:
  * depth-first; a node matches when all its matchers do; the first matching child wins
  * unless it has `continue: true`; a matching node whose children all miss is itself the
- * destination. The root matches every alert.
+ * destination. The root matches every alert. Throws `UndecidableRouteError` when the alert
+ * reaches a route with a regex RE2 rejects.
  */
 export function matchRoutes(
   root: RouteNode,
   labels: Record<string, string>,
 ): RouteNode[] {
   const visit = (node: RouteNode, isRoot: boolean): RouteNode[] => {
+    if (!isRoot && node.undecidable) {
+      throw new UndecidableRouteError(node.undecidable);
+    }
     if (!isRoot && !routeMatches(node, labels)) {
       return [];
     }

@@ -18,6 +18,7 @@ import {
   PrometheusEntityFacts,
 } from '../collectors/facts';
 import { RuleFact } from '../promql/rules';
+import { UndecidableRouteError } from '../alertmanager/routing';
 
 /** Services and websites, plus anything that names its Prometheus service or instance. */
 export const PROMETHEUS_CHECKS_APPLY_TO: EntityFilter = {
@@ -102,7 +103,16 @@ export function withAlertmanager(
     const am = context.facts(ALERTMANAGER_FACTS);
     switch (am?.state) {
       case 'ok':
-        return evaluate(prometheus, am.facts, undefined, context);
+        try {
+          return evaluate(prometheus, am.facts, undefined, context);
+        } catch (e) {
+          if (!(e instanceof UndecidableRouteError)) throw e;
+          return checkResult.unknown(
+            `Where Alertmanager "${am.facts.instance}" sends the service's alerts cannot be told: ${e.message}`,
+            [],
+            'Write the matcher as a regex Alertmanager (Go RE2) and the RE2 port this module uses both accept.',
+          );
+        }
       case 'unconfigured':
         return evaluate(prometheus, undefined, am, context);
       case 'failed':

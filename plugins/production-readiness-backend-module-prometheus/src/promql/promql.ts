@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js';
+
 /**
  * The little PromQL this module writes and evaluates itself: unquoting string literals,
  * evaluating label matchers against values, and building the only query that carries entity
@@ -46,34 +48,32 @@ export function unquotePromQLString(literal: string): string {
   );
 }
 
+/** A compiled, anchored regex: `test` tells whether it matches a whole value. */
+export interface AnchoredRegex {
+  test(value: string): boolean;
+}
+
 // Rule scopes are tested against every service of an instance: compile each pattern once.
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, AnchoredRegex>();
 
 /**
- * Compiles a Prometheus/Alertmanager regex the way they apply it: anchored to the whole
- * value. A leading `(?i)` (common in practice, unsupported by JavaScript) becomes the `i` flag.
+ * Compiles a Prometheus/Alertmanager regex the way they apply it: with RE2 semantics (`re2js`,
+ * a port of the engine Go uses: `[[:alpha:]]`, `\pL`, `\z`, inline flags such as `(?i:…)`,
+ * `.` on any code point) and anchored to the whole value as `^(?:pattern)$`. Throws RE2's
+ * error for a pattern RE2 rejects.
  */
-export function compileAnchoredRegex(pattern: string): RegExp {
+export function compileAnchoredRegex(pattern: string): AnchoredRegex {
   const cached = regexCache.get(pattern);
   if (cached) {
     return cached;
   }
-  const compiled = compileUncached(pattern);
+  const re = RE2JS.compile(`^(?:${pattern})$`);
+  const compiled = { test: (value: string) => re.matches(value) };
   if (regexCache.size >= 10_000) {
     regexCache.clear();
   }
   regexCache.set(pattern, compiled);
   return compiled;
-}
-
-function compileUncached(pattern: string): RegExp {
-  let source = pattern;
-  let flags = '';
-  if (source.startsWith('(?i)')) {
-    source = source.slice(4);
-    flags = 'i';
-  }
-  return new RegExp(`^(?:${source})$`, flags);
 }
 
 /** Whether a matcher accepts a label value (absent labels have the value ""). */
