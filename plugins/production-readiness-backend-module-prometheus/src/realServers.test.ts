@@ -333,6 +333,45 @@ describe('against real Prometheus and Alertmanager', () => {
     ]);
   });
 
+  it('a batch with hostile or blank annotations still evaluates every other entity', async () => {
+    const hostile = [
+      component('replacement-char', {
+        [ANNOTATIONS.prometheusService]: 'orders\uFFFD',
+      }),
+      component('lone-surrogate', {
+        [ANNOTATIONS.prometheusService]: 'orders\uD800',
+      }),
+      component('blank-service', { [ANNOTATIONS.prometheusService]: '  ' }),
+      component('blank-instance', { [ANNOTATIONS.prometheusInstance]: '' }),
+    ];
+    const results = await evaluateAll(buildModule(moduleConfig()), [
+      entities[0],
+      ...hostile,
+    ]);
+    // orders' batched query ran: the hostile values never reached Prometheus.
+    expect(results.get('component:default/orders')!.get('monitoring.ready')).toMatchObject({
+      status: 'pass',
+    });
+    const verdict = (name: string) =>
+      results.get(`component:default/${name}`)!.get('monitoring.ready');
+    expect(verdict('replacement-char')).toMatchObject({
+      status: 'unknown',
+      summary: `The service label value from ${ANNOTATIONS.prometheusService} contains U+FFFD or a lone surrogate, which Prometheus cannot read in a query`,
+    });
+    expect(verdict('lone-surrogate')).toMatchObject({
+      status: 'unknown',
+      summary: `The service label value from ${ANNOTATIONS.prometheusService} contains U+FFFD or a lone surrogate, which Prometheus cannot read in a query`,
+    });
+    expect(verdict('blank-service')).toMatchObject({
+      status: 'unknown',
+      summary: `Annotation ${ANNOTATIONS.prometheusService} is blank: it names no service (remove it to use ${ANNOTATIONS.kubernetesId} or the entity's name)`,
+    });
+    expect(verdict('blank-instance')).toMatchObject({
+      status: 'unknown',
+      summary: `Annotation ${ANNOTATIONS.prometheusInstance} is blank: it names no instance (remove it to use the default instance)`,
+    });
+  });
+
   it('makes the same upstream calls for 1 entity as for 500', async () => {
     const module = buildModule(moduleConfig());
     const count = async (list: typeof entities) => {

@@ -128,6 +128,25 @@ export function resolveEntityTarget(
   entity: Entity,
   config: PrometheusModuleConfig,
 ): { ok: true; target: EntityTarget } | { ok: false; problem: TargetProblem } {
+  for (const [key, what, fallback] of [
+    [ANNOTATIONS.prometheusInstance, 'instance', 'the default instance'],
+    [
+      ANNOTATIONS.prometheusService,
+      'service',
+      `${ANNOTATIONS.kubernetesId} or the entity's name`,
+    ],
+  ] as const) {
+    const raw = entity.metadata.annotations?.[key];
+    if (raw !== undefined && raw.trim() === '') {
+      return {
+        ok: false,
+        problem: {
+          reason: `Annotation ${key} is blank: it names no ${what} (remove it to use ${fallback})`,
+          remediation: `Set ${key} to the ${what} the entity's metrics are under, or remove it.`,
+        },
+      };
+    }
+  }
   const named = annotation(entity, ANNOTATIONS.prometheusInstance);
   const declared = [...config.instances.keys()].join(', ');
   let instance: string;

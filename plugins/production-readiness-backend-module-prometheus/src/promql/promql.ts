@@ -133,6 +133,16 @@ export function validateServiceValue(value: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     return 'contains control characters';
   }
+  // Prometheus's lexer refuses U+FFFD ("invalid UTF-8 rune"), which is also what a lone
+  // surrogate becomes on the wire: one such value would fail the batched query of every entity.
+  if (
+    value.includes('\uFFFD') ||
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(
+      value,
+    )
+  ) {
+    return 'contains U+FFFD or a lone surrogate, which Prometheus cannot read in a query';
+  }
   return undefined;
 }
 
