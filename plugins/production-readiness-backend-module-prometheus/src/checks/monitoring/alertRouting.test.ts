@@ -64,6 +64,49 @@ describe('monitoring.alert-routing on fixture facts', () => {
     });
   });
 
+  it('takes the receivers Alertmanager reports for a firing alert as the evidence', async () => {
+    const firing = { job: 'inventory', alertname: 'Down', severity: 'critical' };
+    const result = await runCheckOnFixtures(createAlertRoutingCheck(), {
+      entity: {
+        ...component('inventory'),
+        spec: { type: 'service', owner: 'group:default/team-shop' },
+      },
+      facts: {
+        ...facts({
+          service: 'inventory',
+          rules: [
+            rule({
+              name: 'Down',
+              labels: { severity: 'critical' },
+              alerts: [{ labels: firing, state: 'firing' }],
+            }),
+          ],
+        }),
+        // The route tree alone sends job="inventory" to the catch-all; Alertmanager, which
+        // holds the alert with the external labels Prometheus added, reports team-shop.
+        alertmanager: factsEnvelope.ok<AlertmanagerEntityFacts>({
+          ...(alertmanager.state === 'ok' ? alertmanager.facts : ({} as never)),
+          alerts: [
+            {
+              labels: { ...firing, cluster: 'prod-eu' },
+              receivers: ['team-shop'],
+              state: 'active',
+            },
+          ],
+        }),
+      },
+      now,
+    });
+    expect(result).toMatchObject({
+      status: 'pass',
+      summary: "All 1 alerts reach the owner's receiver (team-shop)",
+    });
+    expect(result.evidence?.[1]?.value).toMatchObject({
+      receiversFrom: 'reported by Alertmanager for the firing alert',
+      receivers: ['team-shop'],
+    });
+  });
+
   it('is unknown without an Alertmanager for the instance', async () => {
     await expect(
       runCheckOnFixtures(createAlertRoutingCheck(), {

@@ -11,6 +11,7 @@ import {
 } from '@production-readiness/plugin-production-readiness-node';
 import { matchRoutes } from '../../alertmanager/routing';
 import {
+  AlertmanagerAlert,
   AlertmanagerEntityFacts,
   PrometheusEntityFacts,
 } from '../../collectors/facts';
@@ -59,6 +60,21 @@ function alertLabelSets(
   return [...sets.values()];
 }
 
+/**
+ * The alert Alertmanager holds with these labels, if it received it: its labels are the
+ * Prometheus alert's plus the external labels Prometheus adds.
+ */
+function reportedAlert(
+  am: AlertmanagerEntityFacts,
+  labels: Record<string, string>,
+): AlertmanagerAlert | undefined {
+  return am.alerts.find(
+    a =>
+      a.receivers.length > 0 &&
+      Object.entries(labels).every(([name, value]) => a.labels[name] === value),
+  );
+}
+
 function ownerName(entity: Entity): string | undefined {
   const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
   if (typeof owner !== 'string' || !owner) {
@@ -95,19 +111,26 @@ function evaluateRouting(
   const toOwner: string[] = [];
   const routedTo = new Set<string>();
   for (const set of sets) {
-    const matched = matchRoutes(route, set.labels);
-    const names = [...new Set(matched.map(r => r.receiver))];
+    // A firing alert Alertmanager holds: the receivers it reports are the evidence. Otherwise
+    // the route tree decides, as Alertmanager would for those labels.
+    const reported = set.observed ? reportedAlert(am, set.labels) : undefined;
+    const matched = reported ? [] : matchRoutes(route, set.labels);
+    const names = [
+      ...new Set(reported ? reported.receivers : matched.map(r => r.receiver)),
+    ];
     names.forEach(n => routedTo.add(n));
     evidence.push({
       label: `alert ${set.rule}`,
       value: {
         labels: set.labels,
         labelsFrom: set.observed ? 'firing alert' : 'rule definition',
-        routes: matched.map(r => r.path),
+        ...(reported
+          ? { receiversFrom: 'reported by Alertmanager for the firing alert' }
+          : { routes: matched.map(r => r.path) }),
         receivers: names,
       },
       source: amSource(am),
-      url: `${am.baseUrl}/#/status`,
+      url: `${am.baseUrl}/#/${reported ? 'alerts' : 'status'}`,
     });
     if (names.every(n => n === route.receiver)) {
       defaultOnly.push(set.rule);
