@@ -62,6 +62,13 @@ export interface Config {
        */
       criticalSeverities?: string[];
 
+      /**
+       * What monitoring.alert-routing gives a critical alert whose routes notify nobody during
+       * part of the week (mute_time_intervals, or outside active_time_intervals).
+       * @default fail
+       */
+      routingGaps?: 'fail' | 'warn';
+
       /** Prometheus servers, each named; entities refer to them by name. */
       instances: Array<{
         /** Name entities use in `production-readiness.io/prometheus-instance`. */

@@ -29,6 +29,8 @@ export interface PrometheusModuleConfig {
   scrapeMaxAgeMs: number;
   criticalFiringWarnAfterMs: number;
   criticalSeverities: string[];
+  /** The verdict for a critical alert whose routes are silent during part of the week. */
+  routingGaps: 'fail' | 'warn';
   /** A VM host whose last successful logrotate run is older than this fails. */
   vmRotationMaxAgeMs: number;
   /** A live log file on a VM host larger than this fails: rotation does not keep up. */
@@ -47,6 +49,18 @@ function positiveBytes(config: Config, key: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(
       `${ROOT}.${key} must be a whole number of bytes, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readRoutingGaps(config: Config): 'fail' | 'warn' {
+  const value = config.getOptionalString('routingGaps') ?? 'fail';
+  if (value !== 'fail' && value !== 'warn') {
+    throw new Error(
+      `${ROOT}.routingGaps must be "fail" or "warn", got ${JSON.stringify(
+        value,
+      )}`,
     );
   }
   return value;
@@ -193,6 +207,7 @@ export function readPrometheusModuleConfig(
       'critical',
       'page',
     ],
+    routingGaps: readRoutingGaps(config),
     vmRotationMaxAgeMs: durationMs(config, 'vmRotationMaxAge', 26 * 3_600_000),
     vmLogFileMaxBytes: positiveBytes(config, 'vmLogFileMaxBytes', 1024 ** 3),
   };

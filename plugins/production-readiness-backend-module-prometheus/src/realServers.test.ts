@@ -349,7 +349,9 @@ describe('against real Prometheus and Alertmanager', () => {
       ...hostile,
     ]);
     // orders' batched query ran: the hostile values never reached Prometheus.
-    expect(results.get('component:default/orders')!.get('monitoring.ready')).toMatchObject({
+    expect(
+      results.get('component:default/orders')!.get('monitoring.ready'),
+    ).toMatchObject({
       status: 'pass',
     });
     const verdict = (name: string) =>

@@ -151,7 +151,9 @@ describe('matchRoutes', () => {
     expect(matchRoutes(tree, { team: 'db' }).map(r => r.receiver)).toEqual([
       'b',
     ]);
-    expect(() => matchRoutes(tree, { job: 'x' })).toThrow(UndecidableRouteError);
+    expect(() => matchRoutes(tree, { job: 'x' })).toThrow(
+      UndecidableRouteError,
+    );
     expect(() => matchRoutes(tree, { job: 'x' })).toThrow(
       /^route\.routes\[1\] matches job=~"x\(\?=y\)", a regex RE2 rejects: /,
     );

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { intervalHolds, readTimePeriods, TimePeriod } from './timeIntervals';
 import {
   LabelMatcher,
   compileAnchoredRegex,
@@ -13,6 +14,10 @@ export interface RouteNode {
   continue: boolean;
   /** Set when a matcher's regex is one RE2 rejects: whether an alert matches is not known. */
   undecidable?: string;
+  /** Named time intervals during which the route notifies nobody (not inherited). */
+  muteTimeIntervals: string[];
+  /** Named time intervals outside which the route notifies nobody; empty: always active. */
+  activeTimeIntervals: string[];
   routes: RouteNode[];
   /** Where the node is in the tree, for evidence: `route.routes[1].routes[0]`. */
   path: string;
@@ -29,6 +34,8 @@ export interface ReceiverInfo {
 export interface AlertmanagerRouting {
   route: RouteNode;
   receivers: Map<string, ReceiverInfo>;
+  /** `time_intervals` and the legacy `mute_time_intervals`, by name. */
+  timeIntervals: Map<string, TimePeriod[]>;
 }
 
 /** A matcher of a route; `invalid` when RE2 rejects its regex (Alertmanager would too). */
@@ -180,10 +187,14 @@ function readRoute(
   const invalid = matchers.find(m => m.invalid !== undefined);
   const children = Array.isArray(raw.routes) ? raw.routes : [];
   const childTexts = Array.isArray(text.routes) ? text.routes : [];
+  const names = (value: unknown) =>
+    Array.isArray(value) ? value.map(v => String(v)) : [];
   return {
     receiver,
     matchers,
     continue: raw.continue === true,
+    muteTimeIntervals: names(raw.mute_time_intervals),
+    activeTimeIntervals: names(raw.active_time_intervals),
     ...(invalid
       ? {
           undecidable: `${path} matches ${invalid.name}${
@@ -224,6 +235,13 @@ export function parseAlertmanagerConfig(source: string): AlertmanagerRouting {
       ),
     });
   }
+  const timeIntervals = new Map<string, TimePeriod[]>();
+  for (const key of ['time_intervals', 'mute_time_intervals']) {
+    for (const raw of (doc[key] as Array<Record<string, unknown>>) ?? []) {
+      const name = String(raw?.name);
+      timeIntervals.set(name, readTimePeriods(raw?.time_intervals, name));
+    }
+  }
   const text = parseYaml(source, { schema: 'failsafe' }) as {
     route: Record<string, unknown>;
   };
@@ -235,6 +253,7 @@ export function parseAlertmanagerConfig(source: string): AlertmanagerRouting {
       'route',
     ),
     receivers,
+    timeIntervals,
   };
 }
 
@@ -276,4 +295,73 @@ export function matchRoutes(
     return all.length > 0 ? all : [node];
   };
   return visit(root, true);
+}
+
+/** Whether a route notifies at `at`: not muted, and within its active intervals if any. */
+function notifiesAt(
+  route: RouteNode,
+  intervals: Map<string, TimePeriod[]>,
+  at: Date,
+): boolean {
+  const holds = (name: string) => intervalHolds(intervals.get(name) ?? [], at);
+  return (
+    !route.muteTimeIntervals.some(holds) &&
+    (route.activeTimeIntervals.length === 0 ||
+      route.activeTimeIntervals.some(holds))
+  );
+}
+
+const silentWindowCache = new WeakMap<
+  Pick<AlertmanagerRouting, 'timeIntervals'>,
+  Map<string, Array<{ start: Date; end: Date }>>
+>();
+
+function scanWeek(
+  routes: RouteNode[],
+  routing: Pick<AlertmanagerRouting, 'timeIntervals'>,
+  start: number,
+): Array<{ start: Date; end: Date }> {
+  const windows: Array<{ start: Date; end: Date }> = [];
+  let open: number | undefined;
+  for (let minute = 0; minute <= 7 * 24 * 60; minute++) {
+    const at = start + minute * 60_000;
+    const silent =
+      minute < 7 * 24 * 60 &&
+      !routes.some(r => notifiesAt(r, routing.timeIntervals, new Date(at)));
+    if (silent && open === undefined) open = at;
+    if (!silent && open !== undefined) {
+      windows.push({ start: new Date(open), end: new Date(at) });
+      open = undefined;
+    }
+  }
+  return windows;
+}
+
+/**
+ * The windows of the week from `from` (minute by minute, `[start, end)`) in which none of
+ * `routes` notifies anyone because of its mute or active time intervals.
+ */
+export function silentWindows(
+  routes: RouteNode[],
+  routing: Pick<AlertmanagerRouting, 'timeIntervals'>,
+  from: Date,
+): Array<{ start: Date; end: Date }> {
+  if (
+    routes.every(
+      r =>
+        r.muteTimeIntervals.length === 0 && r.activeTimeIntervals.length === 0,
+    )
+  ) {
+    return [];
+  }
+  const start = Math.floor(from.getTime() / 60_000) * 60_000;
+  // The entities of a refresh share the instance's routing and `from`: scan a week once.
+  const cache = silentWindowCache.get(routing) ?? new Map();
+  silentWindowCache.set(routing, cache);
+  const key = `${start} ${routes.map(r => r.path).join(' ')}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const windows = scanWeek(routes, routing, start);
+  cache.set(key, windows);
+  return windows;
 }

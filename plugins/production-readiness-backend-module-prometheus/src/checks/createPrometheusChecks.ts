@@ -19,7 +19,7 @@ export function createPrometheusChecks(
     createBaselineAlertsCheck(),
     createDiskFillAlertCheck(),
     createSloRulesCheck(),
-    createAlertRoutingCheck(),
+    createAlertRoutingCheck(config),
     createDeadMansSwitchCheck(),
     createLongFiringAlertsCheck(config),
   ];

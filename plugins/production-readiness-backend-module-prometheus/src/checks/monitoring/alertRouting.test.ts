@@ -2,7 +2,7 @@ import { factsEnvelope } from '@production-readiness/plugin-production-readiness
 import { runCheckOnFixtures } from '@production-readiness/plugin-production-readiness-node/testUtils';
 import { parseAlertmanagerConfig } from '../../alertmanager/routing';
 import { AlertmanagerEntityFacts } from '../../collectors/facts';
-import { facts, now, rule } from '../../__testUtils__/checkFixtures';
+import { config, facts, now, rule } from '../../__testUtils__/checkFixtures';
 import { component } from '../../__testUtils__/harness';
 import { createAlertRoutingCheck } from './alertRouting';
 
@@ -31,7 +31,7 @@ const alertmanager = factsEnvelope.ok<AlertmanagerEntityFacts>({
 });
 
 const evaluate = (service: string, owner = 'group:default/team-shop') =>
-  runCheckOnFixtures(createAlertRoutingCheck(), {
+  runCheckOnFixtures(createAlertRoutingCheck(config), {
     entity: { ...component(service), spec: { type: 'service', owner } },
     facts: {
       ...facts({
@@ -65,8 +65,12 @@ describe('monitoring.alert-routing on fixture facts', () => {
   });
 
   it('takes the receivers Alertmanager reports for a firing alert as the evidence', async () => {
-    const firing = { job: 'inventory', alertname: 'Down', severity: 'critical' };
-    const result = await runCheckOnFixtures(createAlertRoutingCheck(), {
+    const firing = {
+      job: 'inventory',
+      alertname: 'Down',
+      severity: 'critical',
+    };
+    const result = await runCheckOnFixtures(createAlertRoutingCheck(config), {
       entity: {
         ...component('inventory'),
         spec: { type: 'service', owner: 'group:default/team-shop' },
@@ -109,7 +113,7 @@ describe('monitoring.alert-routing on fixture facts', () => {
 
   it('is unknown without an Alertmanager for the instance', async () => {
     await expect(
-      runCheckOnFixtures(createAlertRoutingCheck(), {
+      runCheckOnFixtures(createAlertRoutingCheck(config), {
         entity: component('orders'),
         facts: {
           ...facts({ rules: [rule({})] }),
@@ -123,6 +127,100 @@ describe('monitoring.alert-routing on fixture facts', () => {
     ).resolves.toMatchObject({
       status: 'unknown',
       summary: 'Prometheus instance "main" has no Alertmanager configured',
+    });
+  });
+
+  describe('time intervals', () => {
+    /** orders' critical alert routed to team-shop, whose route has these interval fields. */
+    const timed = (routeFields: string, intervals: string) =>
+      factsEnvelope.ok<AlertmanagerEntityFacts>({
+        instance: 'main',
+        baseUrl: 'http://127.0.0.1:9093',
+        observedAt: now.toISOString(),
+        routing: parseAlertmanagerConfig(
+          [
+            'route:',
+            '  receiver: catch-all',
+            '  routes:',
+            '    - receiver: team-shop',
+            '      matchers: [\'job="orders"\']',
+            `      ${routeFields}`,
+            intervals,
+            'receivers:',
+            '  - name: catch-all',
+            "    webhook_configs: [{ url: 'http://127.0.0.1:9/' }]",
+            '  - name: team-shop',
+            "    email_configs: [{ to: 'shop@example.com' }]",
+            '',
+          ].join('\n'),
+        ),
+        alerts: [],
+      });
+    const OFFICE_HOURS = [
+      'time_intervals:',
+      '  - name: office-hours',
+      '    time_intervals:',
+      '      - weekdays: [monday:friday]',
+      "        times: [{ start_time: '09:00', end_time: '17:00' }]",
+      '        location: Europe/Berlin',
+    ].join('\n');
+    const evaluateTimed = (
+      am: ReturnType<typeof timed>,
+      severity: string,
+      routingGaps: 'fail' | 'warn' = 'fail',
+    ) =>
+      runCheckOnFixtures(createAlertRoutingCheck({ ...config, routingGaps }), {
+        entity: {
+          ...component('orders'),
+          spec: { type: 'service', owner: 'group:default/team-shop' },
+        },
+        facts: {
+          ...facts({
+            rules: [rule({ name: 'Down', labels: { severity } })],
+          }),
+          alertmanager: am,
+        },
+        now,
+      });
+
+    it('fails a critical alert whose route is active only in office hours, naming the silent windows', async () => {
+      // now is Sunday 2026-11-22 12:00 UTC; Berlin office hours are 08:00–16:00 UTC in November.
+      await expect(
+        evaluateTimed(
+          timed('active_time_intervals: [office-hours]', OFFICE_HOURS),
+          'critical',
+        ),
+      ).resolves.toMatchObject({
+        status: 'fail',
+        summary:
+          '1 of 1 alerts are critical and notify nobody during part of the week (mute or active time intervals): Down is silent Sun 12:00–Mon 08:00 UTC, Mon 16:00–Tue 08:00 UTC, Tue 16:00–Wed 08:00 UTC and 3 more windows',
+      });
+      // A warning alert on the same route is not held to round-the-clock paging.
+      await expect(
+        evaluateTimed(
+          timed('active_time_intervals: [office-hours]', OFFICE_HOURS),
+          'warning',
+        ),
+      ).resolves.toMatchObject({ status: 'pass' });
+    });
+
+    it('reads the legacy mute_time_intervals, and warns where configured', async () => {
+      const NIGHTS = [
+        'mute_time_intervals:',
+        '  - name: nights',
+        '    time_intervals:',
+        "      - times: [{ start_time: '00:00', end_time: '06:00' }]",
+      ].join('\n');
+      const result = await evaluateTimed(
+        timed('mute_time_intervals: [nights]', NIGHTS),
+        'critical',
+        'warn',
+      );
+      expect(result).toMatchObject({
+        status: 'warn',
+        summary:
+          '1 of 1 alerts are critical and notify nobody during part of the week (mute or active time intervals): Down is silent Mon 00:00–Mon 06:00 UTC, Tue 00:00–Tue 06:00 UTC, Wed 00:00–Wed 06:00 UTC and 4 more windows',
+      });
     });
   });
 });

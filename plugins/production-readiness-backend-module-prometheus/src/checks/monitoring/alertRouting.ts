@@ -9,7 +9,8 @@ import {
   createReadinessCheck,
   ReadinessCheck,
 } from '@production-readiness/plugin-production-readiness-node';
-import { matchRoutes } from '../../alertmanager/routing';
+import { matchRoutes, silentWindows } from '../../alertmanager/routing';
+import { PrometheusModuleConfig } from '../../config';
 import {
   AlertmanagerAlert,
   AlertmanagerEntityFacts,
@@ -87,10 +88,21 @@ function ownerName(entity: Entity): string | undefined {
   }
 }
 
+/** `Mon 17:00–Tue 09:00 UTC`: a silent window, in UTC. */
+function describeWindow(window: { start: Date; end: Date }): string {
+  const at = (d: Date) =>
+    `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${d
+      .toISOString()
+      .slice(11, 16)}`;
+  return `${at(window.start)}–${at(window.end)} UTC`;
+}
+
 function evaluateRouting(
   f: PrometheusEntityFacts,
   am: AlertmanagerEntityFacts,
   entity: Entity,
+  config: Pick<PrometheusModuleConfig, 'criticalSeverities' | 'routingGaps'>,
+  now: Date,
 ): CheckEvaluation {
   const { route, receivers } = am.routing;
   const sets = alertLabelSets(f);
@@ -110,6 +122,9 @@ function evaluateRouting(
   const missingExpected: string[] = [];
   const toOwner: string[] = [];
   const routedTo = new Set<string>();
+  /** Critical alerts whose routes notify nobody during part of the week, with when. */
+  const silent: Array<{ rule: string; windows: string[] }> = [];
+  const windowsByRoutes = new Map<string, string[]>();
   for (const set of sets) {
     // A firing alert Alertmanager holds: the receivers it reports are the evidence. Otherwise
     // the route tree decides, as Alertmanager would for those labels.
@@ -132,6 +147,16 @@ function evaluateRouting(
       source: amSource(am),
       url: `${am.baseUrl}/#/${reported ? 'alerts' : 'status'}`,
     });
+    if (config.criticalSeverities.includes(set.labels.severity ?? '')) {
+      const routes = reported ? matchRoutes(route, set.labels) : matched;
+      const key = routes.map(r => r.path).join(' ');
+      let windows = windowsByRoutes.get(key);
+      if (!windows) {
+        windows = silentWindows(routes, am.routing, now).map(describeWindow);
+        windowsByRoutes.set(key, windows);
+      }
+      if (windows.length) silent.push({ rule: set.rule, windows });
+    }
     if (names.every(n => n === route.receiver)) {
       defaultOnly.push(set.rule);
     } else if (
@@ -172,6 +197,30 @@ function evaluateRouting(
       'Route the alerts to a receiver with a notification integration (email, webhook, PagerDuty, ...).',
     );
   }
+  if (silent.length) {
+    const [first] = silent;
+    return checkResult[config.routingGaps](
+      `${
+        silent.length
+      } of ${total} alerts are critical and notify nobody during part of the week (mute or active time intervals): ${
+        first.rule
+      } is silent ${first.windows.slice(0, 3).join(', ')}${
+        first.windows.length > 3
+          ? ` and ${first.windows.length - 3} more windows`
+          : ''
+      }`,
+      [
+        ...evidence,
+        ...silent.map(s => ({
+          label: `critical alert ${s.rule} notifies nobody`,
+          value: s.windows,
+          source: amSource(am),
+          url: `${am.baseUrl}/#/status`,
+        })),
+      ],
+      'Route critical alerts to a receiver that is active around the clock (an on-call pager), or remove the mute/active time intervals from their routes.',
+    );
+  }
   if (expected) {
     return missingExpected.length
       ? checkResult.fail(
@@ -206,7 +255,9 @@ function evaluateRouting(
 }
 
 /** `monitoring.alert-routing`. */
-export function createAlertRoutingCheck(): ReadinessCheck {
+export function createAlertRoutingCheck(
+  config: Pick<PrometheusModuleConfig, 'criticalSeverities' | 'routingGaps'>,
+): ReadinessCheck {
   return createReadinessCheck({
     ...ALERTMANAGER_CHECK_SCOPE,
     id: 'monitoring.alert-routing',
@@ -216,9 +267,9 @@ export function createAlertRoutingCheck(): ReadinessCheck {
     severity: 'critical',
     remediation:
       "Add an Alertmanager route for the service (or its team label) to the owning team's receiver.",
-    evaluate: withAlertmanager((f, am, missing, { entity }) =>
+    evaluate: withAlertmanager((f, am, missing, { entity, now }) =>
       am
-        ? evaluateRouting(f, am, entity)
+        ? evaluateRouting(f, am, entity, config, now)
         : checkResult.unknown(missing!.reason, [], missing!.remediation),
     ),
   });
