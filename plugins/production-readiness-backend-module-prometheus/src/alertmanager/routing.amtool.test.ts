@@ -135,6 +135,14 @@ const CORPUS: Record<string, Labels[]> = {
     { kind: 'neg', team: 'ab', region: 'eu' },
     { kind: 'absent-test', cluster: ' ' },
   ],
+  'time-intervals.yml': [
+    { severity: 'warning' },
+    { severity: 'warning', team: 'web' },
+    { severity: 'critical' },
+    { severity: 'page', team: 'web' },
+    { team: 'web' },
+    {},
+  ],
 };
 
 const amtool = findBinary({
