@@ -119,37 +119,47 @@ export class KubernetesPluginClusters implements ClusterSource {
     const { name, authProvider } = cluster;
     const clusterToken = this.options.clusterTokens?.get(name);
     if (USER_TOKEN_AUTH_PROVIDERS.includes(authProvider)) {
-      return clusterToken
-        ? { name, connection: this.withToken(name, base, clusterToken) }
-        : { name, unavailable: this.needsUser(cluster) };
+      if (!clusterToken) return { name, unavailable: this.needsUser(cluster) };
+      // The proxy sends what `Backstage-Kubernetes-Authorization` carries as the cluster's
+      // Authorization instead of asking the auth strategy.
+      return {
+        name,
+        connection: this.proxied(
+          name,
+          base,
+          { [AUTHORIZATION_HEADER]: `Bearer ${clusterToken}` },
+          {
+            what: `the token of productionReadiness.kubernetes.clusterTokens for cluster "${name}"`,
+            remedy: `renew that token`,
+            identity: `the identity of the token configured for cluster "${name}"`,
+          },
+        ),
+      };
     }
-    const connection: ClusterConnection = {
+    return {
       name,
-      url: `${base}/proxy`,
-      headers: async () => ({
-        authorization: `Bearer ${await this.token()}`,
-        [CLUSTER_HEADER]: name,
-      }),
-      credentials: {
-        what: `the credentials of the Kubernetes plugin's "${authProvider}" auth provider`,
-        remedy: `fix the credentials the Kubernetes plugin has for cluster "${name}"`,
-        identity:
-          authProvider === 'serviceAccount'
-            ? 'the service account'
-            : `the identity the Kubernetes plugin's "${authProvider}" auth provider signs in as`,
-      },
+      connection: this.proxied(
+        name,
+        base,
+        {},
+        {
+          what: `the credentials of the Kubernetes plugin's "${authProvider}" auth provider`,
+          remedy: `fix the credentials the Kubernetes plugin has for cluster "${name}"`,
+          identity:
+            authProvider === 'serviceAccount'
+              ? 'the service account'
+              : `the identity the Kubernetes plugin's "${authProvider}" auth provider signs in as`,
+        },
+      ),
     };
-    return { name, connection };
   }
 
-  /**
-   * A cluster read with the token configured for it: the proxy sends what
-   * `Backstage-Kubernetes-Authorization` carries as the cluster's Authorization.
-   */
-  private withToken(
+  /** A cluster read through the Kubernetes plugin's proxy, on this plugin's service token. */
+  private proxied(
     name: string,
     base: string,
-    clusterToken: string,
+    headers: Record<string, string>,
+    credentials: ClusterConnection['credentials'],
   ): ClusterConnection {
     return {
       name,
@@ -157,13 +167,9 @@ export class KubernetesPluginClusters implements ClusterSource {
       headers: async () => ({
         authorization: `Bearer ${await this.token()}`,
         [CLUSTER_HEADER]: name,
-        [AUTHORIZATION_HEADER]: `Bearer ${clusterToken}`,
+        ...headers,
       }),
-      credentials: {
-        what: `the token of productionReadiness.kubernetes.clusterTokens for cluster "${name}"`,
-        remedy: `renew that token`,
-        identity: `the identity of the token configured for cluster "${name}"`,
-      },
+      credentials,
     };
   }
 
