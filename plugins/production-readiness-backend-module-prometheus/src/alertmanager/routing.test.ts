@@ -143,7 +143,7 @@ describe('matchRoutes', () => {
         '    - receiver: b',
         '      matchers: [\'team="db"\']',
         '    - receiver: c',
-        '      matchers: [\'job=~"x(?=y)"\']',
+        '      matchers: [\'job=~"x(?=y)"\', \'env="prod"\']',
         'receivers: [{name: a}, {name: b}, {name: c}]',
         '',
       ].join('\n'),
@@ -151,10 +151,14 @@ describe('matchRoutes', () => {
     expect(matchRoutes(tree, { team: 'db' }).map(r => r.receiver)).toEqual([
       'b',
     ]);
-    expect(() => matchRoutes(tree, { job: 'x' })).toThrow(
+    // env="staging" decides that route whatever its regex says: the default receiver.
+    expect(
+      matchRoutes(tree, { job: 'x', env: 'staging' }).map(r => r.receiver),
+    ).toEqual(['a']);
+    expect(() => matchRoutes(tree, { job: 'x', env: 'prod' })).toThrow(
       UndecidableRouteError,
     );
-    expect(() => matchRoutes(tree, { job: 'x' })).toThrow(
+    expect(() => matchRoutes(tree, { job: 'x', env: 'prod' })).toThrow(
       /^route\.routes\[1\] matches job=~"x\(\?=y\)", a regex RE2 rejects: /,
     );
   });

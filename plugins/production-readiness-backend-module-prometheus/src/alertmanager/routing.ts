@@ -262,25 +262,34 @@ export class UndecidableRouteError extends Error {
   readonly name = 'UndecidableRouteError';
 }
 
+/**
+ * Whether the route's matchers accept the labels: `false` as soon as a readable matcher
+ * refuses them (then the route is decided whatever its unreadable ones say); throws
+ * `UndecidableRouteError` when only a regex RE2 rejects could decide.
+ */
 function routeMatches(node: RouteNode, labels: Record<string, string>) {
-  return node.matchers.every(m => matcherAccepts(m, labels[m.name] ?? ''));
+  const readable = node.matchers.filter(m => m.invalid === undefined);
+  if (!readable.every(m => matcherAccepts(m, labels[m.name] ?? ''))) {
+    return false;
+  }
+  if (node.undecidable) {
+    throw new UndecidableRouteError(node.undecidable);
+  }
+  return true;
 }
 
 /**
  * The routes an alert with these labels ends up in, as Alertmanager's dispatcher decides:
  * depth-first; a node matches when all its matchers do; the first matching child wins
  * unless it has `continue: true`; a matching node whose children all miss is itself the
- * destination. The root matches every alert. Throws `UndecidableRouteError` when the alert
- * reaches a route with a regex RE2 rejects.
+ * destination. The root matches every alert. Throws `UndecidableRouteError` when whether the
+ * alert matches a route it reaches depends on a regex RE2 rejects.
  */
 export function matchRoutes(
   root: RouteNode,
   labels: Record<string, string>,
 ): RouteNode[] {
   const visit = (node: RouteNode, isRoot: boolean): RouteNode[] => {
-    if (!isRoot && node.undecidable) {
-      throw new UndecidableRouteError(node.undecidable);
-    }
     if (!isRoot && !routeMatches(node, labels)) {
       return [];
     }
